@@ -1,0 +1,46 @@
+package io.docpipe.api;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/** The business HTTP API of the contract, served on {@code HTTP_PORT}. */
+public class ApiRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("platform-http:/api/v1/documents?httpMethodRestrict=POST")
+                .routeId("upload-document").routeConfigurationId("api")
+                .description("Stores an uploaded file and opens its job in uploaded; identical bytes answer the existing ids")
+                .bean("documentsApi", "upload")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/documents/{document_id}/chunks?httpMethodRestrict=GET")
+                .routeId("list-document-chunks").routeConfigurationId("api")
+                .description("Lists a document's chunks in order with the provenance of their vectors")
+                .bean("documentsApi", "chunks")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/jobs?httpMethodRestrict=GET")
+                .routeId("list-jobs").routeConfigurationId("api")
+                .description("Lists jobs, newest first, optionally by status")
+                .bean("jobsApi", "list")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/jobs/{job_id}?httpMethodRestrict=GET")
+                .routeId("get-job").routeConfigurationId("api")
+                .description("Shows a job with its event log")
+                .bean("jobsApi", "get")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/jobs/{job_id}/retry?httpMethodRestrict=POST")
+                .routeId("retry-job").routeConfigurationId("api")
+                .description("Sends a failed job back to the queue of the stage that failed")
+                .bean("jobsApi", "retry")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/health?httpMethodRestrict=GET")
+                .routeId("report-health").routeConfigurationId("api")
+                .description("Reports the database and each external service")
+                .bean("healthApi", "health")
+                .process("jsonResponseWriter");
+    }
+}

@@ -1,0 +1,69 @@
+package io.docpipe.api;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.docpipe.job.JobQueries;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobStatus;
+import io.docpipe.job.JobView;
+import org.apache.camel.Header;
+
+/** {@code /api/v1/jobs}: a job with its events, listings, and manual retry of failed jobs. */
+public class JobsApi {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 1000;
+
+    private final JobQueries queries;
+    private final JobStateMachine stateMachine;
+
+    public JobsApi(JobQueries queries, JobStateMachine stateMachine) {
+        this.queries = queries;
+        this.stateMachine = stateMachine;
+    }
+
+    public ApiResponse get(@Header("job_id") String jobId) {
+        return ApiResponse.ok(find(jobId));
+    }
+
+    public ApiResponse list(@Header("status") String status, @Header("limit") String limit) {
+        JobStatus wanted = status == null || status.isBlank() ? null
+                : JobStatus.fromWireName(status)
+                        .orElseThrow(() -> ApiException.badRequest("unknown status '" + status + "'"));
+        return ApiResponse.ok(Map.of("jobs", queries.list(wanted, limit(limit))));
+    }
+
+    /** Puts a failed job back into the queue of the stage that failed; 409 for a job that is not failed. */
+    public ApiResponse retry(@Header("job_id") String jobId) {
+        JobView job = find(jobId);
+        JobStatus status = JobStatus.ofWireName(job.status());
+        if (!status.isFailed()) {
+            throw ApiException.conflict("job " + jobId + " is " + status + ", not failed");
+        }
+        if (!stateMachine.requeue(job.jobId(), status, JobStateMachine.retryTarget(status), "manual retry", null).applied()) {
+            throw ApiException.conflict("job " + jobId + " changed while retrying; look at it again");
+        }
+        return ApiResponse.accepted(find(jobId));
+    }
+
+    private JobView find(String jobId) {
+        UUID id = PathIds.parse(jobId, "job");
+        return queries.find(id).orElseThrow(() -> ApiException.notFound("no job " + jobId));
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+}

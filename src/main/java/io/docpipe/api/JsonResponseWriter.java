@@ -1,0 +1,52 @@
+package io.docpipe.api;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the exchange's {@link ApiResponse} (or a failure) as the HTTP reply. Errors take the contract's shape
+ * {@code {"error":{"code","message"}}}; an unexpected failure is logged here and answered without any detail.
+ */
+public class JsonResponseWriter implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonResponseWriter.class);
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        ApiResponse response = failure == null
+                ? exchange.getMessage().getMandatoryBody(ApiResponse.class)
+                : errorResponse(failure, exchange.getFromRouteId());
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(mapper.writeValueAsBytes(response.body()));
+    }
+
+    public static ApiResponse error(int status, String code, String message) {
+        return new ApiResponse(status, Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    private static ApiResponse errorResponse(Exception failure, String routeId) {
+        if (failure instanceof ApiException api) {
+            return error(api.status(), api.code(), api.getMessage());
+        }
+        LOG.error("request to route {} failed", routeId, failure);
+        return error(500, "internal_error", "the request could not be processed; see the service log");
+    }
+}

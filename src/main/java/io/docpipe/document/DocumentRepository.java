@@ -1,0 +1,53 @@
+package io.docpipe.document;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.docpipe.db.SqlStatements;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/** Reads and writes the {@code documents} table. */
+public class DocumentRepository {
+
+    private static final RowMapper<StoredDocument> ROW = (rs, n) -> new StoredDocument(
+            rs.getObject("id", UUID.class), rs.getString("sha256"), rs.getString("filename"),
+            rs.getString("media_type"), rs.getLong("size_bytes"), rs.getString("storage_path"),
+            rs.getString("parsed_content"));
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public DocumentRepository(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<StoredDocument> find(UUID documentId) {
+        return jdbc.query(SqlStatements.load("documents/find-document.sql"), new MapSqlParameterSource("id", documentId), ROW)
+                .stream().findFirst();
+    }
+
+    /** @return false when a document with the same SHA-256 already exists (nothing is written then) */
+    public boolean insert(StoredDocument document) {
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("id", document.id())
+                .addValue("sha256", document.sha256())
+                .addValue("filename", document.filename())
+                .addValue("media_type", document.mediaType())
+                .addValue("size_bytes", document.sizeBytes())
+                .addValue("storage_path", document.storagePath());
+        return jdbc.update(SqlStatements.load("documents/insert-document.sql"), params) == 1;
+    }
+
+    /** Stores the parse stage's output; pages and credits are null when the parser does not report them. */
+    public void storeParsedContent(UUID documentId, String content, String provider, Integer pages, BigDecimal credits) {
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("id", documentId)
+                .addValue("parsed_content", content)
+                .addValue("parse_provider", provider)
+                .addValue("parse_pages", pages)
+                .addValue("parse_credits", credits);
+        jdbc.update(SqlStatements.load("documents/store-parsed-content.sql"), params);
+    }
+}

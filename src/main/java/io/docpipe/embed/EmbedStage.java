@@ -1,0 +1,85 @@
+package io.docpipe.embed;
+
+import static io.docpipe.job.JobStatus.CHUNKS_STORED;
+import static io.docpipe.job.JobStatus.COMPLETE;
+import static io.docpipe.job.JobStatus.EMBEDDINGS_STORED;
+import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
+import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The embed stage's bookkeeping around the provider calls that the route makes: which chunks still need a vector,
+ * in which request-sized batches, storing each batch as it arrives (a reclaimed job pays only for what is missing),
+ * and the final moves to {@code embeddings_stored} and {@code complete}.
+ */
+public class EmbedStage {
+
+    private final JobStateMachine jobs;
+    private final EmbeddingRepository embeddings;
+    private final EmbeddingBatcher batcher;
+    private final TransactionTemplate tx;
+
+    public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
+            TransactionTemplate tx) {
+        this.jobs = jobs;
+        this.embeddings = embeddings;
+        this.batcher = batcher;
+        this.tx = tx;
+    }
+
+    /**
+     * Brings the job to {@code embedding_in_progress} and plans the requests for its chunks without a vector.
+     *
+     * @return the batches, empty when nothing is left to embed, or null when another worker has taken the job on
+     */
+    public List<PendingBatch> prepare(ClaimedJob job) {
+        JobStatus status = job.status();
+        if (status == CHUNKS_STORED) {
+            if (!jobs.advance(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
+                return null;
+            }
+            status = EMBEDDING_QUEUED;
+        }
+        if (status == EMBEDDING_QUEUED) {
+            if (!jobs.advance(job.id(), EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
+                return null;
+            }
+            status = EMBEDDING_IN_PROGRESS;
+        }
+        if (status != EMBEDDING_IN_PROGRESS) {
+            return List.of();
+        }
+        List<UnembeddedChunk> pending = embeddings.findUnembedded(job.documentId());
+        List<String> texts = pending.stream().map(UnembeddedChunk::text).toList();
+        List<PendingBatch> batches = new ArrayList<>();
+        for (EmbeddingBatch batch : batcher.batch(texts)) {
+            List<Long> chunkIds = batch.indexes().stream().map(i -> pending.get(i).chunkId()).toList();
+            batches.add(new PendingBatch(job, chunkIds, batch.texts(), batch.tokenCount()));
+        }
+        return batches;
+    }
+
+    public void store(EmbeddedBatch embedded) {
+        embeddings.insert(embedded);
+    }
+
+    /** Marks the vectors stored once every chunk has one, then completes the job. */
+    public void finish(ClaimedJob job) {
+        tx.executeWithoutResult(status -> {
+            int missing = embeddings.countUnembedded(job.documentId());
+            if (missing > 0) {
+                throw new IllegalStateException(missing + " chunks of document " + job.documentId() + " still lack a vector");
+            }
+            jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null);
+        });
+        jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+    }
+}

@@ -1,0 +1,60 @@
+package io.docpipe.embed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.docpipe.chunk.TokenCounter;
+
+/**
+ * Packs texts, in order, into as few embeddings requests as OpenAI's limits allow: at most
+ * {@code maxInputsPerBatch} inputs and {@code maxTokensPerBatch} summed tokens a request, and no input over
+ * {@code maxTokensPerInput} tokens (longer ones are truncated; the API would refuse them).
+ */
+public class EmbeddingBatcher {
+
+    private final TokenCounter counter;
+    private final int maxInputsPerBatch;
+    private final int maxTokensPerBatch;
+    private final int maxTokensPerInput;
+
+    public EmbeddingBatcher(TokenCounter counter, int maxInputsPerBatch, int maxTokensPerBatch, int maxTokensPerInput) {
+        if (maxInputsPerBatch < 1 || maxTokensPerInput < 1 || maxTokensPerBatch < maxTokensPerInput) {
+            throw new IllegalArgumentException("need inputs >= 1 and tokens per batch >= tokens per input >= 1");
+        }
+        this.counter = counter;
+        this.maxInputsPerBatch = maxInputsPerBatch;
+        this.maxTokensPerBatch = maxTokensPerBatch;
+        this.maxTokensPerInput = maxTokensPerInput;
+    }
+
+    public List<EmbeddingBatch> batch(List<String> texts) {
+        List<EmbeddingBatch> batches = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        int tokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null || text.isEmpty()) {
+                throw new IllegalArgumentException("input " + i + " is empty; the embeddings API refuses empty inputs");
+            }
+            int count = counter.count(text);
+            if (count > maxTokensPerInput) {
+                text = counter.truncate(text, maxTokensPerInput);
+                count = counter.count(text);
+            }
+            if (!inputs.isEmpty() && (inputs.size() == maxInputsPerBatch || tokens + count > maxTokensPerBatch)) {
+                batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), tokens));
+                indexes.clear();
+                inputs.clear();
+                tokens = 0;
+            }
+            indexes.add(i);
+            inputs.add(text);
+            tokens += count;
+        }
+        if (!inputs.isEmpty()) {
+            batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), tokens));
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,25 @@
+package io.docpipe.observe;
+
+import java.util.Map;
+
+import io.docpipe.job.ClaimedJob;
+import org.slf4j.MDC;
+
+/**
+ * Puts a claimed job's correlation id and job id into the logging MDC, so every log line about the job carries
+ * them; camel-main's MDC logging ({@code camel.main.mdc-logging-keys-pattern}) carries them across threads and
+ * clears them when the exchange is done.
+ */
+public class CorrelationContext {
+
+    public static final String CORRELATION_ID = "correlation_id";
+    public static final String JOB_ID = "job_id";
+
+    /** Turns a claim query's row into the job it leased and enters its correlation context. */
+    public ClaimedJob enter(Map<String, Object> claimedRow) {
+        ClaimedJob job = ClaimedJob.fromRow(claimedRow);
+        MDC.put(CORRELATION_ID, job.correlationId());
+        MDC.put(JOB_ID, job.id().toString());
+        return job;
+    }
+}

@@ -1,0 +1,99 @@
+package io.docpipe.parse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+import org.apache.tika.detect.AutoDetectReader;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.xml.sax.SAXException;
+
+/**
+ * Detects a document's type and extracts its text as Markdown-ish text with Apache Tika, streaming from the file.
+ * Plain text and Markdown are returned as written (decoded, line endings normalised); HTML, PDF and DOCX go through
+ * Tika's parsers and {@link MarkdownContentHandler}.
+ */
+public class TextExtractor {
+
+    public static final Set<String> DEFAULT_MEDIA_TYPES = Set.of(
+            "text/plain",
+            "text/markdown",
+            "text/x-web-markdown",
+            "text/html",
+            "application/xhtml+xml",
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+    private static final Set<String> VERBATIM_TYPES = Set.of("text/plain", "text/markdown", "text/x-web-markdown");
+
+    private final Set<String> allowedMediaTypes;
+    private final AutoDetectParser parser = new AutoDetectParser();
+    private final Detector detector = parser.getDetector();
+
+    public TextExtractor(Set<String> allowedMediaTypes) {
+        this.allowedMediaTypes = Set.copyOf(allowedMediaTypes);
+    }
+
+    public static TextExtractor defaults() {
+        return new TextExtractor(DEFAULT_MEDIA_TYPES);
+    }
+
+    /** The base media type (no parameters) from the file's leading bytes and, as a hint, its name. */
+    public String detectMediaType(Path file, String filename) {
+        Metadata metadata = new Metadata();
+        if (filename != null) {
+            metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, filename);
+        }
+        try (InputStream in = TikaInputStream.get(file)) {
+            return detector.detect(in, metadata).getBaseType().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public boolean isSupported(String mediaType) {
+        return allowedMediaTypes.contains(mediaType);
+    }
+
+    /** @return the document's text; empty when it has none (a scanned PDF without OCR, a blank page) */
+    public String extractMarkdown(Path file, String mediaType) {
+        if (!isSupported(mediaType)) {
+            throw new UnsupportedDocumentException(mediaType);
+        }
+        try {
+            return VERBATIM_TYPES.contains(mediaType) ? readText(file) : parse(file, mediaType);
+        } catch (IOException | TikaException | SAXException e) {
+            throw new DocumentExtractionException("the " + mediaType + " document could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readText(Path file) throws IOException, TikaException {
+        try (Reader reader = new AutoDetectReader(TikaInputStream.get(file))) {
+            StringBuilder text = new StringBuilder();
+            char[] buffer = new char[8192];
+            for (int n = reader.read(buffer); n != -1; n = reader.read(buffer)) {
+                text.append(buffer, 0, n);
+            }
+            return text.toString().replace("\r\n", "\n").replace('\r', '\n').strip();
+        }
+    }
+
+    private String parse(Path file, String mediaType) throws IOException, TikaException, SAXException {
+        Metadata metadata = new Metadata();
+        metadata.set(Metadata.CONTENT_TYPE, mediaType);
+        MarkdownContentHandler handler = new MarkdownContentHandler();
+        try (InputStream in = TikaInputStream.get(file)) {
+            parser.parse(in, handler, metadata, new ParseContext());
+        }
+        return handler.markdown();
+    }
+}

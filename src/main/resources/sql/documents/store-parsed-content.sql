@@ -1,0 +1,6 @@
+UPDATE documents
+   SET parsed_content = :parsed_content,
+       parse_provider = :parse_provider,
+       parse_pages    = CAST(:parse_pages AS integer),
+       parse_credits  = CAST(:parse_credits AS numeric)
+ WHERE id = :id

@@ -1,0 +1,15 @@
+-- Leases embed work for this instance: jobs whose chunks are stored or queued for embedding, and jobs left
+-- mid-embedding by a worker whose lease expired. Run by the SQL consumer of route claim-embed-work.
+UPDATE jobs
+   SET lease_owner = :#${properties:docpipe.instance-id},
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
+ WHERE id IN (
+       SELECT id
+         FROM jobs
+        WHERE status IN ('chunks_stored', 'embedding_queued', 'embedding_in_progress', 'embeddings_stored')
+          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND (not_before IS NULL OR not_before <= now())
+        ORDER BY updated_at
+        LIMIT CAST(:#${properties:docpipe.embed.claim-batch-size} AS integer)
+          FOR UPDATE SKIP LOCKED)
+RETURNING id, document_id, correlation_id, status

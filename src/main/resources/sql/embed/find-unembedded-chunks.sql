@@ -1,0 +1,5 @@
+SELECT c.id, c.text
+  FROM chunks c
+ WHERE c.document_id = :document_id
+   AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.chunk_id = c.id)
+ ORDER BY c.ordinal

@@ -1,0 +1,16 @@
+-- Leases parse work for this instance: new uploads, and queued jobs that no external parser holds
+-- (a worker died between queueing and submitting), whose lease is free or expired and whose time has come.
+-- Run by the SQL consumer of route claim-parse-work; SKIP LOCKED lets several instances claim side by side.
+UPDATE jobs
+   SET lease_owner = :#${properties:docpipe.instance-id},
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
+ WHERE id IN (
+       SELECT id
+         FROM jobs
+        WHERE (status = 'uploaded' OR (status = 'parse_queued' AND parse_job_id IS NULL))
+          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND (not_before IS NULL OR not_before <= now())
+        ORDER BY updated_at
+        LIMIT CAST(:#${properties:docpipe.parse.claim-batch-size} AS integer)
+          FOR UPDATE SKIP LOCKED)
+RETURNING id, document_id, correlation_id, status

@@ -1,0 +1,175 @@
+package io.docpipe.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import io.docpipe.db.Database;
+import io.docpipe.testsupport.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/** The contract's state machine against a real PostgreSQL: every allowed move, forbidden ones, repeats. */
+class JobStateMachineTest {
+
+    private static JdbcTemplate sql;
+    private static JobStateMachine machine;
+
+    @BeforeAll
+    static void database() {
+        DataSource dataSource = TestPostgres.dataSource(TestPostgres.newDatabase());
+        Database.migrate(dataSource);
+        sql = new JdbcTemplate(dataSource);
+        machine = new JobStateMachine(new NamedParameterJdbcTemplate(dataSource), "test-instance");
+    }
+
+    static Stream<Arguments> allowedTransitions() {
+        List<Arguments> pairs = new ArrayList<>();
+        for (JobStatus from : JobStatus.values()) {
+            for (JobStatus to : JobStateMachine.allowedFrom(from)) {
+                pairs.add(Arguments.of(from, to));
+            }
+        }
+        return pairs.stream();
+    }
+
+    static Stream<Arguments> forbiddenTransitions() {
+        return Stream.of(
+                Arguments.of(JobStatus.UPLOADED, JobStatus.COMPLETE),
+                Arguments.of(JobStatus.UPLOADED, JobStatus.PARSED),
+                Arguments.of(JobStatus.PARSED, JobStatus.EMBEDDING_QUEUED),
+                Arguments.of(JobStatus.COMPLETE, JobStatus.UPLOADED),
+                Arguments.of(JobStatus.COMPLETE, JobStatus.FAILED_EMBEDDING),
+                Arguments.of(JobStatus.FAILED_PARSE, JobStatus.PARSED),
+                Arguments.of(JobStatus.FAILED_EMBEDDING, JobStatus.COMPLETE),
+                Arguments.of(JobStatus.EMBEDDINGS_STORED, JobStatus.EMBEDDING_IN_PROGRESS),
+                Arguments.of(JobStatus.CHUNKING, JobStatus.PARSED));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("allowedTransitions")
+    void should_apply_every_allowed_transition_with_its_event(JobStatus from, JobStatus to) {
+        UUID job = jobIn(from);
+
+        Transition transition = machine.advance(job, from, to, "test");
+
+        assertThat(transition.applied()).isTrue();
+        assertThat(statusOf(job)).isEqualTo(to.wireName());
+        Map<String, Object> event = sql.queryForMap(
+                "SELECT from_status, to_status, detail, actor, correlation_id FROM job_events WHERE job_id = ? ORDER BY id DESC LIMIT 1",
+                job);
+        assertThat(event).containsEntry("from_status", from.wireName()).containsEntry("to_status", to.wireName())
+                .containsEntry("detail", "test").containsEntry("actor", "test-instance")
+                .containsEntry("correlation_id", "corr-" + job);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("forbiddenTransitions")
+    void should_refuse_a_forbidden_transition_and_change_nothing(JobStatus from, JobStatus to) {
+        UUID job = jobIn(from);
+
+        assertThatThrownBy(() -> machine.advance(job, from, to, "test"))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining(from.wireName()).hasMessageContaining(to.wireName());
+
+        assertThat(statusOf(job)).isEqualTo(from.wireName());
+        assertThat(eventCount(job)).isZero();
+    }
+
+    @Test
+    void should_not_apply_a_repeated_transition() {
+        UUID job = jobIn(JobStatus.UPLOADED);
+
+        Transition first = machine.advance(job, JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
+        Transition repeat = machine.advance(job, JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
+
+        assertThat(first.applied()).isTrue();
+        assertThat(repeat.applied()).isFalse();
+        assertThat(repeat.toString()).contains("not applied");
+        assertThat(eventCount(job)).isEqualTo(1);
+    }
+
+    @Test
+    void should_not_apply_a_transition_from_a_state_the_job_has_left() {
+        UUID job = jobIn(JobStatus.CHUNKING);
+
+        Transition stale = machine.advance(job, JobStatus.PARSED, JobStatus.CHUNKING, null);
+
+        assertThat(stale.applied()).isFalse();
+        assertThat(statusOf(job)).isEqualTo("chunking");
+        assertThat(eventCount(job)).isZero();
+    }
+
+    @Test
+    void should_count_failures_keep_the_error_and_release_the_lease() {
+        UUID job = jobIn(JobStatus.PARSE_QUEUED);
+        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+
+        machine.fail(job, JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "no text", null);
+
+        Map<String, Object> row = sql.queryForMap("SELECT attempts, last_error, lease_owner FROM jobs WHERE id = ?", job);
+        assertThat(row).containsEntry("attempts", 1).containsEntry("last_error", "no text").containsEntry("lease_owner", null);
+    }
+
+    @Test
+    void should_keep_the_lease_on_advance_and_release_it_on_hand_off() {
+        UUID job = jobIn(JobStatus.PARSED);
+        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+
+        machine.advance(job, JobStatus.PARSED, JobStatus.CHUNKING, null);
+        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isEqualTo("w1");
+
+        machine.advance(job, JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
+        machine.handOff(job, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null);
+        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isNull();
+    }
+
+    @Test
+    void should_send_each_failed_state_back_to_its_stage_queue() {
+        assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_PARSE)).isEqualTo(JobStatus.UPLOADED);
+        assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_CHUNKING)).isEqualTo(JobStatus.PARSED);
+        assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_EMBEDDING)).isEqualTo(JobStatus.EMBEDDING_QUEUED);
+        for (JobStatus failed : EnumSet.of(JobStatus.FAILED_PARSE, JobStatus.FAILED_CHUNKING, JobStatus.FAILED_EMBEDDING)) {
+            assertThat(JobStateMachine.isAllowed(failed, JobStateMachine.retryTarget(failed))).isTrue();
+        }
+    }
+
+    @Test
+    void should_let_no_state_but_complete_be_a_dead_end() {
+        for (JobStatus status : JobStatus.values()) {
+            assertThat(JobStateMachine.allowedFrom(status).isEmpty()).as(status.wireName())
+                    .isEqualTo(status == JobStatus.COMPLETE);
+        }
+    }
+
+    private static UUID jobIn(JobStatus status) {
+        UUID document = UUID.randomUUID();
+        UUID job = UUID.randomUUID();
+        sql.update("INSERT INTO documents (id, sha256, filename, media_type, size_bytes, storage_path) VALUES (?, ?, 'a.txt', 'text/plain', 1, 'x')",
+                document, String.format("%064x", document.getMostSignificantBits() & Long.MAX_VALUE));
+        sql.update("INSERT INTO jobs (id, document_id, correlation_id, status) VALUES (?, ?, ?, ?)",
+                job, document, "corr-" + job, status.wireName());
+        return job;
+    }
+
+    private static String statusOf(UUID job) {
+        return sql.queryForObject("SELECT status FROM jobs WHERE id = ?", String.class, job);
+    }
+
+    private static int eventCount(UUID job) {
+        return sql.queryForObject("SELECT count(*) FROM job_events WHERE job_id = ?", Integer.class, job);
+    }
+}

@@ -1,0 +1,97 @@
+package io.docpipe.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.docpipe.testsupport.SampleDocuments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TextExtractorTest {
+
+    private final TextExtractor extractor = TextExtractor.defaults();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_return_plain_text_as_written() throws IOException {
+        Path file = write("notes.txt", "Line one\r\nLine two\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(extractor.detectMediaType(file, "notes.txt")).isEqualTo("text/plain");
+        assertThat(extractor.extractMarkdown(file, "text/plain")).isEqualTo("Line one\nLine two");
+    }
+
+    @Test
+    void should_keep_markdown_verbatim() throws IOException {
+        Path file = write("readme.md", SampleDocuments.markdown());
+        String type = extractor.detectMediaType(file, "readme.md");
+
+        assertThat(extractor.isSupported(type)).isTrue();
+        assertThat(extractor.extractMarkdown(file, type))
+                .isEqualTo(new String(SampleDocuments.markdown(), StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void should_turn_html_structure_into_markdown() throws IOException {
+        Path file = write("page.html", SampleDocuments.html());
+
+        String markdown = extractor.extractMarkdown(file, extractor.detectMediaType(file, "page.html"));
+
+        assertThat(markdown).isEqualTo("# Web page\n\n" + SampleDocuments.SENTENCE + "\n\n- first item\n- second item");
+    }
+
+    @Test
+    void should_extract_the_text_of_a_pdf() throws IOException {
+        Path file = write("report.pdf", SampleDocuments.pdf());
+        String type = extractor.detectMediaType(file, "report.pdf");
+
+        assertThat(type).isEqualTo("application/pdf");
+        assertThat(extractor.extractMarkdown(file, type)).contains("Quarterly report").contains(SampleDocuments.SENTENCE);
+    }
+
+    @Test
+    void should_extract_headings_and_paragraphs_of_a_docx() throws IOException {
+        Path file = write("letter.docx", SampleDocuments.docx());
+        String type = extractor.detectMediaType(file, "letter.docx");
+
+        assertThat(type).isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        assertThat(extractor.extractMarkdown(file, type)).contains(SampleDocuments.SENTENCE).contains("Kind regards.");
+    }
+
+    @Test
+    void should_not_support_images_archives_or_binaries() throws IOException {
+        Path png = write("x.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+        Path zip = write("x.zip", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 0, 0});
+        Path binary = write("x.bin", new byte[] {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0, 0, 7});
+
+        assertThat(extractor.isSupported(extractor.detectMediaType(png, "x.png"))).isFalse();
+        assertThat(extractor.isSupported(extractor.detectMediaType(zip, "x.zip"))).isFalse();
+        assertThat(extractor.isSupported(extractor.detectMediaType(binary, "x.bin"))).isFalse();
+        assertThatThrownBy(() -> extractor.extractMarkdown(png, "image/png")).isInstanceOf(UnsupportedDocumentException.class);
+    }
+
+    @Test
+    void should_extract_nothing_from_whitespace() throws IOException {
+        Path file = write("blank.txt", " \n\t\n ".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(extractor.extractMarkdown(file, extractor.detectMediaType(file, "blank.txt"))).isEmpty();
+    }
+
+    @Test
+    void should_report_a_corrupt_pdf_clearly() throws IOException {
+        Path file = write("broken.pdf", "%PDF-1.7\nthis is not really a pdf".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> extractor.extractMarkdown(file, "application/pdf"))
+                .isInstanceOf(DocumentExtractionException.class).hasMessageContaining("could not be read");
+    }
+
+    private Path write(String name, byte[] content) throws IOException {
+        return Files.write(dir.resolve(name), content);
+    }
+}

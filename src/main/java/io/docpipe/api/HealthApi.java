@@ -6,27 +6,42 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-/** {@code GET /api/v1/health}: the database, checked live, and each external service's mode. */
+import io.docpipe.provider.ServiceMode;
+import io.docpipe.provider.ServiceStats;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+/**
+ * {@code GET /api/v1/health}: the database, checked live, and each external service's mode, circuit and recent
+ * errors. DOWN without a database; DEGRADED while a real service's circuit is not closed.
+ */
 public class HealthApi {
 
-    private final DataSource dataSource;
-    private final Map<String, String> serviceModes;
+    /** What the report needs to know of one external service. */
+    public record ServiceHealth(ServiceMode mode, CircuitBreaker breaker, ServiceStats stats) {
+    }
 
-    /** @param serviceModes service name to mode, e.g. llamaparse to mock */
-    public HealthApi(DataSource dataSource, Map<String, String> serviceModes) {
+    private final DataSource dataSource;
+    private final Map<String, ServiceHealth> services;
+
+    public HealthApi(DataSource dataSource, Map<String, ServiceHealth> services) {
         this.dataSource = dataSource;
-        this.serviceModes = serviceModes;
+        this.services = services;
     }
 
     public ApiResponse health() {
-        Map<String, Object> services = new LinkedHashMap<>();
+        Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> database = database();
-        services.put("database", database);
-        serviceModes.forEach((name, mode) -> services.put(name, mockService(mode)));
+        report.put("database", database);
+        boolean degraded = false;
+        for (Map.Entry<String, ServiceHealth> service : services.entrySet()) {
+            Map<String, Object> status = service(service.getValue());
+            degraded |= !"UP".equals(status.get("status"));
+            report.put(service.getKey(), status);
+        }
         boolean up = "UP".equals(database.get("status"));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
-        body.put("services", services);
+        body.put("status", !up ? "DOWN" : degraded ? "DEGRADED" : "UP");
+        body.put("services", report);
         return new ApiResponse(up ? 200 : 503, body);
     }
 
@@ -34,8 +49,7 @@ public class HealthApi {
         Map<String, Object> result = new LinkedHashMap<>();
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
-            boolean valid = connection.isValid(2);
-            result.put("status", valid ? "UP" : "DOWN");
+            result.put("status", connection.isValid(2) ? "UP" : "DOWN");
         } catch (Exception e) {
             result.put("status", "DOWN");
             result.put("last_error", e.getClass().getSimpleName());
@@ -44,14 +58,24 @@ public class HealthApi {
         return result;
     }
 
-    private static Map<String, Object> mockService(String mode) {
+    private static Map<String, Object> service(ServiceHealth service) {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("mode", mode);
-        result.put("status", "UP");
-        result.put("circuit", "CLOSED");
-        result.put("response_ms", 0);
-        result.put("error_count", 0);
-        result.put("last_error", null);
+        result.put("mode", service.mode().wireName());
+        if (service.mode() == ServiceMode.MOCK) {
+            result.put("status", "UP");
+            result.put("circuit", "CLOSED");
+            result.put("response_ms", 0);
+            result.put("error_count", 0);
+            result.put("last_error", null);
+            return result;
+        }
+        CircuitBreaker.State state = service.breaker().getState();
+        result.put("status", state == CircuitBreaker.State.CLOSED ? "UP" : "DEGRADED");
+        result.put("circuit", state.name());
+        long lastResponse = service.stats().lastResponseMillis();
+        result.put("response_ms", lastResponse < 0 ? null : lastResponse);
+        result.put("error_count", service.stats().errorCount());
+        result.put("last_error", service.stats().lastError());
         return result;
     }
 }

@@ -1,7 +1,10 @@
 package io.docpipe.config;
 
+import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,6 +13,7 @@ import javax.sql.DataSource;
 import io.docpipe.api.ApiAuthentication;
 import io.docpipe.api.DocumentsApi;
 import io.docpipe.api.HealthApi;
+import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.api.JobsApi;
 import io.docpipe.api.JsonResponseWriter;
 import io.docpipe.chunk.ChunkRepository;
@@ -23,30 +27,52 @@ import io.docpipe.embed.EmbeddingBatcher;
 import io.docpipe.embed.EmbeddingRepository;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.embed.MockEmbeddingService;
+import io.docpipe.embed.OpenAiEmbeddingsApi;
+import io.docpipe.embed.ReembedService;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.observe.CorrelationContext;
+import io.docpipe.parse.LlamaParseApi;
+import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.parse.MockParseStage;
 import io.docpipe.parse.TextExtractor;
+import io.docpipe.provider.Backoff;
+import io.docpipe.provider.ProviderHttp;
+import io.docpipe.provider.Redactor;
+import io.docpipe.provider.ServiceFallback;
+import io.docpipe.provider.ServiceMode;
+import io.docpipe.provider.ServiceStats;
+import io.docpipe.provider.TransientProviderException;
 import io.docpipe.upload.DocumentStore;
 import io.docpipe.upload.UploadService;
+import io.docpipe.webhook.LlamaParseWebhook;
+import io.docpipe.webhook.WebhookSignatureCheck;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds docpipe's beans from its properties, in dependency order, and binds them under the names the routes use.
- * Opens the database (embedded or external) and migrates it before any route starts.
+ * Checks the service modes and their keys, then opens the database (embedded or external) and migrates it, all
+ * before any route starts.
  */
 public class DocpipeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DocpipeConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        ServiceMode llamaParseMode = requireKeyFor(settings, "LLAMAPARSE", "docpipe.llamaparse");
+        ServiceMode openAiMode = requireKeyFor(settings, "OPENAI", "docpipe.openai");
         String instanceId = instanceId(context, settings);
 
         Database database = Database.open(settings.string("docpipe.database.url"),
@@ -61,34 +87,107 @@ public class DocpipeConfiguration implements CamelConfiguration {
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId);
         DocumentRepository documents = new DocumentRepository(jdbc);
         ChunkRepository chunks = new ChunkRepository(jdbc);
+        EmbeddingRepository embeddings = new EmbeddingRepository(jdbc);
         DocumentStore store = new DocumentStore(settings.path("docpipe.data-dir"));
         TextExtractor extractor = TextExtractor.defaults();
         TokenCounter tokenCounter = new TokenCounter();
+        Redactor redactor = new Redactor(List.of(settings.string("docpipe.llamaparse.api-key"),
+                settings.string("docpipe.openai.api-key"), settings.string("docpipe.llamaparse.webhook-secret"),
+                settings.string("docpipe.api.token")));
+        Backoff backoff = new Backoff(Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
+                Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms")));
+        Duration openCircuitWait = Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds"));
+        CircuitBreaker llamaParseBreaker = circuitBreaker("llamaparse", settings);
+        CircuitBreaker openAiBreaker = circuitBreaker("openai", settings);
         registry.bind("jobStateMachine", stateMachine);
         registry.bind("correlationContext", new CorrelationContext());
+        registry.bind("llamaparseCircuitBreaker", llamaParseBreaker);
+        registry.bind("openaiCircuitBreaker", openAiBreaker);
 
-        // upload and API
-        UploadService uploads = new UploadService(jdbc, tx, documents, store, extractor,
-                settings.number("docpipe.upload.max-size-bytes"), instanceId);
-        registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
-        registry.bind("jsonResponseWriter", new JsonResponseWriter());
-        registry.bind("documentsApi", new DocumentsApi(uploads, documents, chunks));
-        registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));
-        registry.bind("healthApi", new HealthApi(dataSource, serviceModes(settings)));
-
-        // stages
+        // parse stage
         registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, store, extractor, tx));
+        String webhookUrl = settings.string("docpipe.public-base-url").isEmpty() ? ""
+                : settings.string("docpipe.public-base-url").replaceAll("/+$", "") + "/api/v1/webhooks/llamaparse";
+        if (llamaParseMode.usesRealService() && webhookUrl.isEmpty()) {
+            LOG.warn("PUBLIC_BASE_URL is not set: LlamaParse cannot call back, docpipe polls parse jobs instead");
+        }
+        LlamaParseApi llamaParseApi = new LlamaParseApi(webhookUrl, settings.string("docpipe.llamaparse.webhook-secret"));
+        ProviderHttp llamaParseHttp = new ProviderHttp("LlamaParse", settings.string("docpipe.llamaparse.api-key"),
+                LlamaParseApi.errorPolicy(), redactor, new ServiceStats());
+        registry.bind("llamaParseApi", llamaParseApi);
+        registry.bind("llamaParseHttp", llamaParseHttp);
+        registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
+                new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
+                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
+        registry.bind("llamaParseFallback", new ServiceFallback(llamaParseHttp, llamaParseMode, llamaParseBreaker,
+                stateMachine, jdbc, backoff, openCircuitWait));
+        registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc));
+        registry.bind("webhookSignatureCheck", new WebhookSignatureCheck(
+                settings.string("docpipe.llamaparse.webhook-secret"), settings.number("docpipe.llamaparse.webhook-max-bytes")));
+
+        // chunk stage
         registry.bind("chunkStage", new ChunkStage(stateMachine, documents, chunks,
                 new TokenChunker(tokenCounter, settings.integer("docpipe.chunk.size-tokens"),
                         settings.integer("docpipe.chunk.overlap-tokens")), tx));
+
+        // embed stage
         EmbeddingBatcher batcher = new EmbeddingBatcher(tokenCounter,
                 settings.integer("docpipe.embedding.max-inputs-per-request"),
                 settings.integer("docpipe.embedding.max-tokens-per-request"),
                 settings.integer("docpipe.embedding.max-tokens-per-input"));
-        registry.bind("embedStage", new EmbedStage(stateMachine, new EmbeddingRepository(jdbc), batcher, tx));
+        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx,
+                new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens"))));
         registry.bind("mockEmbeddingService", new MockEmbeddingService(
                 new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
                 settings.string("docpipe.embedding.model")));
+        ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
+                OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats());
+        registry.bind("openAiHttp", openAiHttp);
+        registry.bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
+                settings.integer("docpipe.embedding.dimensions")));
+        registry.bind("openAiFallback", new ServiceFallback(openAiHttp, openAiMode, openAiBreaker, stateMachine, jdbc,
+                backoff, openCircuitWait));
+        registry.bind("reembedService", new ReembedService(embeddings, batcher, openAiMode, openAiBreaker,
+                settings.integer("docpipe.openai.reembed-chunks-per-run")));
+
+        // upload and API
+        registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
+        registry.bind("jsonResponseWriter", new JsonResponseWriter());
+        registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, store, extractor,
+                settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks));
+        registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));
+        Map<String, ServiceHealth> services = new LinkedHashMap<>();
+        services.put("llamaparse", new ServiceHealth(llamaParseMode, llamaParseBreaker, llamaParseHttp.stats()));
+        services.put("openai", new ServiceHealth(openAiMode, openAiBreaker, openAiHttp.stats()));
+        registry.bind("healthApi", new HealthApi(dataSource, services));
+    }
+
+    /**
+     * The mode of one service ({@code <SERVICE>_MODE}, else {@code SERVICE_MODE}); real and hybrid need the
+     * service's API key, and the start stops with one line naming the missing variable.
+     */
+    private static ServiceMode requireKeyFor(Settings settings, String service, String prefix) {
+        ServiceMode mode = ServiceMode.parse(settings.string(prefix + ".mode"), service + "_MODE");
+        if (mode.usesRealService() && settings.string(prefix + ".api-key").isEmpty()) {
+            throw new MissingSettingException(service + "_API_KEY is required when " + service + "_MODE is "
+                    + mode.wireName() + " (set it, or use " + service + "_MODE=mock)");
+        }
+        return mode;
+    }
+
+    /** One breaker per service, shared by every route that calls it; only transient failures count against it. */
+    private static CircuitBreaker circuitBreaker(String name, Settings settings) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.integer("docpipe.circuit.failure-rate-threshold-percent"))
+                .slidingWindowSize(settings.integer("docpipe.circuit.sliding-window-calls"))
+                .minimumNumberOfCalls(settings.integer("docpipe.circuit.minimum-calls"))
+                .waitDurationInOpenState(Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordExceptions(TransientProviderException.class, java.io.IOException.class,
+                        java.util.concurrent.TimeoutException.class)
+                .build();
+        return CircuitBreaker.of(name, config);
     }
 
     /**
@@ -102,12 +201,5 @@ public class DocpipeConfiguration implements CamelConfiguration {
             context.getPropertiesComponent().addOverrideProperty("docpipe.instance-id", id);
         }
         return id;
-    }
-
-    private static Map<String, String> serviceModes(Settings settings) {
-        Map<String, String> modes = new LinkedHashMap<>();
-        modes.put("llamaparse", settings.string("docpipe.llamaparse.mode"));
-        modes.put("openai", settings.string("docpipe.openai.mode"));
-        return modes;
     }
 }

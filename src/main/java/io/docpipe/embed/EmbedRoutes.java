@@ -11,7 +11,7 @@ public class EmbedRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:embed-document")
-                .routeId("embed-document")
+                .routeId("embed-document").routeConfigurationId("stage")
                 .description("Embeds a claimed job's chunks batch by batch, then marks the job complete")
                 .setVariable("job", body())
                 .bean("embedStage", "prepare")
@@ -25,7 +25,7 @@ public class EmbedRoutes extends RouteBuilder {
                 .end();
 
         from("direct:embed-with-mock")
-                .routeId("embed-with-mock")
+                .routeId("embed-with-mock").routeConfigurationId("stage-step")
                 .description("Makes deterministic local vectors for a batch (the free stand-in for OpenAI)")
                 .bean("mockEmbeddingService", "embed");
     }

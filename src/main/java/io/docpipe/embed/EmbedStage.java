@@ -9,10 +9,16 @@ import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.math.BigDecimal;
+
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
+import io.docpipe.job.JobStoppedException;
+import io.docpipe.provider.ProviderRejection;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -26,13 +32,15 @@ public class EmbedStage {
     private final EmbeddingRepository embeddings;
     private final EmbeddingBatcher batcher;
     private final TransactionTemplate tx;
+    private final BigDecimal usdPerMillionTokens;
 
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx) {
+            TransactionTemplate tx, BigDecimal usdPerMillionTokens) {
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.tx = tx;
+        this.usdPerMillionTokens = usdPerMillionTokens;
     }
 
     /**
@@ -67,8 +75,23 @@ public class EmbedStage {
         return batches;
     }
 
+    /** Stores a batch's vectors with what the request cost, in one transaction. */
     public void store(EmbeddedBatch embedded) {
-        embeddings.insert(embedded);
+        BigDecimal cost = usdPerMillionTokens.multiply(BigDecimal.valueOf(embedded.usageTokens()))
+                .divide(BigDecimal.valueOf(1_000_000));
+        tx.executeWithoutResult(status -> {
+            embeddings.insert(embedded);
+            if (embedded.usageTokens() > 0) {
+                embeddings.addUsage(embedded.batch().job().id(), embedded.usageTokens(), cost);
+            }
+        });
+    }
+
+    /** The provider refused for good (no quota, bad key, bad request): the job fails with its answer. */
+    public void rejected(@Variable("batch") PendingBatch batch,
+            @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection) {
+        jobs.fail(batch.job().id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, rejection.toString(), null);
+        throw new JobStoppedException("job " + batch.job().id() + " failed: " + rejection);
     }
 
     /** Marks the vectors stored once every chunk has one, then completes the job. */

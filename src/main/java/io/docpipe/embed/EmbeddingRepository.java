@@ -34,8 +34,29 @@ public class EmbeddingRepository {
         return count == null ? 0 : count;
     }
 
+    /** Adds an embeddings request's billed tokens and their price to the job. */
+    public void addUsage(UUID jobId, long tokens, java.math.BigDecimal costUsd) {
+        jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()
+                .addValue("job_id", jobId).addValue("cost_usd", costUsd).addValue("embedding_tokens", tokens));
+    }
+
+    /** The chunks whose vectors the mock made during an outage, oldest first. */
+    public List<UnembeddedChunk> findFallbackEmbedded(int limit) {
+        return jdbc.query(SqlStatements.load("embed/find-fallback-embeddings.sql"), new MapSqlParameterSource("limit", limit),
+                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getString("text")));
+    }
+
+    /** Replaces fallback vectors with the real service's; a vector that is no longer a fallback is left alone. */
+    public void replaceFallback(EmbeddedBatch embedded) {
+        jdbc.batchUpdate(SqlStatements.load("embed/replace-fallback-embedding.sql"), rows(embedded));
+    }
+
     /** Inserts a batch's vectors; a chunk that already has one keeps it. */
     public void insert(EmbeddedBatch embedded) {
+        jdbc.batchUpdate(SqlStatements.load("embed/insert-embedding.sql"), rows(embedded));
+    }
+
+    private static SqlParameterSource[] rows(EmbeddedBatch embedded) {
         List<SqlParameterSource> rows = new ArrayList<>(embedded.vectors().size());
         for (int i = 0; i < embedded.vectors().size(); i++) {
             float[] vector = embedded.vectors().get(i);
@@ -47,6 +68,6 @@ public class EmbeddingRepository {
                     .addValue("vector", vector)
                     .addValue("fallback", embedded.fallback()));
         }
-        jdbc.batchUpdate(SqlStatements.load("embed/insert-embedding.sql"), rows.toArray(SqlParameterSource[]::new));
+        return rows.toArray(SqlParameterSource[]::new);
     }
 }

@@ -14,6 +14,11 @@ public class MockEmbeddingService {
     }
 
     public EmbeddedBatch embed(PendingBatch batch) {
-        return new EmbeddedBatch(batch, embedder.embedAll(batch.texts()), PROVIDER, model, false);
+        return new EmbeddedBatch(batch, embedder.embedAll(batch.texts()), PROVIDER, model, false, 0);
+    }
+
+    /** Vectors made in place of the real service while it is down; marked so that they are re-embedded later. */
+    public EmbeddedBatch embedAsFallback(PendingBatch batch) {
+        return new EmbeddedBatch(batch, embedder.embedAll(batch.texts()), PROVIDER, model, true, 0);
     }
 }

@@ -101,16 +101,34 @@ public class JobStateMachine {
         return apply(jobId, from, failed, error, error, nextAttemptAt, true);
     }
 
+    /**
+     * Keeps a job in its state but out of reach until {@code notBefore}: the provider asked us to wait, failed for
+     * a while, or its circuit is open. The event row (from and to the same state) says why.
+     *
+     * @param countAttempt true when a call was made and failed, false when the job only waits
+     */
+    public Transition postpone(UUID jobId, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
+        if (status == COMPLETE || status.isFailed()) {
+            throw new IllegalTransitionException(status, status);
+        }
+        return write(jobId, status, status, reason, countAttempt ? reason : null, notBefore, true, countAttempt ? 1 : 0);
+    }
+
     private Transition apply(UUID jobId, JobStatus from, JobStatus to, String detail, String error,
             Instant notBefore, boolean releaseLease) {
         if (!isAllowed(from, to)) {
             throw new IllegalTransitionException(from, to);
         }
+        return write(jobId, from, to, detail, error, notBefore, releaseLease, to.isFailed() ? 1 : 0);
+    }
+
+    private Transition write(UUID jobId, JobStatus from, JobStatus to, String detail, String error,
+            Instant notBefore, boolean releaseLease, int attemptIncrement) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("job_id", jobId)
                 .addValue("from_status", from.wireName())
                 .addValue("to_status", to.wireName())
-                .addValue("attempt_increment", to.isFailed() ? 1 : 0)
+                .addValue("attempt_increment", attemptIncrement)
                 .addValue("last_error", error)
                 .addValue("not_before", notBefore == null ? null : Timestamp.from(notBefore))
                 .addValue("release_lease", releaseLease)

@@ -1,0 +1,13 @@
+package io.docpipe.webhook;
+
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/** The webhook answers in the API's JSON error shape, without the bearer-token check: it is signed instead. */
+public class WebhookRouteConfiguration extends RouteConfigurationBuilder {
+
+    @Override
+    public void configuration() {
+        routeConfiguration("webhook")
+                .onException(Exception.class).handled(true).process("jsonResponseWriter");
+    }
+}

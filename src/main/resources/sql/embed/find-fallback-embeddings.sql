@@ -1,0 +1,6 @@
+SELECT c.id, c.text
+  FROM embeddings e
+  JOIN chunks c ON c.id = e.chunk_id
+ WHERE e.fallback
+ ORDER BY e.created_at, c.id
+ LIMIT :limit

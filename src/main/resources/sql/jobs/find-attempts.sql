@@ -1,0 +1,1 @@
+SELECT attempts FROM jobs WHERE id = :job_id

@@ -1,0 +1,1 @@
+SELECT parse_job_id FROM jobs WHERE id = :job_id

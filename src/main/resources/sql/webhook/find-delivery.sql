@@ -1,0 +1,1 @@
+SELECT count(*) FROM webhook_deliveries WHERE event_id = :event_id

@@ -1,0 +1,109 @@
+package io.docpipe.testsupport;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/**
+ * Local stand-ins for LlamaParse v1 and OpenAI on one WireMock server, speaking their real wire formats: Bearer
+ * auth, LlamaParse's upload / job status / Markdown result with {@code job_metadata}, and OpenAI embeddings
+ * computed per request ({@link OpenAiEmbeddingsTransformer}). Tests add failure stubs at a higher priority.
+ */
+public final class ProviderStandIns implements AutoCloseable {
+
+    public static final String LLAMAPARSE_KEY = "llx-test-key-0123456789";
+    public static final String OPENAI_KEY = "sk-test-key-0123456789";
+    public static final String WEBHOOK_SECRET = "whsec-test-secret";
+    public static final String PARSED_MARKDOWN = "# Parsed by LlamaParse\n\nLlamaParse read this document page by page.\n\n"
+            + "---\n\nThe second page has more text about vectors.";
+
+    private final WireMockServer server;
+
+    private ProviderStandIns(WireMockServer server) {
+        this.server = server;
+    }
+
+    public static ProviderStandIns start() {
+        WireMockServer server = new WireMockServer(options().dynamicPort()
+                .extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY)));
+        server.start();
+        ProviderStandIns standIns = new ProviderStandIns(server);
+        standIns.stubHappyPaths();
+        return standIns;
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    /** Properties that point a docpipe instance at these stand-ins in the given modes. */
+    public Map<String, String> properties(String llamaParseMode, String openAiMode) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("docpipe.llamaparse.mode", llamaParseMode);
+        properties.put("docpipe.openai.mode", openAiMode);
+        properties.put("docpipe.llamaparse.api-key", LLAMAPARSE_KEY);
+        properties.put("docpipe.llamaparse.base-url", baseUrl());
+        properties.put("docpipe.llamaparse.webhook-secret", WEBHOOK_SECRET);
+        properties.put("docpipe.openai.api-key", OPENAI_KEY);
+        properties.put("docpipe.openai.base-url", baseUrl());
+        properties.put("docpipe.llamaparse.response-timeout-ms", "2000");
+        properties.put("docpipe.openai.response-timeout-ms", "2000");
+        // retries come quickly in tests; providers' Retry-After still wins when longer
+        properties.put("docpipe.retry.base-delay-ms", "50");
+        properties.put("docpipe.retry.max-delay-ms", "400");
+        return properties;
+    }
+
+    /** Restores the happy paths, dropping every failure stub a test added. */
+    public void reset() {
+        server.resetAll();
+        stubHappyPaths();
+    }
+
+    private void stubHappyPaths() {
+        String bearer = "Bearer " + LLAMAPARSE_KEY;
+        server.stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(10)
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"id\":\"{{randomValue type='UUID'}}\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}")));
+        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+")).atPriority(10)
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"id\":\"{{request.pathSegments.[4]}}\",\"status\":\"SUCCESS\",\"error_code\":null,\"error_message\":null}")));
+        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown")).atPriority(10)
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"markdown\":" + json(PARSED_MARKDOWN)
+                                + ",\"job_metadata\":{\"credits_used\":6.0,\"job_credits_usage\":6,\"job_pages\":2,"
+                                + "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":false}}")));
+        // anything else LlamaParse does not know, or a wrong key
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v1/parsing/.*")).atPriority(20)
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                        .withBody("{\"detail\":\"Invalid authentication token\"}")));
+        server.stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(10)
+                .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
+    }
+
+    private static String json(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -11,14 +11,19 @@ public class EmbedRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:embed-document")
-                .routeId("embed-document").routeConfigurationId("stage")
+                .routeId("embed-document")
                 .description("Embeds a claimed job's chunks batch by batch, then marks the job complete")
                 .setVariable("job", body())
                 .bean("embedStage", "prepare")
                 .filter(body().isNotNull())
                     .split(body()).stopOnException()
-                        .to("direct:embed-batch")
-                        .bean("embedStage", "store")
+                        // a batch whose provider refused or was unavailable has set the job aside: skip the rest
+                        .filter(method("embedStage", "stillWorking"))
+                            .to("direct:embed-batch")
+                            .filter(body().isNotNull())
+                                .bean("embedStage", "store")
+                            .end()
+                        .end()
                     .end()
                     .setBody(variable("job"))
                     .bean("embedStage", "finish")

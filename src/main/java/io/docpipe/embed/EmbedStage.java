@@ -15,8 +15,8 @@ import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
-import io.docpipe.job.JobStoppedException;
 import io.docpipe.provider.ProviderRejection;
+import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -91,17 +91,20 @@ public class EmbedStage {
     public void rejected(@Variable("batch") PendingBatch batch,
             @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection) {
         jobs.fail(batch.job().id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, rejection.toString(), null);
-        throw new JobStoppedException("job " + batch.job().id() + " failed: " + rejection);
+    }
+
+    /** True while this worker still holds the job in embedding_in_progress (it was not failed or postponed). */
+    public boolean stillWorking(@Body PendingBatch batch) {
+        return jobs.isHeldBySelf(batch.job().id(), EMBEDDING_IN_PROGRESS);
     }
 
     /** Marks the vectors stored once every chunk has one, then completes the job. */
     public void finish(ClaimedJob job) {
         tx.executeWithoutResult(status -> {
-            int missing = embeddings.countUnembedded(job.documentId());
-            if (missing > 0) {
-                throw new IllegalStateException(missing + " chunks of document " + job.documentId() + " still lack a vector");
+            // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
+            if (embeddings.countUnembedded(job.documentId()) == 0) {
+                jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null);
             }
-            jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null);
         });
         jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
     }

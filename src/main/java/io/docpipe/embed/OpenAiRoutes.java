@@ -21,6 +21,7 @@ public class OpenAiRoutes extends RouteBuilder {
                 .to("direct:request-openai-embeddings")
                 .filter(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                     .bean("embedStage", "rejected")
+                    .setBody(constant(null))
                 .end();
 
         from("direct:request-openai-embeddings")
@@ -38,9 +39,13 @@ public class OpenAiRoutes extends RouteBuilder {
         from("direct:openai-unavailable")
                 .routeId("openai-unavailable").routeConfigurationId("stage-step")
                 .description("Circuit-breaker fallback: in hybrid mode the mock embeds while OpenAI is down; otherwise the job waits")
-                .bean("openAiFallback", "useMockOrStop")
-                .setBody(variable("batch"))
-                .bean("mockEmbeddingService", "embedAsFallback");
+                .choice()
+                    .when(method("openAiFallback", "useMock"))
+                        .setBody(variable("batch"))
+                        .bean("mockEmbeddingService", "embedAsFallback")
+                    .otherwise()
+                        .setBody(constant(null))
+                .end();
 
         from("direct:call-openai")
                 .routeId("call-openai").routeConfigurationId("stage-step")

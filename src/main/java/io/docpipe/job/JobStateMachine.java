@@ -114,6 +114,13 @@ public class JobStateMachine {
         return write(jobId, status, status, reason, countAttempt ? reason : null, notBefore, true, countAttempt ? 1 : 0);
     }
 
+    /** Whether this instance still holds the job, in that state, under an unexpired lease. */
+    public boolean isHeldBySelf(UUID jobId, JobStatus status) {
+        Integer held = jdbc.queryForObject(SqlStatements.load("jobs/is-held-by.sql"), new MapSqlParameterSource()
+                .addValue("job_id", jobId).addValue("status", status.wireName()).addValue("actor", actor), Integer.class);
+        return held != null && held > 0;
+    }
+
     private Transition apply(UUID jobId, JobStatus from, JobStatus to, String detail, String error,
             Instant notBefore, boolean releaseLease) {
         if (!isAllowed(from, to)) {

@@ -1,7 +1,8 @@
 package io.docpipe.parse;
 
-import io.docpipe.job.JobStoppedException;
 import io.docpipe.provider.ProviderRejection;
+import io.docpipe.provider.ServiceFallback;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -14,7 +15,7 @@ public class LlamaParseRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:parse-with-llamaparse")
-                .routeId("parse-with-llamaparse").routeConfigurationId("stage")
+                .routeId("parse-with-llamaparse")
                 .description("Submits a claimed job's document to LlamaParse; the job then waits in parse_queued for the webhook")
                 .setVariable("job", body())
                 .bean("llamaParseStage", "submission")
@@ -26,6 +27,8 @@ public class LlamaParseRoutes extends RouteBuilder {
                     .to("direct:llamaparse-unavailable")
                 .end()
                 .choice()
+                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
+                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
                     .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                         .bean("llamaParseStage", "rejected")
                     .otherwise()
@@ -33,7 +36,7 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .end();
 
         from("direct:fetch-parse-result")
-                .routeId("fetch-parse-result").routeConfigurationId("stage")
+                .routeId("fetch-parse-result")
                 .description("Asks LlamaParse how a parse job ended and, when it succeeded, stores its Markdown")
                 .setVariable("job", body())
                 .bean("llamaParseStage", "statusRequest")
@@ -45,6 +48,8 @@ public class LlamaParseRoutes extends RouteBuilder {
                     .to("direct:llamaparse-unavailable")
                 .end()
                 .choice()
+                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
+                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
                     .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                         .bean("llamaParseStage", "rejected")
                     .when(method("llamaParseStage", "resultReady"))
@@ -63,6 +68,8 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .routeId("store-parse-result").routeConfigurationId("stage-step")
                 .description("Stores a fetched LlamaParse result, or fails the job when LlamaParse refused to give it")
                 .choice()
+                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
+                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
                     .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                         .bean("llamaParseStage", "rejected")
                     .otherwise()
@@ -72,11 +79,11 @@ public class LlamaParseRoutes extends RouteBuilder {
         from("direct:llamaparse-unavailable")
                 .routeId("llamaparse-unavailable").routeConfigurationId("stage-step")
                 .description("Circuit-breaker fallback: in hybrid mode the mock parses while LlamaParse is down; otherwise the job waits")
-                .choice()
-                    .when(method("llamaParseFallback", "useMock"))
-                        .to("direct:parse-with-mock")
-                .end()
-                .throwException(new JobStoppedException("LlamaParse unavailable: the fallback has dealt with the job"));
+                .filter(method("llamaParseFallback", "useMock"))
+                    .setBody(variable("job"))
+                    .to("direct:parse-with-mock")
+                    .setProperty(ServiceFallback.SET_ASIDE, constant(true))
+                .end();
 
         from("direct:call-llamaparse")
                 .routeId("call-llamaparse").routeConfigurationId("stage-step")

@@ -5,12 +5,9 @@ import java.time.Instant;
 
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.job.JobStoppedException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Variable;
 import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -42,11 +39,25 @@ public class ServiceFallback {
         this.openCircuitWait = openCircuitWait;
     }
 
+    /** Set on the exchange when the fallback has postponed the job: the route must not go on with it. */
+    public static final String SET_ASIDE = "docpipe.jobSetAside";
+
     /**
-     * @return true when the mock should do this job's work now; otherwise the job has been postponed and the route
-     *         must stop working on it
+     * @return true when the mock should do this job's work now; otherwise the job has been postponed and the
+     *         exchange is marked {@link #SET_ASIDE}
      */
-    public boolean useMock(@Variable("job") ClaimedJob job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
+    public boolean useMock(Exchange exchange) {
+        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.setProperty(SET_ASIDE, true);
+        if (decideMock(job, cause)) {
+            exchange.removeProperty(SET_ASIDE);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean decideMock(ClaimedJob job, Throwable cause) {
         if (!(cause instanceof TransientProviderException)) {
             http.failedWithoutAnswer(cause); // answered errors were counted when they were classified
         }
@@ -66,13 +77,6 @@ public class ServiceFallback {
                     "retry in " + delay.toMillis() + " ms after " + describe(cause), true);
         }
         return false;
-    }
-
-    /** For routes where waiting means abandoning the current work: postpones, then stops the route. */
-    public void useMockOrStop(@Variable("job") ClaimedJob job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
-        if (!useMock(job, cause)) {
-            throw new JobStoppedException("job " + job.id() + " postponed: " + http.service() + " unavailable");
-        }
     }
 
     private static String describe(Throwable cause) {

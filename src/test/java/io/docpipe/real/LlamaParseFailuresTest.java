@@ -1,0 +1,146 @@
+package io.docpipe.real;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.docpipe.real.LlamaParseWebhooks.envelope;
+import static io.docpipe.real.LlamaParseWebhooks.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import io.docpipe.testsupport.ProviderStandIns;
+import io.docpipe.testsupport.RunningDocpipe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** LlamaParse's error classes: permanent answers fail the job with the provider's words, transient ones are retried. */
+class LlamaParseFailuresTest {
+
+    private static ProviderStandIns providers;
+    private static RunningDocpipe app;
+
+    @BeforeAll
+    static void start() {
+        providers = ProviderStandIns.start();
+        Map<String, String> properties = new java.util.HashMap<>(providers.properties("real", "mock"));
+        properties.put("docpipe.circuit.minimum-calls", "1000"); // error classes only: keep the circuit closed
+        app = RunningDocpipe.start(properties);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        providers.close();
+    }
+
+    @BeforeEach
+    void resetStandIns() {
+        providers.reset();
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {401, 402, 403, 404, 413})
+    void should_fail_the_job_on_a_permanent_upload_error(int status) {
+        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                        .withBody("{\"detail\":\"refused with " + status + "\"}")));
+
+        JsonNode job = app.awaitJobStatus(upload(), "failed_parse", Duration.ofSeconds(20));
+
+        assertThat(job.path("last_error").asText()).contains("HTTP " + status).contains("refused with " + status);
+        assertThat(job.path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ERROR", "CANCELLED"})
+    void should_fail_the_job_when_llamaparse_says_the_parse_job_ended_badly(String status) {
+        String jobId = upload();
+        app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(20));
+        String parseJobId = app.sql().queryForObject("SELECT parse_job_id FROM jobs WHERE id = ?::uuid", String.class, jobId);
+        providers.server().stubFor(get(urlPathEqualTo("/api/v1/parsing/job/" + parseJobId)).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"" + status
+                                + "\",\"error_code\":\"NO_DATA_FOUND_IN_FILE\",\"error_message\":\"nothing to parse\"}")));
+
+        // the envelope claims success; LlamaParse's own API is what counts
+        LlamaParseWebhooks.sendWithLcSignature(app, "", utf8(envelope("parse.success", parseJobId)));
+
+        JsonNode job = app.awaitJobStatus(jobId, "failed_parse", Duration.ofSeconds(20));
+        assertThat(job.path("last_error").asText()).contains(status).contains("NO_DATA_FOUND_IN_FILE");
+    }
+
+    static Stream<Arguments> transientFailures() {
+        return Stream.of(
+                Arguments.of("429 with Retry-After", aResponse().withStatus(429).withHeader("Retry-After", "0.2")
+                        .withBody("{\"detail\":\"Too many requests\"}")),
+                Arguments.of("503", aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")),
+                Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
+                Arguments.of("timeout", aResponse().withStatus(200).withFixedDelay(3000)
+                        .withBody("{\"id\":\"late\",\"status\":\"PENDING\"}")),
+                Arguments.of("malformed body", aResponse().withStatus(200).withBody("<html>gateway</html>")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transientFailures")
+    void should_retry_a_transient_upload_failure_with_backoff(String name, ResponseDefinitionBuilder failure) {
+        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered").willReturn(failure));
+
+        String jobId = upload();
+        JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
+
+        assertThat(job.path("attempts").asInt()).isEqualTo(1);
+        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("retry in"));
+    }
+
+    @Test
+    void should_survive_a_burst_of_429s_and_then_succeed() {
+        for (int i = 0; i < 3; i++) {
+            providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                    .inScenario("burst").whenScenarioStateIs(i == 0 ? STARTED : "after-" + i).willSetStateTo("after-" + (i + 1))
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0.1")
+                            .withBody("{\"detail\":\"Too many requests\"}")));
+        }
+
+        String jobId = upload();
+        JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
+
+        assertThat(job.path("attempts").asInt()).isEqualTo(3);
+        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.startsWith("retry in"))).hasSize(3);
+    }
+
+    @Test
+    void should_poll_llamaparse_when_the_webhook_never_comes() throws Exception {
+        // a short webhook wait for this test: the route's consumer reads the property each poll
+        app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "0");
+        try {
+            String jobId = upload();
+            app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(60));
+            assertThat(providers.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                    urlPathMatching("/api/v1/parsing/job/[^/]+")))).isNotEmpty();
+        } finally {
+            app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "300");
+        }
+    }
+
+    private static String upload() {
+        byte[] text = ("A document for LlamaParse " + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return app.upload("doc.txt", text).json().path("job_id").asText();
+    }
+}

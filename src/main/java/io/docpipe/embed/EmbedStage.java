@@ -65,12 +65,14 @@ public class EmbedStage {
         if (status != EMBEDDING_IN_PROGRESS) {
             return List.of();
         }
+        // the batches carry the job in the state it is in while they run
+        ClaimedJob inProgress = new ClaimedJob(job.id(), job.documentId(), job.correlationId(), EMBEDDING_IN_PROGRESS);
         List<UnembeddedChunk> pending = embeddings.findUnembedded(job.documentId());
         List<String> texts = pending.stream().map(UnembeddedChunk::text).toList();
         List<PendingBatch> batches = new ArrayList<>();
         for (EmbeddingBatch batch : batcher.batch(texts)) {
             List<Long> chunkIds = batch.indexes().stream().map(i -> pending.get(i).chunkId()).toList();
-            batches.add(new PendingBatch(job, chunkIds, batch.texts(), batch.tokenCount()));
+            batches.add(new PendingBatch(inProgress, chunkIds, batch.texts(), batch.tokenCount()));
         }
         return batches;
     }
@@ -100,12 +102,12 @@ public class EmbedStage {
 
     /** Marks the vectors stored once every chunk has one, then completes the job. */
     public void finish(ClaimedJob job) {
-        tx.executeWithoutResult(status -> {
-            // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
-            if (embeddings.countUnembedded(job.documentId()) == 0) {
-                jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null);
-            }
-        });
-        jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+        Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED
+                // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
+                || embeddings.countUnembedded(job.documentId()) == 0
+                        && jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
+        if (Boolean.TRUE.equals(stored)) {
+            jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+        }
     }
 }

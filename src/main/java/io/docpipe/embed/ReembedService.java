@@ -29,9 +29,13 @@ public class ReembedService {
         this.chunksPerRun = chunksPerRun;
     }
 
-    /** Only a hybrid deployment makes fallback vectors, and re-embedding waits until OpenAI is healthy. */
+    /**
+     * Only a hybrid deployment makes fallback vectors. Re-embedding waits while the circuit is open; a half-open
+     * circuit needs exactly such a trial call to close again.
+     */
     public boolean due() {
-        return mode == ServiceMode.HYBRID && breaker.getState() == CircuitBreaker.State.CLOSED;
+        CircuitBreaker.State state = breaker.getState();
+        return mode == ServiceMode.HYBRID && state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
     }
 
     public List<PendingBatch> pending() {

@@ -102,8 +102,9 @@ public class JobStateMachine {
     }
 
     /**
-     * Keeps a job in its state but out of reach until {@code notBefore}: the provider asked us to wait, failed for
-     * a while, or its circuit is open. The event row (from and to the same state) says why.
+     * Puts a job out of reach until {@code notBefore} because the provider asked us to wait, failed for a while,
+     * or its circuit is open; the event row says why. A job waits in its queue state: one mid-embedding goes back to
+     * {@code embedding_queued}, any other stays where it is. The lease is released.
      *
      * @param countAttempt true when a call was made and failed, false when the job only waits
      */
@@ -111,7 +112,8 @@ public class JobStateMachine {
         if (status == COMPLETE || status.isFailed()) {
             throw new IllegalTransitionException(status, status);
         }
-        return write(jobId, status, status, reason, countAttempt ? reason : null, notBefore, true, countAttempt ? 1 : 0);
+        JobStatus queue = status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status;
+        return write(jobId, status, queue, reason, countAttempt ? reason : null, notBefore, true, countAttempt ? 1 : 0);
     }
 
     /** Whether this instance still holds the job, in that state, under an unexpired lease. */

@@ -58,10 +58,12 @@ public class ServiceFallback {
     }
 
     private boolean decideMock(ClaimedJob job, Throwable cause) {
-        if (!(cause instanceof TransientProviderException)) {
+        // no exception at all: the circuit did not let the call through
+        boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
+        if (!shortCircuited && !(cause instanceof TransientProviderException)) {
             http.failedWithoutAnswer(cause); // answered errors were counted when they were classified
         }
-        boolean down = cause instanceof CallNotPermittedException || breaker.getState() != CircuitBreaker.State.CLOSED;
+        boolean down = shortCircuited || breaker.getState() != CircuitBreaker.State.CLOSED;
         if (mode == ServiceMode.HYBRID && down) {
             return true;
         }

@@ -39,7 +39,9 @@ class LlamaParseFailuresTest {
     static void start() {
         providers = ProviderStandIns.start();
         Map<String, String> properties = new java.util.HashMap<>(providers.properties("real", "mock"));
-        properties.put("docpipe.circuit.minimum-calls", "1000"); // error classes only: keep the circuit closed
+        // error classes only: keep the circuit closed (resilience4j caps the minimum at the window size)
+        properties.put("docpipe.circuit.minimum-calls", "1000");
+        properties.put("docpipe.circuit.sliding-window-calls", "1000");
         app = RunningDocpipe.start(properties);
     }
 

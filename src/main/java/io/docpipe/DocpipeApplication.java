@@ -1,5 +1,9 @@
 package io.docpipe;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.docpipe.config.MissingSettingException;
 import org.apache.camel.main.Main;
 
 /** Starts docpipe on camel-main; routes and configuration are found by scanning this package. */
@@ -9,6 +13,19 @@ public final class DocpipeApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        new Main(DocpipeApplication.class).run(args);
+        Path routes = Path.of(System.getenv().getOrDefault("DOCPIPE_ROUTES_DIR", "routes")).toAbsolutePath();
+        if (!Files.isDirectory(routes)) {
+            stop("no YAML routes directory at " + routes + ": start docpipe from the repository or set DOCPIPE_ROUTES_DIR");
+        }
+        try {
+            new Main(DocpipeApplication.class).run(args);
+        } catch (MissingSettingException e) {
+            stop(e.getMessage());
+        }
+    }
+
+    private static void stop(String reason) {
+        System.err.println("docpipe cannot start: " + reason);
+        System.exit(2);
     }
 }

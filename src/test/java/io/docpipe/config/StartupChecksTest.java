@@ -1,0 +1,40 @@
+package io.docpipe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import io.docpipe.testsupport.RunningDocpipe;
+import org.junit.jupiter.api.Test;
+
+/** A real or hybrid mode without its key stops the start, naming the variable to set. */
+class StartupChecksTest {
+
+    @Test
+    void should_refuse_real_llamaparse_without_its_key() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.mode", "real")))
+                .rootCause().isInstanceOf(MissingSettingException.class)
+                .hasMessage("LLAMAPARSE_API_KEY is required when LLAMAPARSE_MODE is real (set it, or use LLAMAPARSE_MODE=mock)");
+    }
+
+    @Test
+    void should_refuse_hybrid_openai_without_its_key() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.mode", "hybrid")))
+                .rootCause().isInstanceOf(MissingSettingException.class)
+                .hasMessageStartingWith("OPENAI_API_KEY is required when OPENAI_MODE is hybrid");
+    }
+
+    @Test
+    void should_refuse_an_unknown_mode() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.mode", "sometimes")))
+                .rootCause().hasMessage("OPENAI_MODE must be mock, real or hybrid, was 'sometimes'");
+    }
+
+    @Test
+    void should_start_in_mock_mode_without_any_key() {
+        try (RunningDocpipe app = RunningDocpipe.start(Map.of())) {
+            assertThat(app.get("/api/v1/health").status()).isEqualTo(200);
+        }
+    }
+}

@@ -3,31 +3,29 @@ package io.docpipe.embed;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The embed stage: plans request-sized batches of a job's chunks, sends each through route embed-batch (in
- * routes/pipeline.yaml, where the provider is chosen), stores each batch's vectors as they come, then completes.
+ * The embed stage: plans request-sized batches of the chunks of all jobs one claim leased, sends each through route
+ * embed-batch (in routes/pipeline.yaml, where the provider is chosen), stores each batch's vectors as they come,
+ * then completes the jobs.
  */
 public class EmbedRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:embed-document")
-                .routeId("embed-document")
-                .description("Embeds a claimed job's chunks batch by batch, then marks the job complete")
-                .setVariable("job", body())
-                .bean("embedStage", "prepare")
-                .filter(body().isNotNull())
-                    .split(body()).stopOnException()
-                        // a batch whose provider refused or was unavailable has set the job aside: skip the rest
-                        .filter(method("embedStage", "stillWorking"))
-                            .to("direct:embed-batch")
-                            .filter(body().isNotNull())
-                                .bean("embedStage", "store")
-                            .end()
+        from("direct:embed-claimed-jobs")
+                .routeId("embed-claimed-jobs")
+                .description("Embeds the chunks of the claimed jobs in as few requests as possible, then completes the jobs")
+                .setVariable("jobs", method("embedStage", "start"))
+                .bean("embedStage", "plan")
+                .split(body()).stopOnException()
+                    // a batch whose provider refused or was unavailable has set its jobs aside: skip what is theirs
+                    .filter(method("embedStage", "stillWorking"))
+                        .to("direct:embed-batch")
+                        .filter(body().isNotNull())
+                            .bean("embedStage", "store")
                         .end()
                     .end()
-                    .setBody(variable("job"))
-                    .bean("embedStage", "finish")
-                .end();
+                .end()
+                .bean("embedStage", "finish");
 
         from("direct:embed-with-mock")
                 .routeId("embed-with-mock").routeConfigurationId("stage-step")

@@ -6,15 +6,20 @@ import static io.docpipe.job.JobStatus.EMBEDDINGS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
+import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
+import io.docpipe.observe.CorrelationContext;
 import io.docpipe.provider.ProviderRejection;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -22,9 +27,10 @@ import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The embed stage's bookkeeping around the provider calls that the route makes: which chunks still need a vector,
- * in which request-sized batches, storing each batch as it arrives (a reclaimed job pays only for what is missing),
- * and the final moves to {@code embeddings_stored} and {@code complete}.
+ * The embed stage's bookkeeping around the provider calls the route makes. The jobs of one claim are embedded
+ * together: their chunks still without a vector are packed into as few requests as the provider's limits allow,
+ * each batch is stored as it arrives (a reclaimed job pays only for what is missing) with its usage attributed to
+ * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}.
  */
 public class EmbedStage {
 
@@ -44,70 +50,97 @@ public class EmbedStage {
     }
 
     /**
-     * Brings the job to {@code embedding_in_progress} and plans the requests for its chunks without a vector.
+     * Brings each claimed job (rows of the claim query) to {@code embedding_in_progress}.
      *
-     * @return the batches, empty when nothing is left to embed, or null when another worker has taken the job on
+     * @return the jobs this worker goes on with, in the state they are now in; jobs another worker took on are left out
      */
-    public List<PendingBatch> prepare(ClaimedJob job) {
-        JobStatus status = job.status();
-        if (status == CHUNKS_STORED) {
-            if (!jobs.advance(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
-                return null;
+    public List<ClaimedJob> start(@Body List<Map<String, Object>> claimedRows) {
+        List<ClaimedJob> started = new ArrayList<>();
+        for (Map<String, Object> row : claimedRows) {
+            ClaimedJob job = ClaimedJob.fromRow(row);
+            CorrelationContext.enter(job);
+            JobStatus status = job.status();
+            if (status == CHUNKS_STORED && jobs.advance(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
+                status = EMBEDDING_QUEUED;
             }
-            status = EMBEDDING_QUEUED;
-        }
-        if (status == EMBEDDING_QUEUED) {
-            if (!jobs.advance(job.id(), EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
-                return null;
+            if (status == EMBEDDING_QUEUED && jobs.advance(job.id(), EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
+                status = EMBEDDING_IN_PROGRESS;
             }
-            status = EMBEDDING_IN_PROGRESS;
+            if (status == EMBEDDING_IN_PROGRESS || status == EMBEDDINGS_STORED) {
+                started.add(new ClaimedJob(job.id(), job.documentId(), job.correlationId(), status));
+            }
         }
-        if (status != EMBEDDING_IN_PROGRESS) {
-            return List.of();
-        }
-        // the batches carry the job in the state it is in while they run
-        ClaimedJob inProgress = new ClaimedJob(job.id(), job.documentId(), job.correlationId(), EMBEDDING_IN_PROGRESS);
-        List<UnembeddedChunk> pending = embeddings.findUnembedded(job.documentId());
-        List<String> texts = pending.stream().map(UnembeddedChunk::text).toList();
-        List<PendingBatch> batches = new ArrayList<>();
-        for (EmbeddingBatch batch : batcher.batch(texts)) {
-            List<Long> chunkIds = batch.indexes().stream().map(i -> pending.get(i).chunkId()).toList();
-            batches.add(new PendingBatch(inProgress, chunkIds, batch.texts(), batch.tokenCount()));
-        }
-        return batches;
+        CorrelationContext.leave();
+        return started;
     }
 
-    /** Stores a batch's vectors with what the request cost, in one transaction. */
-    public void store(EmbeddedBatch embedded) {
-        BigDecimal cost = usdPerMillionTokens.multiply(BigDecimal.valueOf(embedded.usageTokens()))
-                .divide(BigDecimal.valueOf(1_000_000));
+    /** Packs the chunks still without a vector, of every job in progress, into request-sized batches. */
+    public List<PendingBatch> plan(@Variable("jobs") List<ClaimedJob> started) {
+        List<PendingChunk> pending = new ArrayList<>();
+        for (ClaimedJob job : started) {
+            if (job.status() == EMBEDDING_IN_PROGRESS) {
+                for (UnembeddedChunk chunk : embeddings.findUnembedded(job.documentId())) {
+                    pending.add(new PendingChunk(chunk.chunkId(), job, chunk.text(), 0));
+                }
+            }
+        }
+        return batcher.batchChunks(pending);
+    }
+
+    /** Stores a batch's vectors with what the request cost, shared among its jobs by their tokens, in one transaction. */
+    public void store(@Body EmbeddedBatch embedded) {
         tx.executeWithoutResult(status -> {
             embeddings.insert(embedded);
             if (embedded.usageTokens() > 0) {
-                embeddings.addUsage(embedded.batch().job().id(), embedded.usageTokens(), cost);
+                usageByJob(embedded).forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens,
+                        usdPerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(BigDecimal.valueOf(1_000_000), 8,
+                                RoundingMode.HALF_UP)));
             }
         });
     }
 
-    /** The provider refused for good (no quota, bad key, bad request): the job fails with its answer. */
+    /** The provider refused for good (no quota, bad key, bad request): the batch's jobs fail with its answer. */
     public void rejected(@Variable("batch") PendingBatch batch,
             @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection) {
-        jobs.fail(batch.job().id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, rejection.toString(), null);
-    }
-
-    /** True while this worker still holds the job in embedding_in_progress (it was not failed or postponed). */
-    public boolean stillWorking(@Body PendingBatch batch) {
-        return jobs.isHeldBySelf(batch.job().id(), EMBEDDING_IN_PROGRESS);
-    }
-
-    /** Marks the vectors stored once every chunk has one, then completes the job. */
-    public void finish(ClaimedJob job) {
-        Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED
-                // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
-                || embeddings.countUnembedded(job.documentId()) == 0
-                        && jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
-        if (Boolean.TRUE.equals(stored)) {
-            jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+        for (ClaimedJob job : batch.jobs()) {
+            CorrelationContext.enter(job);
+            jobs.fail(job.id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, rejection.toString(), null);
         }
+        CorrelationContext.leave();
+    }
+
+    /** True while this worker still holds one of the batch's jobs in embedding_in_progress (not failed or postponed). */
+    public boolean stillWorking(@Body PendingBatch batch) {
+        return batch.jobs().stream().anyMatch(job -> jobs.isHeldBySelf(job.id(), EMBEDDING_IN_PROGRESS));
+    }
+
+    /** Marks each job's vectors stored once every chunk of it has one, then completes it. */
+    public void finish(@Variable("jobs") List<ClaimedJob> started) {
+        for (ClaimedJob job : started) {
+            CorrelationContext.enter(job);
+            Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED
+                    // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
+                    || embeddings.countUnembedded(job.documentId()) == 0
+                            && jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
+            if (Boolean.TRUE.equals(stored)) {
+                jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+            }
+        }
+        CorrelationContext.leave();
+    }
+
+    /** The provider's billed tokens split among the batch's jobs in proportion to their inputs' tokens. */
+    private static Map<UUID, Long> usageByJob(EmbeddedBatch embedded) {
+        PendingBatch batch = embedded.batch();
+        Map<UUID, Long> inputTokens = new LinkedHashMap<>();
+        for (PendingChunk chunk : batch.chunks()) {
+            if (chunk.job() != null) {
+                inputTokens.merge(chunk.job().id(), (long) chunk.tokens(), Long::sum);
+            }
+        }
+        long total = Math.max(1, batch.tokenCount());
+        Map<UUID, Long> usage = new LinkedHashMap<>();
+        inputTokens.forEach((jobId, tokens) -> usage.put(jobId, Math.round((double) embedded.usageTokens() * tokens / total)));
+        return usage;
     }
 }

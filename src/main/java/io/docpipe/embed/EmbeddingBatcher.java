@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.docpipe.chunk.TokenCounter;
+import io.docpipe.embed.PendingBatch.PendingChunk;
 
 /**
  * Packs texts, in order, into as few embeddings requests as OpenAI's limits allow: at most
@@ -27,10 +28,25 @@ public class EmbeddingBatcher {
         this.maxTokensPerInput = maxTokensPerInput;
     }
 
+    /** Batches chunks, keeping each one's job and recording the text sent and its tokens. */
+    public List<PendingBatch> batchChunks(List<PendingChunk> pending) {
+        List<PendingBatch> batches = new ArrayList<>();
+        for (EmbeddingBatch batch : batch(pending.stream().map(PendingChunk::text).toList())) {
+            List<PendingChunk> chunks = new ArrayList<>(batch.indexes().size());
+            for (int i = 0; i < batch.indexes().size(); i++) {
+                PendingChunk chunk = pending.get(batch.indexes().get(i));
+                chunks.add(new PendingChunk(chunk.chunkId(), chunk.job(), batch.texts().get(i), batch.tokens().get(i)));
+            }
+            batches.add(new PendingBatch(chunks, batch.tokenCount()));
+        }
+        return batches;
+    }
+
     public List<EmbeddingBatch> batch(List<String> texts) {
         List<EmbeddingBatch> batches = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
         int tokens = 0;
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
@@ -43,17 +59,19 @@ public class EmbeddingBatcher {
                 count = counter.count(text);
             }
             if (!inputs.isEmpty() && (inputs.size() == maxInputsPerBatch || tokens + count > maxTokensPerBatch)) {
-                batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), tokens));
+                batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), List.copyOf(counts), tokens));
                 indexes.clear();
                 inputs.clear();
+                counts.clear();
                 tokens = 0;
             }
             indexes.add(i);
             inputs.add(text);
+            counts.add(count);
             tokens += count;
         }
         if (!inputs.isEmpty()) {
-            batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), tokens));
+            batches.add(new EmbeddingBatch(List.copyOf(indexes), List.copyOf(inputs), List.copyOf(counts), tokens));
         }
         return batches;
     }

@@ -17,7 +17,7 @@ public class OpenAiRoutes extends RouteBuilder {
                 .routeId("embed-with-openai").routeConfigurationId("stage-step")
                 .description("Embeds one batch of chunks with OpenAI; rejections fail the job, outages go to the fallback")
                 .setVariable("batch", body())
-                .setVariable("job", simple("${body.job}"))
+                .setVariable("jobs", simple("${body.jobs}"))
                 .to("direct:request-openai-embeddings")
                 .filter(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                     .bean("embedStage", "rejected")

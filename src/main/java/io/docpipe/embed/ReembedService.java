@@ -1,9 +1,8 @@
 package io.docpipe.embed;
 
-import java.util.ArrayList;
 import java.util.List;
 
-import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
+import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.provider.ServiceMode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Body;
@@ -39,14 +38,8 @@ public class ReembedService {
     }
 
     public List<PendingBatch> pending() {
-        List<UnembeddedChunk> chunks = embeddings.findFallbackEmbedded(chunksPerRun);
-        List<String> texts = chunks.stream().map(UnembeddedChunk::text).toList();
-        List<PendingBatch> batches = new ArrayList<>();
-        for (EmbeddingBatch batch : batcher.batch(texts)) {
-            List<Long> ids = batch.indexes().stream().map(i -> chunks.get(i).chunkId()).toList();
-            batches.add(new PendingBatch(null, ids, batch.texts(), batch.tokenCount()));
-        }
-        return batches;
+        return batcher.batchChunks(embeddings.findFallbackEmbedded(chunksPerRun).stream()
+                .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), 0)).toList());
     }
 
     public void replace(@Body EmbeddedBatch embedded) {

@@ -2,9 +2,11 @@ package io.docpipe.provider;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.observe.CorrelationContext;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
@@ -46,18 +48,22 @@ public class ServiceFallback {
      * @return true when the mock should do this job's work now; otherwise the job has been postponed and the
      *         exchange is marked {@link #SET_ASIDE}
      */
+    @SuppressWarnings("unchecked")
     public boolean useMock(Exchange exchange) {
-        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+        List<ClaimedJob> jobs = exchange.getVariable("jobs", List.class);
+        if (jobs == null) {
+            jobs = List.of(exchange.getVariable("job", ClaimedJob.class));
+        }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty(SET_ASIDE, true);
-        if (decideMock(job, cause)) {
-            exchange.removeProperty(SET_ASIDE);
+        if (decideMock(jobs, cause)) {
             return true;
         }
+        exchange.setProperty(SET_ASIDE, true);
         return false;
     }
 
-    private boolean decideMock(ClaimedJob job, Throwable cause) {
+    /** @param affected the jobs waiting on the failed call (a batch may carry several) */
+    private boolean decideMock(List<ClaimedJob> affected, Throwable cause) {
         // no exception at all: the circuit did not let the call through
         boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
         if (!shortCircuited && !(cause instanceof TransientProviderException)) {
@@ -67,16 +73,19 @@ public class ServiceFallback {
         if (mode == ServiceMode.HYBRID && down) {
             return true;
         }
-        if (down) {
-            jobs.postpone(job.id(), job.status(), Instant.now().plus(openCircuitWait),
-                    http.service() + " is unavailable (circuit " + breaker.getState() + "); waiting", false);
-        } else {
-            Integer attempts = jdbc.queryForObject(SqlStatements.load("jobs/find-attempts.sql"),
-                    new MapSqlParameterSource("job_id", job.id()), Integer.class);
-            Duration retryAfter = cause instanceof TransientProviderException t ? t.retryAfter() : null;
-            Duration delay = backoff.delay((attempts == null ? 0 : attempts) + 1, retryAfter);
-            jobs.postpone(job.id(), job.status(), Instant.now().plus(delay),
-                    "retry in " + delay.toMillis() + " ms after " + describe(cause), true);
+        for (ClaimedJob job : affected) {
+            CorrelationContext.enter(job);
+            if (down) {
+                jobs.postpone(job.id(), job.status(), Instant.now().plus(openCircuitWait),
+                        http.service() + " is unavailable (circuit " + breaker.getState() + "); waiting", false);
+            } else {
+                Integer attempts = jdbc.queryForObject(SqlStatements.load("jobs/find-attempts.sql"),
+                        new MapSqlParameterSource("job_id", job.id()), Integer.class);
+                Duration retryAfter = cause instanceof TransientProviderException t ? t.retryAfter() : null;
+                Duration delay = backoff.delay((attempts == null ? 0 : attempts) + 1, retryAfter);
+                jobs.postpone(job.id(), job.status(), Instant.now().plus(delay),
+                        "retry in " + delay.toMillis() + " ms after " + describe(cause), true);
+            }
         }
         return false;
     }

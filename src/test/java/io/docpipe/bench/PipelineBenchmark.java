@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.docpipe.chunk.TokenCounter;
+import io.docpipe.embed.EmbeddingBatcher;
 import io.docpipe.testsupport.RunningDocpipe;
+import org.apache.camel.api.management.ManagedCamelContext;
 
 /**
  * Pushes N small documents through the mock pipeline of a real docpipe instance on its embedded PostgreSQL and
@@ -87,6 +90,13 @@ public final class PipelineBenchmark {
         System.out.printf("chunks / vectors       %d / %d%n",
                 app.sql().queryForObject("SELECT count(*) FROM chunks", Long.class),
                 app.sql().queryForObject("SELECT count(*) FROM embeddings", Long.class));
+        // each exchange through route embed-batch is one embeddings request (to the mock here, to OpenAI in real mode)
+        long requests = app.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("embed-batch").getExchangesTotal();
+        // OpenAI's limits: 2048 inputs and 300,000 tokens a request
+        int minimum = new EmbeddingBatcher(new TokenCounter(), 2048, 300_000, 8191)
+                .batch(app.sql().queryForList("SELECT text FROM chunks", String.class)).size();
+        System.out.printf("embedding requests     %d (the fewest possible for these chunks: %d)%n", requests, minimum);
     }
 
     private static double percentile(double[] sorted, int p) {

@@ -54,10 +54,12 @@ class LeaseReclaimTest {
 
         // the dead worker: leases the job, starts embedding, stores one batch, and is never heard of again
         leaseToDeadWorker(job.id());
-        List<PendingBatch> batches = bean("embedStage", EmbedStage.class)
-                .prepare(new ClaimedJob(job.id(), job.documentId(), job.correlationId(), JobStatus.EMBEDDING_QUEUED));
+        EmbedStage stage = bean("embedStage", EmbedStage.class);
+        List<ClaimedJob> started = stage.start(List.of(Map.of("id", job.id(), "document_id", job.documentId(),
+                "correlation_id", job.correlationId(), "status", "embedding_queued")));
+        List<PendingBatch> batches = stage.plan(started);
         assertThat(batches).hasSizeGreaterThan(2);
-        bean("embedStage", EmbedStage.class).store(bean("mockEmbeddingService", MockEmbeddingService.class).embed(batches.get(0)));
+        stage.store(bean("mockEmbeddingService", MockEmbeddingService.class).embed(batches.get(0)));
         Timestamp leaseExpiry = leaseExpiry(job.id());
         int chunks = count("SELECT count(*) FROM chunks WHERE document_id = ?", job.documentId());
         assertThat(count("SELECT count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id WHERE c.document_id = ?",

@@ -1,16 +1,17 @@
 package io.docpipe.parse;
 
-import io.docpipe.provider.ProviderRejection;
 import io.docpipe.provider.ServiceFallback;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The parse stage against the real LlamaParse: submitting documents, fetching results, and the one HTTP route
- * every LlamaParse call goes through (rate limit, API key, error classification). Every call sits inside the
- * shared {@code llamaparseCircuitBreaker}, whose explicit fallback is route llamaparse-unavailable.
+ * The parse stage against the real LlamaParse: submitting documents and fetching results. Every call goes through
+ * route request-llamaparse, inside the shared {@code llamaparseCircuitBreaker} whose explicit fallback is route
+ * llamaparse-unavailable, and through call-llamaparse (rate limit, API key, error classification).
  */
 public class LlamaParseRoutes extends RouteBuilder {
+
+    /** Names the {@link LlamaParseApi} method that reads the answer of the request being made. */
+    static final String READER = "llamaParseReader";
 
     @Override
     public void configure() {
@@ -19,20 +20,10 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .description("Submits a claimed job's document to LlamaParse; the job then waits in parse_queued for the webhook")
                 .setVariable("job", body())
                 .bean("llamaParseStage", "submission")
-                .circuitBreaker().id("llamaparse-submit-breaker")
-                    .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker").end()
-                    .to("direct:call-llamaparse")
-                    .bean("llamaParseApi", "readJobId")
-                .onFallback()
-                    .to("direct:llamaparse-unavailable")
-                .end()
-                .choice()
-                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
-                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
-                    .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
-                        .bean("llamaParseStage", "rejected")
-                    .otherwise()
-                        .bean("llamaParseStage", "submitted")
+                .setVariable(READER, constant("readJobId"))
+                .to("direct:request-llamaparse")
+                .filter(method("llamaParseStage", "answered"))
+                    .bean("llamaParseStage", "submitted")
                 .end();
 
         from("direct:fetch-parse-result")
@@ -40,40 +31,28 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .description("Asks LlamaParse how a parse job ended and, when it succeeded, stores its Markdown")
                 .setVariable("job", body())
                 .bean("llamaParseStage", "statusRequest")
-                .circuitBreaker().id("llamaparse-status-breaker")
-                    .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker").end()
-                    .to("direct:call-llamaparse")
-                    .bean("llamaParseApi", "readStatus")
-                .onFallback()
-                    .to("direct:llamaparse-unavailable")
-                .end()
-                .choice()
-                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
-                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
-                    .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
-                        .bean("llamaParseStage", "rejected")
-                    .when(method("llamaParseStage", "resultReady"))
+                .setVariable(READER, constant("readStatus"))
+                .to("direct:request-llamaparse")
+                .filter(method("llamaParseStage", "answered"))
+                    .filter(method("llamaParseStage", "resultReady"))
                         .bean("llamaParseStage", "resultRequest")
-                        .circuitBreaker().id("llamaparse-result-breaker")
-                            .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker").end()
-                            .to("direct:call-llamaparse")
-                            .bean("llamaParseApi", "readMarkdownResult")
-                        .onFallback()
-                            .to("direct:llamaparse-unavailable")
+                        .setVariable(READER, constant("readMarkdownResult"))
+                        .to("direct:request-llamaparse")
+                        .filter(method("llamaParseStage", "answered"))
+                            .bean("llamaParseStage", "stored")
                         .end()
-                        .to("direct:store-parse-result")
+                    .end()
                 .end();
 
-        from("direct:store-parse-result")
-                .routeId("store-parse-result").routeConfigurationId("stage-step")
-                .description("Stores a fetched LlamaParse result, or fails the job when LlamaParse refused to give it")
-                .choice()
-                    .when(exchangeProperty(ServiceFallback.SET_ASIDE).isNotNull())
-                        .log(LoggingLevel.DEBUG, "io.docpipe.parse", "LlamaParse unavailable; the fallback has dealt with the job")
-                    .when(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
-                        .bean("llamaParseStage", "rejected")
-                    .otherwise()
-                        .bean("llamaParseStage", "stored")
+        from("direct:request-llamaparse")
+                .routeId("request-llamaparse").routeConfigurationId("stage-step")
+                .description("Makes one LlamaParse request inside its circuit breaker and reads the answer")
+                .circuitBreaker().id("llamaparse-breaker")
+                    .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker").end()
+                    .to("direct:call-llamaparse")
+                    .toD("bean:llamaParseApi?method=${variable." + READER + "}")
+                .onFallback()
+                    .to("direct:llamaparse-unavailable")
                 .end();
 
         from("direct:llamaparse-unavailable")

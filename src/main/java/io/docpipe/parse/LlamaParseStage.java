@@ -18,6 +18,7 @@ import io.docpipe.parse.LlamaParseApi.ParseJobStatus;
 import io.docpipe.parse.LlamaParseApi.ParseResult;
 import io.docpipe.provider.ProviderRejection;
 import io.docpipe.provider.ProviderRequest;
+import io.docpipe.provider.ServiceFallback;
 import io.docpipe.upload.DocumentStore;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -117,10 +118,21 @@ public class LlamaParseStage {
         });
     }
 
-    /** LlamaParse refused for good (bad key, no credits, file refused, unknown job): the job fails with its answer. */
-    public void rejected(@Variable("job") ClaimedJob job,
-            @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection) {
-        jobs.fail(job.id(), job.status(), FAILED_PARSE, rejection.toString(), null);
+    /**
+     * Whether LlamaParse gave a usable answer. When it refused for good (bad key, no credits, file refused, unknown
+     * job) the job fails here with its answer; when it was unavailable the fallback has already dealt with the job.
+     */
+    public boolean answered(@Variable("job") ClaimedJob job,
+            @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection,
+            @ExchangeProperty(ServiceFallback.SET_ASIDE) Boolean setAside) {
+        if (Boolean.TRUE.equals(setAside)) {
+            return false;
+        }
+        if (rejection != null) {
+            jobs.fail(job.id(), job.status(), FAILED_PARSE, rejection.toString(), null);
+            return false;
+        }
+        return true;
     }
 
     private String parseJobId(ClaimedJob job) {

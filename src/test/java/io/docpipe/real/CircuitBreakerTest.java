@@ -79,6 +79,23 @@ class CircuitBreakerTest {
         }
     }
 
+    @Test
+    void should_parse_with_the_mock_while_llamaparse_is_down_in_hybrid_mode() {
+        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
+        Map<String, String> properties = properties("mock");
+        properties.putAll(providers.properties("hybrid", "mock"));
+        try (RunningDocpipe app = RunningDocpipe.start(properties)) {
+            for (String job : upload(app, 4)) {
+                app.awaitJobStatus(job, "complete", Duration.ofSeconds(60));
+            }
+            assertThat(app.sql().queryForList("SELECT DISTINCT parse_provider FROM documents", String.class))
+                    .containsOnly("mock");
+            assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
+                    .isNotEqualTo("CLOSED");
+        }
+    }
+
     private Map<String, String> properties(String openAiMode) {
         Map<String, String> properties = new HashMap<>(providers.properties("mock", openAiMode));
         properties.put("docpipe.circuit.minimum-calls", "2");

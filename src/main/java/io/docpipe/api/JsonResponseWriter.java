@@ -21,10 +21,6 @@ public class JsonResponseWriter implements Processor {
     private final ObjectMapper mapper = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-    public ObjectMapper mapper() {
-        return mapper;
-    }
-
     @Override
     public void process(Exchange exchange) throws Exception {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -56,10 +56,6 @@ public class JobStateMachine {
         this.actor = actor;
     }
 
-    public String actor() {
-        return actor;
-    }
-
     public static boolean isAllowed(JobStatus from, JobStatus to) {
         return ALLOWED.get(from).contains(to);
     }

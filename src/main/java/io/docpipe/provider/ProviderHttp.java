@@ -1,7 +1,5 @@
 package io.docpipe.provider;
 
-import java.util.Set;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -91,10 +89,5 @@ public class ProviderHttp {
     /** Records a failure that never produced an answer (timeout, reset, open circuit) in the health figures. */
     public void failedWithoutAnswer(Throwable failure) {
         stats.failed(redactor.redact(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
-    }
-
-    /** A status set for {@link ErrorPolicy#isPermanent}. */
-    public static boolean in(int status, Set<Integer> statuses) {
-        return statuses.contains(status);
     }
 }

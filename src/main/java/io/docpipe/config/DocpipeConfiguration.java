@@ -42,6 +42,7 @@ import io.docpipe.provider.Redactor;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.provider.ServiceStats;
+import io.docpipe.provider.TokenRateLimit;
 import io.docpipe.provider.TransientProviderException;
 import io.docpipe.upload.DocumentStore;
 import io.docpipe.upload.UploadService;
@@ -143,6 +144,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
                 OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats());
         registry.bind("openAiHttp", openAiHttp);
+        registry.bind("openAiTokenLimit", new TokenRateLimit(settings.integer("docpipe.openai.tokens-per-minute"),
+                Duration.ofMillis(settings.number("docpipe.openai.token-wait-max-ms"))));
         registry.bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
                 settings.integer("docpipe.embedding.dimensions")));
         registry.bind("openAiFallback", new ServiceFallback(openAiHttp, openAiMode, openAiBreaker, stateMachine, jdbc,

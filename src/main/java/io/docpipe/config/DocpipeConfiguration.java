@@ -32,6 +32,8 @@ import io.docpipe.embed.ReembedService;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.observe.CorrelationContext;
+import io.docpipe.observe.DatabaseHealthCheck;
+import io.docpipe.observe.Meters;
 import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.parse.MockParseStage;
@@ -85,7 +87,9 @@ public class DocpipeConfiguration implements CamelConfiguration {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         registry.bind("dataSource", dataSource);
 
-        JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId);
+        Meters meters = new Meters(context);
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
+        JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         DocumentRepository documents = new DocumentRepository(jdbc);
         ChunkRepository chunks = new ChunkRepository(jdbc);
         EmbeddingRepository embeddings = new EmbeddingRepository(jdbc);
@@ -114,7 +118,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         }
         LlamaParseApi llamaParseApi = new LlamaParseApi(webhookUrl, settings.string("docpipe.llamaparse.webhook-secret"));
         ProviderHttp llamaParseHttp = new ProviderHttp("LlamaParse", settings.string("docpipe.llamaparse.api-key"),
-                LlamaParseApi.errorPolicy(), redactor, new ServiceStats());
+                LlamaParseApi.errorPolicy(), redactor, new ServiceStats(), meters);
         registry.bind("llamaParseApi", llamaParseApi);
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
@@ -142,7 +146,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
                 settings.string("docpipe.embedding.model")));
         ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
-                OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats());
+                OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats(), meters);
         registry.bind("openAiHttp", openAiHttp);
         registry.bind("openAiTokenLimit", new TokenRateLimit(settings.integer("docpipe.openai.tokens-per-minute"),
                 Duration.ofMillis(settings.number("docpipe.openai.token-wait-max-ms"))));

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.docpipe.db.SqlStatements;
 import org.slf4j.Logger;
@@ -49,11 +50,16 @@ public class JobStateMachine {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
+    private final Consumer<JobStatus> onTransition;
 
-    /** @param actor names this instance in the event rows it writes */
-    public JobStateMachine(NamedParameterJdbcTemplate jdbc, String actor) {
+    /**
+     * @param actor        names this instance in the event rows it writes
+     * @param onTransition told of every applied transition's target status (metrics)
+     */
+    public JobStateMachine(NamedParameterJdbcTemplate jdbc, String actor, Consumer<JobStatus> onTransition) {
         this.jdbc = jdbc;
         this.actor = actor;
+        this.onTransition = onTransition;
     }
 
     public static boolean isAllowed(JobStatus from, JobStatus to) {
@@ -142,6 +148,7 @@ public class JobStateMachine {
         boolean applied = jdbc.update(SqlStatements.load("jobs/transition.sql"), params) == 1;
         Transition transition = new Transition(jobId, from, to, applied);
         if (applied) {
+            onTransition.accept(to);
             LOG.info("job {} {} -> {}{}", jobId, from, to, detail == null ? "" : " (" + detail + ")");
         } else {
             LOG.info("{}", transition);

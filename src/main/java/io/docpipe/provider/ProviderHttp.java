@@ -1,5 +1,6 @@
 package io.docpipe.provider;
 
+import io.docpipe.observe.Meters;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -30,13 +31,16 @@ public class ProviderHttp {
     private final ErrorPolicy errors;
     private final Redactor redactor;
     private final ServiceStats stats;
+    private final Meters meters;
 
-    public ProviderHttp(String service, String apiKey, ErrorPolicy errors, Redactor redactor, ServiceStats stats) {
+    public ProviderHttp(String service, String apiKey, ErrorPolicy errors, Redactor redactor, ServiceStats stats,
+            Meters meters) {
         this.service = service;
         this.authorization = "Bearer " + apiKey;
         this.errors = errors;
         this.redactor = redactor;
         this.stats = stats;
+        this.meters = meters;
     }
 
     public String service() {
@@ -71,6 +75,7 @@ public class ProviderHttp {
         String body = message.getBody(String.class);
         stats.answered((System.nanoTime() - exchange.getProperty(STARTED, 0L, Long.class)) / 1_000_000);
         if (status >= 200 && status < 300) {
+            meters.providerCall(service, "ok");
             message.setBody(body);
             return;
         }
@@ -78,16 +83,19 @@ public class ProviderHttp {
         String text = redactor.redact(error.code() + (error.message() == null ? "" : ": " + error.message()));
         stats.failed("HTTP " + status + " " + text);
         if (errors.isPermanent(status, error)) {
+            meters.providerCall(service, "rejected");
             exchange.setProperty(ProviderRejection.PROPERTY,
                     new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
             message.setBody(null);
             return;
         }
+        meters.providerCall(service, "transient");
         throw new TransientProviderException(service + " answered HTTP " + status + " " + text, RetryAfter.from(message.getHeaders()));
     }
 
     /** Records a failure that never produced an answer (timeout, reset, open circuit) in the health figures. */
     public void failedWithoutAnswer(Throwable failure) {
+        meters.providerCall(service, "unanswered");
         stats.failed(redactor.redact(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
     }
 }

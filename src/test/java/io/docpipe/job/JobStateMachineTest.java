@@ -33,7 +33,7 @@ class JobStateMachineTest {
         DataSource dataSource = TestPostgres.dataSource(TestPostgres.newDatabase());
         Database.migrate(dataSource);
         sql = new JdbcTemplate(dataSource);
-        machine = new JobStateMachine(new NamedParameterJdbcTemplate(dataSource), "test-instance");
+        machine = new JobStateMachine(new NamedParameterJdbcTemplate(dataSource), "test-instance", to -> { });
     }
 
     static Stream<Arguments> allowedTransitions() {

@@ -1,6 +1,7 @@
 package io.docpipe.embed;
 
 import io.docpipe.provider.ProviderRejection;
+import io.docpipe.provider.ServiceFallback;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -17,7 +18,7 @@ public class OpenAiRoutes extends RouteBuilder {
                 .routeId("embed-with-openai").routeConfigurationId("stage-step")
                 .description("Embeds one batch of chunks with OpenAI; rejections fail the job, outages go to the fallback")
                 .setVariable("batch", body())
-                .setVariable("jobs", simple("${body.jobs}"))
+                .setVariable(ServiceFallback.AFFECTED_JOBS, simple("${body.jobs}"))
                 .to("direct:request-openai-embeddings")
                 .filter(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
                     .bean("embedStage", "rejected")

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.observe.CorrelationContext;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
-import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -21,6 +21,12 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * backoff with jitter that honours the provider's Retry-After.
  */
 public class ServiceFallback {
+
+    /** Set on the exchange when the fallback has postponed the job: the route must not go on with it. */
+    public static final String SET_ASIDE = "docpipe.jobSetAside";
+
+    /** The variable naming the jobs a multi-job call (an embeddings batch) is for; else variable {@code job}. */
+    public static final String AFFECTED_JOBS = "affectedJobs";
 
     private final ProviderHttp http;
     private final ServiceMode mode;
@@ -41,16 +47,13 @@ public class ServiceFallback {
         this.openCircuitWait = openCircuitWait;
     }
 
-    /** Set on the exchange when the fallback has postponed the job: the route must not go on with it. */
-    public static final String SET_ASIDE = "docpipe.jobSetAside";
-
     /**
      * @return true when the mock should do this job's work now; otherwise the job has been postponed and the
      *         exchange is marked {@link #SET_ASIDE}
      */
     @SuppressWarnings("unchecked")
     public boolean useMock(Exchange exchange) {
-        List<ClaimedJob> jobs = exchange.getVariable("jobs", List.class);
+        List<ClaimedJob> jobs = exchange.getVariable(AFFECTED_JOBS, List.class);
         if (jobs == null) {
             jobs = List.of(exchange.getVariable("job", ClaimedJob.class));
         }

@@ -11,7 +11,6 @@ import static io.docpipe.real.LlamaParseWebhooks.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -38,11 +37,7 @@ class LlamaParseFailuresTest {
     @BeforeAll
     static void start() {
         providers = ProviderStandIns.start();
-        Map<String, String> properties = new java.util.HashMap<>(providers.properties("real", "mock"));
-        // error classes only: keep the circuit closed (resilience4j caps the minimum at the window size)
-        properties.put("docpipe.circuit.minimum-calls", "1000");
-        properties.put("docpipe.circuit.sliding-window-calls", "1000");
-        app = RunningDocpipe.start(properties);
+        app = RunningDocpipe.start(providers.propertiesWithClosedCircuit("real", "mock"));
     }
 
     @AfterAll

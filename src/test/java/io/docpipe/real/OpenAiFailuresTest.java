@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -34,11 +33,7 @@ class OpenAiFailuresTest {
     @BeforeAll
     static void start() {
         providers = ProviderStandIns.start();
-        Map<String, String> properties = new java.util.HashMap<>(providers.properties("mock", "real"));
-        // error classes only: keep the circuit closed (resilience4j caps the minimum at the window size)
-        properties.put("docpipe.circuit.minimum-calls", "1000");
-        properties.put("docpipe.circuit.sliding-window-calls", "1000");
-        app = RunningDocpipe.start(properties);
+        app = RunningDocpipe.start(providers.propertiesWithClosedCircuit("mock", "real"));
     }
 
     @AfterAll

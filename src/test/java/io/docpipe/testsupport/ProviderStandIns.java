@@ -66,6 +66,17 @@ public final class ProviderStandIns implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * As {@link #properties}, with a circuit that never opens, for tests of single error classes (resilience4j caps
+     * the minimum number of calls at the window size, so both are raised).
+     */
+    public Map<String, String> propertiesWithClosedCircuit(String llamaParseMode, String openAiMode) {
+        Map<String, String> properties = properties(llamaParseMode, openAiMode);
+        properties.put("docpipe.circuit.minimum-calls", "1000");
+        properties.put("docpipe.circuit.sliding-window-calls", "1000");
+        return properties;
+    }
+
     /** Restores the happy paths, dropping every failure stub a test added. */
     public void reset() {
         server.resetAll();

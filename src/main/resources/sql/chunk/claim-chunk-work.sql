@@ -1,4 +1,5 @@
--- Leases chunk work for this instance: parsed jobs, and jobs left in 'chunking' by a worker whose lease expired.
+-- Leases chunk work for this instance: parsed jobs, and jobs left in 'chunking' by a worker whose expired lease
+-- the reclaim-expired-leases sweep has freed.
 -- Run by the SQL consumer of route claim-chunk-work.
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
@@ -7,7 +8,7 @@ UPDATE jobs
        SELECT id
          FROM jobs
         WHERE status IN ('parsed', 'chunking')
-          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND lease_owner IS NULL
           AND (not_before IS NULL OR not_before <= now())
         ORDER BY updated_at
         LIMIT CAST(:#${properties:docpipe.chunk.claim-batch-size} AS integer)

@@ -1,5 +1,6 @@
 -- Leases embed work for this instance: jobs whose chunks are stored or queued for embedding, and jobs left
--- mid-embedding by a worker whose lease expired. Run by the SQL consumer of route claim-embed-work.
+-- mid-embedding by a worker whose expired lease the reclaim-expired-leases sweep has freed.
+-- Run by the SQL consumer of route claim-embed-work.
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
        lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
@@ -7,7 +8,7 @@ UPDATE jobs
        SELECT id
          FROM jobs
         WHERE status IN ('chunks_stored', 'embedding_queued', 'embedding_in_progress', 'embeddings_stored')
-          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND lease_owner IS NULL
           AND (not_before IS NULL OR not_before <= now())
         ORDER BY updated_at
         LIMIT CAST(:#${properties:docpipe.embed.claim-batch-size} AS integer)

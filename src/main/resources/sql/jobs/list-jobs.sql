@@ -1,6 +1,10 @@
--- Newest first; :status may be null for every status.
-SELECT id, document_id, correlation_id, status, attempts, last_error, created_at, updated_at, cost_usd
+-- Newest first; :status may be null for every status; :dead_only keeps failed jobs no automatic retry will pick up.
+SELECT id, document_id, correlation_id, status, attempts, last_error, created_at, updated_at, cost_usd,
+       CASE WHEN not_before = 'infinity' THEN NULL ELSE not_before END AS next_attempt_at,
+       rescheduled_until,
+       status IN ('failed_parse', 'failed_chunking', 'failed_embedding') AND not_before IS NULL AS dead
   FROM jobs
- WHERE CAST(:status AS text) IS NULL OR status = CAST(:status AS text)
+ WHERE (CAST(:status AS text) IS NULL OR status = CAST(:status AS text))
+   AND (NOT :dead_only OR (status IN ('failed_parse', 'failed_chunking', 'failed_embedding') AND not_before IS NULL))
  ORDER BY created_at DESC, id
  LIMIT :limit

@@ -1,5 +1,6 @@
 -- Leases parse work for this instance: new uploads, and queued jobs that no external parser holds
--- (a worker died between queueing and submitting), whose lease is free or expired and whose time has come.
+-- (a worker died between queueing and submitting), whose lease is free (the reclaim-expired-leases sweep frees
+-- expired ones) and whose time has come.
 -- Run by the SQL consumer of route claim-parse-work; SKIP LOCKED lets several instances claim side by side.
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
@@ -8,7 +9,7 @@ UPDATE jobs
        SELECT id
          FROM jobs
         WHERE (status = 'uploaded' OR (status = 'parse_queued' AND parse_job_id IS NULL))
-          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+          AND lease_owner IS NULL
           AND (not_before IS NULL OR not_before <= now())
         ORDER BY updated_at
         LIMIT CAST(:#${properties:docpipe.parse.claim-batch-size} AS integer)

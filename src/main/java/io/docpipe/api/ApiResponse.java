@@ -10,4 +10,12 @@ public record ApiResponse(int status, Object body) {
     public static ApiResponse accepted(Object body) {
         return new ApiResponse(202, body);
     }
+
+    /** A reply that is not JSON (a CSV export): written as is, with its content type and disposition. */
+    public static ApiResponse text(int status, String contentType, String text, String contentDisposition) {
+        return new ApiResponse(status, new Text(contentType, text, contentDisposition));
+    }
+
+    public record Text(String contentType, String text, String contentDisposition) {
+    }
 }

@@ -21,7 +21,7 @@ public class ApiRoutes extends RouteBuilder {
 
         from("platform-http:/api/v1/jobs?httpMethodRestrict=GET")
                 .routeId("list-jobs").routeConfigurationId("api")
-                .description("Lists jobs, newest first, optionally by status")
+                .description("Lists jobs, newest first, optionally by status or only dead ones")
                 .bean("jobsApi", "list")
                 .process("jsonResponseWriter");
 
@@ -35,6 +35,18 @@ public class ApiRoutes extends RouteBuilder {
                 .routeId("retry-job").routeConfigurationId("api")
                 .description("Sends a failed job back to the queue of the stage that failed")
                 .bean("jobsApi", "retry")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/costs?httpMethodRestrict=GET")
+                .routeId("report-costs").routeConfigurationId("api")
+                .description("Reports a UTC day's spend per service against its budget (?date=, default today)")
+                .bean("costsApi", "day")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/costs.csv?httpMethodRestrict=GET")
+                .routeId("export-costs").routeConfigurationId("api")
+                .description("Exports the cost ledger over a range of UTC days as CSV (?from=&to=)")
+                .bean("costsApi", "export")
                 .process("jsonResponseWriter");
 
         from("platform-http:/api/v1/health?httpMethodRestrict=GET")

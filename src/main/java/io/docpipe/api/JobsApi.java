@@ -27,11 +27,12 @@ public class JobsApi {
         return ApiResponse.ok(find(jobId));
     }
 
-    public ApiResponse list(@Header("status") String status, @Header("limit") String limit) {
+    /** {@code ?status=S&dead=true&limit=N}: dead jobs are failed ones no automatic retry will pick up. */
+    public ApiResponse list(@Header("status") String status, @Header("dead") String dead, @Header("limit") String limit) {
         JobStatus wanted = status == null || status.isBlank() ? null
                 : JobStatus.fromWireName(status)
                         .orElseThrow(() -> ApiException.badRequest("unknown status '" + status + "'"));
-        return ApiResponse.ok(Map.of("jobs", queries.list(wanted, limit(limit))));
+        return ApiResponse.ok(Map.of("jobs", queries.list(wanted, flag(dead, "dead"), limit(limit))));
     }
 
     /** Puts a failed job back into the queue of the stage that failed; 409 for a job that is not failed. */
@@ -41,7 +42,8 @@ public class JobsApi {
         if (!status.isFailed()) {
             throw ApiException.conflict("job " + jobId + " is " + status + ", not failed");
         }
-        if (!stateMachine.requeue(job.jobId(), status, JobStateMachine.retryTarget(status), "manual retry", null).applied()) {
+        String detail = "manual retry" + (job.attempts() > 0 ? " (attempts reset from " + job.attempts() + ")" : "");
+        if (!stateMachine.retry(job.jobId(), status, detail, true).applied()) {
             throw ApiException.conflict("job " + jobId + " changed while retrying; look at it again");
         }
         return ApiResponse.accepted(find(jobId));
@@ -50,6 +52,16 @@ public class JobsApi {
     private JobView find(String jobId) {
         UUID id = PathIds.parse(jobId, "job");
         return queries.find(id).orElseThrow(() -> ApiException.notFound("no job " + jobId));
+    }
+
+    private static boolean flag(String value, String name) {
+        if (value == null || value.isBlank() || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest(name + " must be true or false");
     }
 
     private static int limit(String value) {

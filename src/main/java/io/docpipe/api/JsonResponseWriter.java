@@ -1,5 +1,6 @@
 package io.docpipe.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the exchange's {@link ApiResponse} (or a failure) as the HTTP reply. Errors take the contract's shape
- * {@code {"error":{"code","message"}}}; an unexpected failure is logged here and answered without any detail.
+ * Writes the exchange's {@link ApiResponse} (or a failure) as the HTTP reply: JSON, or the text of a CSV export.
+ * Errors take the contract's shape {@code {"error":{"code","message"}}}; an unexpected failure is logged here and
+ * answered without any detail.
  */
 public class JsonResponseWriter implements Processor {
 
@@ -30,6 +32,12 @@ public class JsonResponseWriter implements Processor {
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+        if (response.body() instanceof ApiResponse.Text text) {
+            out.setHeader(Exchange.CONTENT_TYPE, text.contentType());
+            out.setHeader("Content-Disposition", text.contentDisposition());
+            out.setBody(text.text().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(mapper.writeValueAsBytes(response.body()));
     }

@@ -2,6 +2,7 @@ package io.docpipe.config;
 
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.docpipe.api.ApiAuthentication;
+import io.docpipe.api.CostsApi;
 import io.docpipe.api.DocumentsApi;
 import io.docpipe.api.HealthApi;
 import io.docpipe.api.HealthApi.ServiceHealth;
@@ -20,6 +22,12 @@ import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.chunk.ChunkStage;
 import io.docpipe.chunk.TokenChunker;
 import io.docpipe.chunk.TokenCounter;
+import io.docpipe.cost.Budget;
+import io.docpipe.cost.BudgetAlertOutbox;
+import io.docpipe.cost.CostLedger;
+import io.docpipe.cost.LlamaParseBudget;
+import io.docpipe.cost.OpenAiBudget;
+import io.docpipe.cost.RescheduledJobs;
 import io.docpipe.db.Database;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.embed.EmbedStage;
@@ -29,8 +37,10 @@ import io.docpipe.embed.MockEmbedder;
 import io.docpipe.embed.MockEmbeddingService;
 import io.docpipe.embed.OpenAiEmbeddingsApi;
 import io.docpipe.embed.ReembedService;
+import io.docpipe.job.Backoff;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.RetryPolicy;
 import io.docpipe.observe.CorrelationContext;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
@@ -38,7 +48,6 @@ import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.parse.MockParseStage;
 import io.docpipe.parse.TextExtractor;
-import io.docpipe.provider.Backoff;
 import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.Redactor;
 import io.docpipe.provider.ServiceFallback;
@@ -46,6 +55,11 @@ import io.docpipe.provider.ServiceMode;
 import io.docpipe.provider.ServiceStats;
 import io.docpipe.provider.TokenRateLimit;
 import io.docpipe.provider.TransientProviderException;
+import io.docpipe.sweep.ExpiredLeases;
+import io.docpipe.sweep.FailedJobRetries;
+import io.docpipe.sweep.RetentionPurge;
+import io.docpipe.sweep.SweepRuns;
+import io.docpipe.sweep.SweepScheduler;
 import io.docpipe.upload.DocumentStore;
 import io.docpipe.upload.UploadService;
 import io.docpipe.webhook.LlamaParseWebhook;
@@ -98,9 +112,12 @@ public class DocpipeConfiguration implements CamelConfiguration {
         TokenCounter tokenCounter = new TokenCounter();
         Redactor redactor = new Redactor(List.of(settings.string("docpipe.llamaparse.api-key"),
                 settings.string("docpipe.openai.api-key"), settings.string("docpipe.llamaparse.webhook-secret"),
-                settings.string("docpipe.api.token")));
-        Backoff backoff = new Backoff(Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
-                Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms")));
+                settings.string("docpipe.api.token"), settings.string("docpipe.alert.webhook-url")));
+        Clock clock = clock(context);
+        int maxAttempts = settings.integer("docpipe.retry.max-attempts");
+        RetryPolicy retries = new RetryPolicy(maxAttempts,
+                new Backoff(Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
+                        Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms"))), clock);
         Duration openCircuitWait = Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds"));
         CircuitBreaker llamaParseBreaker = circuitBreaker("llamaparse", settings);
         CircuitBreaker openAiBreaker = circuitBreaker("openai", settings);
@@ -108,6 +125,37 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("correlationContext", new CorrelationContext());
         registry.bind("llamaparseCircuitBreaker", llamaParseBreaker);
         registry.bind("openaiCircuitBreaker", openAiBreaker);
+
+        // costs
+        CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, meters);
+        Budget llamaParseBudget = Budget.of(LlamaParseBudget.SERVICE, settings.string("docpipe.llamaparse.daily-budget-usd"),
+                settings.integer("docpipe.llamaparse.max-requests-per-hour"));
+        Budget openAiBudget = Budget.of(OpenAiBudget.SERVICE, settings.string("docpipe.openai.daily-budget-usd"),
+                settings.integer("docpipe.openai.max-requests-per-hour"));
+        warnWithoutBudget(llamaParseMode, llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
+        warnWithoutBudget(openAiMode, openAiBudget, "OPENAI_DAILY_BUDGET_USD");
+        LlamaParseBudget llamaParseGate = new LlamaParseBudget(llamaParseBudget, llamaParseMode, ledger, stateMachine,
+                documents, store, extractor, new BigDecimal(settings.string("docpipe.llamaparse.credits-per-page")),
+                new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
+                settings.integer("docpipe.llamaparse.estimate-chars-per-page"));
+        registry.bind("llamaParseBudget", llamaParseGate);
+        registry.bind("openAiBudget", new OpenAiBudget(openAiBudget, openAiMode, ledger, stateMachine,
+                new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens"))));
+        registry.bind("rescheduledJobs", new RescheduledJobs(jdbc, stateMachine, ledger,
+                settings.integer("docpipe.sweeps.batch-size")));
+        registry.bind("budgetAlertOutbox", new BudgetAlertOutbox(jdbc, redactor,
+                settings.integer("docpipe.alert.retry-seconds")));
+
+        // sweeps
+        SweepScheduler.configure(context, dataSource, settings.string("docpipe.sweeps.cluster-name"), instanceId,
+                settings.integer("docpipe.sweeps.threads"), settings.number("docpipe.sweeps.cluster-checkin-ms"));
+        registry.bind("sweepRuns", new SweepRuns(jdbc, instanceId, meters));
+        registry.bind("failedJobRetries", new FailedJobRetries(jdbc, stateMachine, maxAttempts,
+                settings.integer("docpipe.sweeps.batch-size")));
+        registry.bind("expiredLeases", new ExpiredLeases(jdbc, stateMachine, maxAttempts,
+                settings.integer("docpipe.sweeps.batch-size")));
+        registry.bind("retentionPurge", new RetentionPurge(jdbc, settings.integer("docpipe.retention.events-days"),
+                settings.integer("docpipe.retention.ledger-days"), settings.integer("docpipe.retention.sweep-runs-days")));
 
         // parse stage
         registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, store, extractor, tx));
@@ -123,9 +171,9 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
                 new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
-                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
+                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds")), llamaParseGate));
         registry.bind("llamaParseFallback", new ServiceFallback(llamaParseHttp, llamaParseMode, llamaParseBreaker,
-                stateMachine, jdbc, backoff, openCircuitWait));
+                stateMachine, jdbc, retries, openCircuitWait));
         registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc));
         registry.bind("webhookSignatureCheck", new WebhookSignatureCheck(
                 settings.string("docpipe.llamaparse.webhook-secret"), settings.number("docpipe.llamaparse.webhook-max-bytes")));
@@ -153,7 +201,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
                 settings.integer("docpipe.embedding.dimensions")));
         registry.bind("openAiFallback", new ServiceFallback(openAiHttp, openAiMode, openAiBreaker, stateMachine, jdbc,
-                backoff, openCircuitWait));
+                retries, openCircuitWait));
         registry.bind("reembedService", new ReembedService(embeddings, batcher, openAiMode, openAiBreaker,
                 settings.integer("docpipe.openai.reembed-chunks-per-run")));
 
@@ -163,6 +211,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, store, extractor,
                 settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks));
         registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));
+        registry.bind("costsApi", new CostsApi(jdbc, ledger, List.of(llamaParseBudget, openAiBudget)));
         Map<String, ServiceHealth> services = new LinkedHashMap<>();
         services.put("llamaparse", new ServiceHealth(llamaParseMode, llamaParseBreaker, llamaParseHttp.stats()));
         services.put("openai", new ServiceHealth(openAiMode, openAiBreaker, openAiHttp.stats()));
@@ -180,6 +229,18 @@ public class DocpipeConfiguration implements CamelConfiguration {
                     + mode.wireName() + " (set it, or use " + service + "_MODE=mock)");
         }
         return mode;
+    }
+
+    /** Budget windows and next attempts follow this clock: a bean named {@code docpipeClock}, else UTC time. */
+    private static Clock clock(CamelContext context) {
+        Clock clock = context.getRegistry().lookupByNameAndType("docpipeClock", Clock.class);
+        return clock == null ? Clock.systemUTC() : clock;
+    }
+
+    private static void warnWithoutBudget(ServiceMode mode, Budget budget, String variable) {
+        if (mode.usesRealService() && budget.dailyUsd() == null) {
+            LOG.warn("{} is not set: {} spending has no daily cap", variable, budget.service());
+        }
     }
 
     /** One breaker per service, shared by every route that calls it; only transient failures count against it. */

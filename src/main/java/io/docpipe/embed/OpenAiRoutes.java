@@ -1,14 +1,16 @@
 package io.docpipe.embed;
 
+import io.docpipe.cost.BudgetGate;
 import io.docpipe.provider.ProviderRejection;
 import io.docpipe.provider.ServiceFallback;
+import io.docpipe.sweep.Sweep;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Embeddings from the real OpenAI API: one batch per request, inside the shared {@code openaiCircuitBreaker}
- * whose explicit fallback is route openai-unavailable, and the re-embedding of vectors made by the mock during an
- * outage.
+ * whose explicit fallback is route openai-unavailable, each request first reserving its expected cost against
+ * OpenAI's daily budget ({@code openAiBudget}); and the re-embedding of vectors made by the mock during an outage.
  */
 public class OpenAiRoutes extends RouteBuilder {
 
@@ -16,13 +18,32 @@ public class OpenAiRoutes extends RouteBuilder {
     public void configure() {
         from("direct:embed-with-openai")
                 .routeId("embed-with-openai").routeConfigurationId("stage-step")
-                .description("Embeds one batch of chunks with OpenAI; rejections fail the job, outages go to the fallback")
+                .description("Embeds one batch of chunks with OpenAI within its budget; rejections fail the job, outages go to the fallback")
                 .setVariable("batch", body())
                 .setVariable(ServiceFallback.AFFECTED_JOBS, simple("${body.jobs}"))
-                .to("direct:request-openai-embeddings")
-                .filter(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
-                    .bean("embedStage", "rejected")
-                    .setBody(constant(null))
+                .bean("openAiBudget", "reserveBatch")
+                .choice()
+                    .when(variable(BudgetGate.REFUSAL).isNull())
+                        .to("direct:request-openai-embeddings")
+                        .bean("openAiBudget", "settleBatch")
+                        .filter(exchangeProperty(ProviderRejection.PROPERTY).isNotNull())
+                            .bean("embedStage", "rejected")
+                            .setBody(constant(null))
+                        .endChoice()
+                    .otherwise()
+                        .to("direct:openai-over-budget")
+                .end();
+
+        from("direct:openai-over-budget")
+                .routeId("openai-over-budget").routeConfigurationId("stage-step")
+                .description("OpenAI's budget is spent: in hybrid mode the mock embeds; otherwise the batch's jobs wait for the next budget window")
+                .bean("openAiBudget", "overBudget")
+                .choice()
+                    .when(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
+                        .setBody(variable("batch"))
+                        .bean("mockEmbeddingService", "embedAsFallback")
+                    .otherwise()
+                        .setBody(constant(null))
                 .end();
 
         from("direct:request-openai-embeddings")
@@ -41,8 +62,9 @@ public class OpenAiRoutes extends RouteBuilder {
         from("direct:openai-unavailable")
                 .routeId("openai-unavailable").routeConfigurationId("stage-step")
                 .description("Circuit-breaker fallback: in hybrid mode the mock embeds while OpenAI is down; otherwise the job waits")
+                .bean("openAiFallback", "decide")
                 .choice()
-                    .when(method("openAiFallback", "useMock"))
+                    .when(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
                         .setBody(variable("batch"))
                         .bean("mockEmbeddingService", "embedAsFallback")
                     .otherwise()
@@ -60,26 +82,39 @@ public class OpenAiRoutes extends RouteBuilder {
                         + "&responseTimeout={{docpipe.openai.response-timeout-ms}}").id("openai-http")
                 .bean("openAiHttp", "check");
 
-        from("timer:reembed-fallback-vectors?period={{docpipe.openai.reembed-interval-ms}}&delay={{docpipe.openai.reembed-interval-ms}}")
-                .routeId("reembed-fallback-vectors")
-                .description("Replaces vectors the mock made during an OpenAI outage once OpenAI is back (hybrid mode)")
-                .filter(method("reembedService", "due"))
-                    .bean("reembedService", "pending")
-                    .split(body())
-                        .setVariable("batch", body())
-                        .circuitBreaker().id("openai-reembed-breaker")
-                            .resilience4jConfiguration().circuitBreaker("openaiCircuitBreaker").end()
-                            .bean("openAiEmbeddingsApi", "request")
-                            .bean("openAiTokenLimit", "acquire")
-                            .to("direct:call-openai")
-                            .bean("openAiEmbeddingsApi", "read")
-                        .onFallback()
-                            .log(LoggingLevel.INFO, "OpenAI is still unavailable; fallback vectors stay until the next run")
-                            .setBody(constant(null))
+        Sweep.from(this, "reembed-fallback-vectors", "Replaces vectors the mock made during an OpenAI outage once OpenAI is back (hybrid mode)")
+                .choice()
+                    .when(method("reembedService", "due"))
+                        .bean("reembedService", "pending")
+                        .split(body())
+                            .to("direct:reembed-batch")
                         .end()
-                        .filter(body().isNotNull())
-                            .bean("reembedService", "replace")
-                        .end()
+                        .bean("reembedService", "chunksInRun")
+                    .endChoice()
+                    .otherwise()
+                        .setBody(constant(0))
+                .end()
+                .bean("sweepRuns", "finish");
+
+        from("direct:reembed-batch")
+                .routeId("reembed-batch")
+                .description("Re-embeds one batch of fallback vectors with OpenAI, within its budget and circuit breaker")
+                .setVariable("batch", body())
+                .bean("openAiBudget", "reserveBatch")
+                .filter(variable(BudgetGate.REFUSAL).isNull())
+                    .circuitBreaker().id("openai-reembed-breaker")
+                        .resilience4jConfiguration().circuitBreaker("openaiCircuitBreaker").end()
+                        .bean("openAiEmbeddingsApi", "request")
+                        .bean("openAiTokenLimit", "acquire")
+                        .to("direct:call-openai")
+                        .bean("openAiEmbeddingsApi", "read")
+                    .onFallback()
+                        .log(LoggingLevel.INFO, "OpenAI is still unavailable; fallback vectors stay until the next run")
+                        .setBody(constant(null))
+                    .end()
+                    .bean("openAiBudget", "settleBatch")
+                    .filter(body().isNotNull())
+                        .bean("reembedService", "replace")
                     .end()
                 .end();
     }

@@ -8,8 +8,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Body;
 
 /**
- * Upgrades the vectors the mock made while OpenAI was down (hybrid mode): once OpenAI's circuit is closed again,
- * they are embedded for real and replaced in place.
+ * Upgrades the vectors the mock made while OpenAI was down or over budget (hybrid mode): once OpenAI's circuit is
+ * closed again and its budget has room, they are embedded for real and replaced in place.
  */
 public class ReembedService {
 
@@ -40,6 +40,11 @@ public class ReembedService {
     public List<PendingBatch> pending() {
         return batcher.batchChunks(embeddings.findFallbackEmbedded(chunksPerRun).stream()
                 .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), 0)).toList());
+    }
+
+    /** @return the chunks a run tried to re-embed (the sweep's count) */
+    public int chunksInRun(@Body List<PendingBatch> batches) {
+        return batches.stream().mapToInt(batch -> batch.chunks().size()).sum();
     }
 
     public void replace(@Body EmbeddedBatch embedded) {

@@ -29,10 +29,11 @@ public class JobQueries {
                                 timestamp(rs, "at"), rs.getString("detail")))));
     }
 
-    /** Newest jobs first, without their events; {@code status} null means any. */
-    public List<JobView> list(JobStatus status, int limit) {
+    /** Newest jobs first, without their events; {@code status} null means any; {@code deadOnly} keeps dead ones. */
+    public List<JobView> list(JobStatus status, boolean deadOnly, int limit) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("status", status == null ? null : status.wireName())
+                .addValue("dead_only", deadOnly)
                 .addValue("limit", limit);
         return jdbc.query(SqlStatements.load("jobs/list-jobs.sql"), params, (rs, n) -> job(rs));
     }
@@ -41,7 +42,8 @@ public class JobQueries {
         return new JobView(rs.getObject("id", UUID.class), rs.getObject("document_id", UUID.class),
                 rs.getString("correlation_id"), rs.getString("status"), rs.getInt("attempts"),
                 rs.getString("last_error"), timestamp(rs, "created_at"), timestamp(rs, "updated_at"),
-                rs.getBigDecimal("cost_usd"), null);
+                rs.getBigDecimal("cost_usd"), timestamp(rs, "next_attempt_at"), timestamp(rs, "rescheduled_until"),
+                rs.getBoolean("dead"), null);
     }
 
     private static String timestamp(ResultSet rs, String column) throws SQLException {

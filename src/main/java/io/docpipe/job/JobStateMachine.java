@@ -82,25 +82,39 @@ public class JobStateMachine {
 
     /** A step inside a stage: the worker keeps its lease on the job. */
     public Transition advance(UUID jobId, JobStatus from, JobStatus to, String detail) {
-        return apply(jobId, from, to, detail, null, null, false);
+        return apply(new Change(jobId, from, to, detail).keepLease());
     }
 
     /** The last step of a stage: the job rests in {@code to} and its lease is released for the next stage. */
     public Transition handOff(UUID jobId, JobStatus from, JobStatus to, String detail) {
-        return apply(jobId, from, to, detail, null, null, true);
+        return apply(new Change(jobId, from, to, detail));
     }
 
-    /** Puts a job back in a queue state that may not be claimed before {@code notBefore}. */
-    public Transition requeue(UUID jobId, JobStatus from, JobStatus to, String detail, Instant notBefore) {
-        return apply(jobId, from, to, detail, null, notBefore, true);
+    /**
+     * Sends a failed job back to the queue of the stage that failed. A manual retry gives the job a fresh set of
+     * attempts; an automatic one (the retry sweep) keeps counting them.
+     */
+    public Transition retry(UUID jobId, JobStatus failed, String detail, boolean manual) {
+        Change change = new Change(jobId, failed, retryTarget(failed), detail);
+        change.resetAttempts = manual;
+        return apply(change);
     }
 
-    /** Moves a job into a failed state, counting the attempt and keeping the error. */
+    /**
+     * Moves a job into a failed state, counting the attempt and keeping the error.
+     *
+     * @param nextAttemptAt when the retry sweep sends it back to its queue; null when it is not retried by itself
+     *                      (a permanent failure, or the last attempt: the job is dead)
+     */
     public Transition fail(UUID jobId, JobStatus from, JobStatus failed, String error, Instant nextAttemptAt) {
         if (!failed.isFailed()) {
             throw new IllegalArgumentException(failed + " is not a failed state");
         }
-        return apply(jobId, from, failed, error, error, nextAttemptAt, true);
+        Change change = new Change(jobId, from, failed, error);
+        change.error = error;
+        change.notBefore = nextAttemptAt;
+        change.attemptIncrement = 1;
+        return apply(change);
     }
 
     /**
@@ -111,11 +125,43 @@ public class JobStateMachine {
      * @param countAttempt true when a call was made and failed, false when the job only waits
      */
     public Transition postpone(UUID jobId, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
-        if (status == COMPLETE || status.isFailed()) {
-            throw new IllegalTransitionException(status, status);
+        Change change = waitingIn(jobId, status, reason);
+        change.notBefore = notBefore;
+        if (countAttempt) {
+            change.error = reason;
+            change.attemptIncrement = 1;
         }
-        JobStatus queue = status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status;
-        return write(jobId, status, queue, reason, countAttempt ? reason : null, notBefore, true, countAttempt ? 1 : 0);
+        return write(change);
+    }
+
+    /**
+     * Parks a job until a budget window opens ({@code until}): no claim takes it until the release sweep has seen
+     * the window open. It waits in its queue state, like a postponed job.
+     */
+    public Transition reschedule(UUID jobId, JobStatus status, Instant until, String reason) {
+        Change change = waitingIn(jobId, status, reason);
+        change.parkedUntil = until;
+        return write(change);
+    }
+
+    /** Lets a rescheduled job be claimed again: its budget window has opened. */
+    public Transition release(UUID jobId, JobStatus status, String reason) {
+        return write(waitingIn(jobId, status, reason));
+    }
+
+    /**
+     * Frees the lease {@code leaseOwner} let expire on a job, counting the interrupted attempt.
+     *
+     * @return whether the lease was still the expired one and is now free
+     */
+    public boolean releaseExpiredLease(UUID jobId, JobStatus status, String leaseOwner) {
+        boolean released = !jdbc.queryForList(SqlStatements.load("jobs/release-expired-lease.sql"),
+                new MapSqlParameterSource().addValue("job_id", jobId).addValue("status", status.wireName())
+                        .addValue("lease_owner", leaseOwner).addValue("actor", actor), UUID.class).isEmpty();
+        if (released) {
+            LOG.warn("job {} in {}: lease of {} expired; released for another worker", jobId, status, leaseOwner);
+        }
+        return released;
     }
 
     /** Whether this instance still holds the job, in that state, under an unexpired lease. */
@@ -125,34 +171,72 @@ public class JobStateMachine {
         return held != null && held > 0;
     }
 
-    private Transition apply(UUID jobId, JobStatus from, JobStatus to, String detail, String error,
-            Instant notBefore, boolean releaseLease) {
-        if (!isAllowed(from, to)) {
-            throw new IllegalTransitionException(from, to);
+    private static Change waitingIn(UUID jobId, JobStatus status, String reason) {
+        if (status == COMPLETE || status.isFailed()) {
+            throw new IllegalTransitionException(status, status);
         }
-        return write(jobId, from, to, detail, error, notBefore, releaseLease, to.isFailed() ? 1 : 0);
+        return new Change(jobId, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);
     }
 
-    private Transition write(UUID jobId, JobStatus from, JobStatus to, String detail, String error,
-            Instant notBefore, boolean releaseLease, int attemptIncrement) {
+    private Transition apply(Change change) {
+        if (!isAllowed(change.from, change.to)) {
+            throw new IllegalTransitionException(change.from, change.to);
+        }
+        return write(change);
+    }
+
+    private Transition write(Change change) {
         MapSqlParameterSource params = new MapSqlParameterSource()
-                .addValue("job_id", jobId)
-                .addValue("from_status", from.wireName())
-                .addValue("to_status", to.wireName())
-                .addValue("attempt_increment", attemptIncrement)
-                .addValue("last_error", error)
-                .addValue("not_before", notBefore == null ? null : Timestamp.from(notBefore))
-                .addValue("release_lease", releaseLease)
-                .addValue("detail", detail)
+                .addValue("job_id", change.jobId)
+                .addValue("from_status", change.from.wireName())
+                .addValue("to_status", change.to.wireName())
+                .addValue("attempt_increment", change.attemptIncrement)
+                .addValue("reset_attempts", change.resetAttempts)
+                .addValue("last_error", change.error)
+                .addValue("not_before", timestamp(change.notBefore))
+                .addValue("parked_until", timestamp(change.parkedUntil))
+                .addValue("release_lease", change.releaseLease)
+                .addValue("detail", change.detail)
                 .addValue("actor", actor);
         boolean applied = jdbc.update(SqlStatements.load("jobs/transition.sql"), params) == 1;
-        Transition transition = new Transition(jobId, from, to, applied);
+        Transition transition = new Transition(change.jobId, change.from, change.to, applied);
         if (applied) {
-            onTransition.accept(to);
-            LOG.info("job {} {} -> {}{}", jobId, from, to, detail == null ? "" : " (" + detail + ")");
+            onTransition.accept(change.to);
+            LOG.info("job {} {} -> {}{}", change.jobId, change.from, change.to,
+                    change.detail == null ? "" : " (" + change.detail + ")");
         } else {
             LOG.info("{}", transition);
         }
         return transition;
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** One change of a job as {@code jobs/transition.sql} writes it; by default the lease is released. */
+    private static final class Change {
+        final UUID jobId;
+        final JobStatus from;
+        final JobStatus to;
+        final String detail;
+        String error;
+        Instant notBefore;
+        Instant parkedUntil;
+        int attemptIncrement;
+        boolean resetAttempts;
+        boolean releaseLease = true;
+
+        Change(UUID jobId, JobStatus from, JobStatus to, String detail) {
+            this.jobId = jobId;
+            this.from = from;
+            this.to = to;
+            this.detail = detail;
+        }
+
+        Change keepLease() {
+            releaseLease = false;
+            return this;
+        }
     }
 }

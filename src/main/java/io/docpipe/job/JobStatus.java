@@ -29,6 +29,16 @@ public enum JobStatus {
         return this == FAILED_PARSE || this == FAILED_CHUNKING || this == FAILED_EMBEDDING;
     }
 
+    /** The failed state of the stage a job in this state is in; empty between stages (nothing can fail there). */
+    public Optional<JobStatus> failedState() {
+        return switch (this) {
+            case UPLOADED, PARSE_QUEUED -> Optional.of(FAILED_PARSE);
+            case PARSED, CHUNKING -> Optional.of(FAILED_CHUNKING);
+            case EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS -> Optional.of(FAILED_EMBEDDING);
+            default -> Optional.empty();
+        };
+    }
+
     public static Optional<JobStatus> fromWireName(String value) {
         return Arrays.stream(values()).filter(s -> s.wireName.equals(value)).findFirst();
     }

@@ -6,7 +6,7 @@ import org.apache.camel.CamelContext;
 
 /**
  * docpipe's own meters, in the registry Prometheus scrapes ({@code /observe/metrics}): job transitions by target
- * status, and provider calls by service and outcome. The registry camel-main binds is looked up on first use, as it
+ * status, provider calls by service and outcome, provider spend, budget refusals and alerts, and sweep work. The registry camel-main binds is looked up on first use, as it
  * may be bound after docpipe's beans are built; without metrics enabled, meters go to a registry nobody reads.
  */
 public class Meters {
@@ -25,6 +25,26 @@ public class Meters {
     /** @param outcome ok, rejected, transient or unanswered */
     public void providerCall(String service, String outcome) {
         registry().counter("docpipe.provider.calls", "service", service, "outcome", outcome).increment();
+    }
+
+    /** USD a settled call cost ({@code docpipe_provider_cost_usd_total}). */
+    public void providerCost(String service, double usd) {
+        registry().counter("docpipe.provider.cost.usd", "service", service).increment(usd);
+    }
+
+    /** @param limit daily_budget or hourly_requests */
+    public void budgetRefusal(String service, String limit) {
+        registry().counter("docpipe.budget.refusals", "service", service, "limit", limit).increment();
+    }
+
+    public void budgetAlert(String service, int thresholdPercent) {
+        registry().counter("docpipe.budget.alerts", "service", service, "threshold_percent",
+                String.valueOf(thresholdPercent)).increment();
+    }
+
+    /** Records a sweep touched (jobs retried, leases freed, rows purged, ...). */
+    public void sweepWork(String sweep, int affected) {
+        registry().counter("docpipe.sweep.affected", "sweep", sweep).increment(affected);
     }
 
     private MeterRegistry registry() {

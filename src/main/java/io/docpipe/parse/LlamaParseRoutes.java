@@ -1,12 +1,15 @@
 package io.docpipe.parse;
 
+import io.docpipe.cost.BudgetGate;
 import io.docpipe.provider.ServiceFallback;
+import io.docpipe.sweep.Sweep;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The parse stage against the real LlamaParse: submitting documents and fetching results. Every call goes through
  * route request-llamaparse, inside the shared {@code llamaparseCircuitBreaker} whose explicit fallback is route
- * llamaparse-unavailable, and through call-llamaparse (rate limit, API key, error classification).
+ * llamaparse-unavailable, and through call-llamaparse (rate limit, API key, error classification). A submission
+ * first reserves its expected cost against LlamaParse's daily budget ({@code llamaParseBudget}).
  */
 public class LlamaParseRoutes extends RouteBuilder {
 
@@ -17,14 +20,39 @@ public class LlamaParseRoutes extends RouteBuilder {
     public void configure() {
         from("direct:parse-with-llamaparse")
                 .routeId("parse-with-llamaparse")
-                .description("Submits a claimed job's document to LlamaParse; the job then waits in parse_queued for the webhook")
+                .description("Submits a claimed job's document to LlamaParse within its budget; the job then waits in parse_queued for the webhook")
                 .setVariable("job", body())
-                .bean("llamaParseStage", "submission")
-                .setVariable(READER, constant("readJobId"))
-                .to("direct:request-llamaparse")
-                .filter(method("llamaParseStage", "answered"))
-                    .bean("llamaParseStage", "submitted")
+                .bean("llamaParseBudget", "reserveSubmission")
+                .choice()
+                    .when(variable(BudgetGate.REFUSAL).isNull())
+                        .bean("llamaParseStage", "submission")
+                        .setVariable(READER, constant("readJobId"))
+                        .to("direct:request-llamaparse")
+                        .bean("llamaParseBudget", "settleSubmission")
+                        .filter(method("llamaParseStage", "answered"))
+                            .bean("llamaParseStage", "submitted")
+                        .endChoice()
+                    .otherwise()
+                        .to("direct:llamaparse-over-budget")
                 .end();
+
+        from("direct:llamaparse-over-budget")
+                .routeId("llamaparse-over-budget")
+                .description("LlamaParse's budget is spent: in hybrid mode the mock parses; otherwise the job waits for the next budget window")
+                .bean("llamaParseBudget", "overBudget")
+                .filter(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
+                    .setBody(variable("job"))
+                    .to("direct:parse-with-mock")
+                .end();
+
+        Sweep.from(this, "poll-overdue-parse-jobs", "Asks LlamaParse about parse jobs whose webhook is overdue")
+                .to("sql:classpath:sql/parse/claim-overdue-parse-jobs.sql")
+                .split(body())
+                    .bean("correlationContext", "enter")
+                    .to("direct:fetch-parse-result")
+                .end()
+                .setBody(simple("${body.size}"))
+                .bean("sweepRuns", "finish");
 
         from("direct:fetch-parse-result")
                 .routeId("fetch-parse-result")
@@ -58,7 +86,8 @@ public class LlamaParseRoutes extends RouteBuilder {
         from("direct:llamaparse-unavailable")
                 .routeId("llamaparse-unavailable").routeConfigurationId("stage-step")
                 .description("Circuit-breaker fallback: in hybrid mode the mock parses while LlamaParse is down; otherwise the job waits")
-                .filter(method("llamaParseFallback", "useMock"))
+                .bean("llamaParseFallback", "decide")
+                .filter(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
                     .setBody(variable("job"))
                     .to("direct:parse-with-mock")
                     .setProperty(ServiceFallback.SET_ASIDE, constant(true))

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.docpipe.cost.LlamaParseBudget;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
@@ -42,9 +43,11 @@ public class LlamaParseStage {
     private final TransactionTemplate tx;
     private final BigDecimal usdPerCredit;
     private final Duration pendingRecheck;
+    private final LlamaParseBudget budget;
 
     public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStore store, LlamaParseApi api,
-            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, BigDecimal usdPerCredit, Duration pendingRecheck) {
+            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, BigDecimal usdPerCredit, Duration pendingRecheck,
+            LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
         this.store = store;
@@ -53,6 +56,7 @@ public class LlamaParseStage {
         this.tx = tx;
         this.usdPerCredit = usdPerCredit;
         this.pendingRecheck = pendingRecheck;
+        this.budget = budget;
     }
 
     public ProviderRequest submission(@Variable("job") ClaimedJob job) {
@@ -99,7 +103,10 @@ public class LlamaParseStage {
         return api.markdownResult(parseJobId(job));
     }
 
-    /** Stores the Markdown and what it cost, and hands the job to the chunk stage, in one transaction. */
+    /**
+     * Stores the Markdown and what it cost (on the job, and in the cost ledger in place of the submission's
+     * estimate), and hands the job to the chunk stage, in one transaction.
+     */
     public void stored(@Variable("job") ClaimedJob job, @Body ParseResult result) {
         if (result.markdown().isBlank()) {
             jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, "LlamaParse found no text in the document", null);
@@ -110,6 +117,7 @@ public class LlamaParseStage {
             documents.storeParsedContent(job.documentId(), result.markdown(), "llamaparse", result.pages(), result.credits());
             jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()
                     .addValue("job_id", job.id()).addValue("cost_usd", cost).addValue("embedding_tokens", 0));
+            budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
             String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
                     + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
             if (!jobs.handOff(job.id(), PARSE_QUEUED, PARSED, detail).applied()) {

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Set;
 
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.tika.detect.AutoDetectReader;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.exception.TikaException;
@@ -73,6 +75,24 @@ public class TextExtractor {
             return VERBATIM_TYPES.contains(mediaType) ? readText(file) : parse(file, mediaType);
         } catch (IOException | TikaException | SAXException e) {
             throw new DocumentExtractionException("the " + mediaType + " document could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How many pages a parser will bill for this document: a PDF's page count, else its text length in pages of
+     * {@code charsPerPage} characters; at least one.
+     */
+    public int estimatePages(Path file, String mediaType, int charsPerPage) {
+        try {
+            if ("application/pdf".equals(mediaType)) {
+                try (PDDocument pdf = Loader.loadPDF(file.toFile())) {
+                    return Math.max(1, pdf.getNumberOfPages());
+                }
+            }
+            return Math.max(1, (int) Math.ceil((double) extractMarkdown(file, mediaType).length() / charsPerPage));
+        } catch (IOException | RuntimeException e) {
+            // unreadable here, perhaps not for the parser: estimate from its size
+            return (int) Math.max(1, Math.ceil((double) file.toFile().length() / charsPerPage));
         }
     }
 

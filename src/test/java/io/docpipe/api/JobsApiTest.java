@@ -1,6 +1,7 @@
 package io.docpipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,13 +62,17 @@ class JobsApiTest {
         JsonNode failed = app.awaitJobStatus(jobId, "failed_parse", Duration.ofSeconds(30));
         assertThat(failed.path("attempts").asInt()).isEqualTo(1);
         assertThat(failed.path("last_error").asText()).contains("no extractable text");
+        assertThat(failed.path("dead").asBoolean()).isTrue(); // a permanent failure is not retried by itself
 
         RunningDocpipe.Response retry = app.post("/api/v1/jobs/" + jobId + "/retry");
         assertThat(retry.status()).isEqualTo(202);
 
-        JsonNode again = app.awaitJobStatus(jobId, "failed_parse", Duration.ofSeconds(30));
-        assertThat(again.path("attempts").asInt()).isEqualTo(2);
-        assertThat(again.path("events").findValuesAsText("detail")).contains("manual retry");
+        // a manual retry starts a fresh count of attempts
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/jobs/" + jobId).json()
+                .path("events").findValuesAsText("to_status").stream().filter("failed_parse"::equals).count() == 2);
+        JsonNode again = app.get("/api/v1/jobs/" + jobId).json();
+        assertThat(again.path("attempts").asInt()).isEqualTo(1);
+        assertThat(again.path("events").findValuesAsText("detail")).contains("manual retry (attempts reset from 1)");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.docpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -135,6 +137,63 @@ class JobStateMachineTest {
         machine.advance(job, JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
         machine.handOff(job, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null);
         assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isNull();
+    }
+
+    @Test
+    void should_keep_the_next_attempt_of_a_failed_job_and_count_on_after_an_automatic_retry() {
+        UUID job = jobIn(JobStatus.EMBEDDING_IN_PROGRESS);
+        Instant next = Instant.parse("2030-01-01T00:00:00Z");
+
+        machine.fail(job, JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, "503", next);
+        assertThat(sql.queryForObject("SELECT not_before FROM jobs WHERE id = ?", Timestamp.class, job).toInstant()).isEqualTo(next);
+
+        assertThat(machine.retry(job, JobStatus.FAILED_EMBEDDING, "automatic retry", false).applied()).isTrue();
+        assertThat(sql.queryForMap("SELECT status, attempts, not_before FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "embedding_queued").containsEntry("attempts", 1).containsEntry("not_before", null);
+        assertThat(machine.retry(job, JobStatus.FAILED_EMBEDDING, "automatic retry", false).applied()).isFalse();
+    }
+
+    @Test
+    void should_start_a_fresh_count_of_attempts_on_a_manual_retry() {
+        UUID job = jobIn(JobStatus.UPLOADED);
+        machine.fail(job, JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "gave up", null);
+
+        machine.retry(job, JobStatus.FAILED_PARSE, "manual retry", true);
+
+        assertThat(sql.queryForMap("SELECT status, attempts FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "uploaded").containsEntry("attempts", 0);
+    }
+
+    @Test
+    void should_park_a_rescheduled_job_until_it_is_released() {
+        UUID job = jobIn(JobStatus.EMBEDDING_IN_PROGRESS);
+        Instant window = Instant.parse("2030-01-02T00:00:00Z");
+
+        machine.reschedule(job, JobStatus.EMBEDDING_IN_PROGRESS, window, "over budget");
+        assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before = 'infinity' AS parked FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", Timestamp.from(window))
+                .containsEntry("parked", true);
+
+        machine.release(job, JobStatus.EMBEDDING_QUEUED, "window opened");
+        assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", null)
+                .containsEntry("not_before", null);
+        assertThat(sql.queryForList("SELECT detail FROM job_events WHERE job_id = ? ORDER BY id", String.class, job))
+                .containsExactly("over budget", "window opened");
+    }
+
+    @Test
+    void should_free_only_an_expired_lease_of_the_named_worker() {
+        UUID job = jobIn(JobStatus.CHUNKING);
+        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+        assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isFalse();
+
+        sql.update("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?", job);
+        assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w2")).isFalse();
+        assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isTrue();
+        assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isFalse();
+        assertThat(sql.queryForMap("SELECT status, attempts, lease_owner FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "chunking").containsEntry("attempts", 1).containsEntry("lease_owner", null);
     }
 
     @Test

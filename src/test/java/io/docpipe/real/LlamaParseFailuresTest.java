@@ -102,8 +102,12 @@ class LlamaParseFailuresTest {
         String jobId = upload();
         JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
 
+        // the failed call moved the job to failed_parse with a next attempt; the retry sweep sent it back
         assertThat(job.path("attempts").asInt()).isEqualTo(1);
-        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("retry in"));
+        assertThat(job.path("events").findValuesAsText("to_status")).containsSubsequence("failed_parse", "uploaded", "parse_queued");
+        assertThat(job.path("events").findValuesAsText("detail"))
+                .anyMatch(d -> d.startsWith("attempt 1 of 5 failed: ") && d.contains("; retry in "))
+                .contains("automatic retry after attempt 1 of 5");
     }
 
     @Test
@@ -119,7 +123,8 @@ class LlamaParseFailuresTest {
         JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
 
         assertThat(job.path("attempts").asInt()).isEqualTo(3);
-        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.startsWith("retry in"))).hasSize(3);
+        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.matches("attempt [123] of 5 failed: .*")))
+                .hasSize(3);
     }
 
     @Test

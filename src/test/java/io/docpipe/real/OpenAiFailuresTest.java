@@ -87,8 +87,11 @@ class OpenAiFailuresTest {
 
         JsonNode job = app.awaitJobStatus(upload(), "complete", Duration.ofSeconds(30));
 
+        // failed_embedding with a next attempt, then back to the queue by the retry sweep
         assertThat(job.path("attempts").asInt()).isEqualTo(1);
-        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("retry in"));
+        assertThat(job.path("events").findValuesAsText("to_status"))
+                .containsSubsequence("embedding_in_progress", "failed_embedding", "embedding_queued", "complete");
+        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("attempt 1 of 5 failed: "));
     }
 
     @Test
@@ -105,8 +108,8 @@ class OpenAiFailuresTest {
 
         assertThat(job.path("attempts").asInt()).isEqualTo(3);
         // each wait honoured the 150 ms the provider asked for
-        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.startsWith("retry in "))
-                .map(d -> Integer.parseInt(d.substring("retry in ".length(), d.indexOf(" ms"))))).hasSize(3)
+        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.contains("; retry in "))
+                .map(d -> Integer.parseInt(d.substring(d.indexOf("; retry in ") + "; retry in ".length(), d.indexOf(" ms"))))).hasSize(3)
                 .allSatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(150));
         JsonNode chunks = app.get("/api/v1/documents/" + job.path("document_id").asText() + "/chunks").json().path("chunks");
         assertThat(chunks.findValuesAsText("provider")).containsOnly("openai");

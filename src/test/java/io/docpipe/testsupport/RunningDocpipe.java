@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,6 +34,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class RunningDocpipe implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The sweeps of routes/sweeps.yaml. */
+    public static final List<String> SWEEPS = List.of("retry-failed-jobs", "reclaim-expired-leases",
+            "poll-overdue-parse-jobs", "release-rescheduled-jobs", "reembed-fallback-vectors", "deliver-budget-alerts",
+            "purge-expired-records");
 
     private final Main main;
     private final URI baseUri;
@@ -67,6 +73,11 @@ public final class RunningDocpipe implements AutoCloseable {
      * the embedded database.
      */
     public static RunningDocpipe start(String jdbcUrl, Map<String, String> overrides) {
+        return start(jdbcUrl, overrides, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with beans bound before docpipe builds its own (e.g. {@code docpipeClock}). */
+    public static RunningDocpipe start(String jdbcUrl, Map<String, String> overrides, Map<String, Object> beans) {
         try {
             Path dataDir = Files.createTempDirectory("docpipe-test-");
             int port = freePort();
@@ -81,9 +92,14 @@ public final class RunningDocpipe implements AutoCloseable {
             properties.put("docpipe.parse.poll-interval-ms", "50");
             properties.put("docpipe.chunk.poll-interval-ms", "50");
             properties.put("docpipe.embed.poll-interval-ms", "50");
+            // every sweep each second; an instance's own Quartz cluster unless a test shares one on purpose
+            SWEEPS.forEach(sweep -> properties.put("docpipe.sweeps." + sweep + ".cron", "* * * * * ?"));
+            properties.put("docpipe.sweeps.cluster-name", "docpipe-test-" + UUID.randomUUID());
+            properties.put("camel.main.routes-reload-enabled", "false");
             properties.putAll(overrides);
             Main main = new Main(DocpipeApplication.class);
             properties.forEach(main::addOverrideProperty);
+            beans.forEach(main::bind);
             main.start();
             return new RunningDocpipe(main, URI.create("http://localhost:" + port),
                     URI.create("http://localhost:" + managementPort), jdbcUrl,

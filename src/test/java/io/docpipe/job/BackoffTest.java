@@ -1,4 +1,4 @@
-package io.docpipe.provider;
+package io.docpipe.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

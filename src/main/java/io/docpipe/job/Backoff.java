@@ -1,4 +1,4 @@
-package io.docpipe.provider;
+package io.docpipe.job;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,0 +1,102 @@
+package io.docpipe.cost;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.observe.CorrelationContext;
+import io.docpipe.provider.ServiceFallback;
+import io.docpipe.provider.ServiceMode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's budget as its routes see it: reserve before a real call, settle after it, and decide what happens
+ * to the call's jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock
+ * does the work; in {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which
+ * their events show, and the release sweep lets them go on then.
+ */
+public class BudgetGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BudgetGate.class);
+
+    /** Variable holding the {@link Reservation} of the call being made. */
+    public static final String RESERVATION = "costReservation";
+    /** Variable holding the {@link BudgetRefusal} when the budget refused the call. */
+    public static final String REFUSAL = "budgetRefusal";
+
+    private final Budget budget;
+    private final ServiceMode mode;
+    private final CostLedger ledger;
+    private final JobStateMachine jobs;
+
+    public BudgetGate(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs) {
+        this.budget = budget;
+        this.mode = mode;
+        this.ledger = ledger;
+        this.jobs = jobs;
+    }
+
+    public Budget budget() {
+        return budget;
+    }
+
+    protected CostLedger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Reserves the call's expected cost: sets variable {@link #RESERVATION} when the call may be made, or
+     * {@link #REFUSAL} when the budget refused it. (A bean step, not a {@code method()} predicate: Camel evaluates
+     * predicates on a copy of the exchange, and the variables would be lost.)
+     */
+    protected void reserve(Exchange exchange, BigDecimal expectedUsd, UUID job) {
+        exchange.removeVariable(RESERVATION);
+        exchange.removeVariable(REFUSAL);
+        CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
+        if (outcome.reservation() != null) {
+            exchange.setVariable(RESERVATION, outcome.reservation());
+        } else {
+            exchange.setVariable(REFUSAL, outcome.refusal());
+            LOG.info("{}", outcome.refusal().reason());
+        }
+    }
+
+    /** Settles the call's reservation, once. */
+    protected void settle(Exchange exchange, BigDecimal actualUsd, long pages, long tokens, UUID job) {
+        Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
+        if (reservation != null) {
+            exchange.removeVariable(RESERVATION);
+            ledger.settle(reservation, actualUsd, pages, tokens, job);
+        }
+    }
+
+    /**
+     * The budget refused a call for the exchange's jobs (variable {@code affectedJobs}, else {@code job}). Sets
+     * {@link ServiceFallback#USE_MOCK}: true in hybrid mode, where the mock does the work; otherwise the jobs are
+     * rescheduled to the budget's next window and the exchange is marked {@link ServiceFallback#SET_ASIDE}.
+     */
+    @SuppressWarnings("unchecked")
+    public void overBudget(Exchange exchange) {
+        exchange.setProperty(ServiceFallback.USE_MOCK, mode == ServiceMode.HYBRID);
+        if (mode == ServiceMode.HYBRID) {
+            return;
+        }
+        BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
+        List<ClaimedJob> affected = exchange.getVariable(ServiceFallback.AFFECTED_JOBS, List.class);
+        if (affected == null) {
+            ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+            affected = job == null ? List.of() : List.of(job);
+        }
+        for (ClaimedJob job : affected) {
+            CorrelationContext.enter(job);
+            jobs.reschedule(job.id(), job.status(), refusal.windowOpensAt(),
+                    refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
+        }
+        CorrelationContext.leave();
+        exchange.setProperty(ServiceFallback.SET_ASIDE, true);
+    }
+}

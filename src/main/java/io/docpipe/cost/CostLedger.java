@@ -1,0 +1,204 @@
+package io.docpipe.cost;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.docpipe.db.SqlStatements;
+import io.docpipe.observe.Meters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What each external service costs per UTC day, in PostgreSQL. Before a real call its expected cost is reserved
+ * against the day's budget and the hour's request cap in one transaction whose conditional updates lock the
+ * ledger rows, so workers and instances together never pass either; after the call the reservation is settled with
+ * what the provider reported. Crossing 50, 80 or 100 % of a budget raises an alert once per day and threshold.
+ */
+public class CostLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CostLedger.class);
+    static final int[] ALERT_THRESHOLDS_PERCENT = {50, 80, 100};
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final String actor;
+    private final Meters meters;
+
+    public CostLedger(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Clock clock, String actor, Meters meters) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+        this.actor = actor;
+        this.meters = meters;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** The outcome of {@link #reserve}: exactly one of the two is set. */
+    public record Outcome(Reservation reservation, BudgetRefusal refusal) {
+    }
+
+    /**
+     * Reserves {@code usd} and one request for a call.
+     *
+     * @param job the job the call is for (its event log gets any alert), or null
+     */
+    public Outcome reserve(Budget budget, BigDecimal usd, UUID job) {
+        Instant now = clock.instant();
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+        MapSqlParameterSource params = new MapSqlParameterSource()
+                .addValue("service", budget.service())
+                .addValue("day", Date.valueOf(day))
+                .addValue("hour", Timestamp.from(hour))
+                .addValue("usd", usd)
+                .addValue("budget_usd", budget.dailyUsd())
+                .addValue("max_requests", budget.maxRequestsPerHour());
+        Outcome outcome = tx.execute(status -> {
+            if (budget.maxRequestsPerHour() > 0) {
+                jdbc.update(SqlStatements.load("cost/open-hour.sql"), params);
+                if (jdbc.queryForList(SqlStatements.load("cost/reserve-hour.sql"), params, Long.class).isEmpty()) {
+                    return new Outcome(null, new BudgetRefusal(budget.service(), "hourly_requests",
+                            budget.service() + " hourly request cap of " + budget.maxRequestsPerHour() + " reached",
+                            hour.plus(1, ChronoUnit.HOURS)));
+                }
+            }
+            jdbc.update(SqlStatements.load("cost/open-day.sql"), params);
+            List<BigDecimal> committed = jdbc.queryForList(SqlStatements.load("cost/reserve-day.sql"), params,
+                    BigDecimal.class);
+            if (committed.isEmpty()) {
+                status.setRollbackOnly(); // the hour's request was counted for a call that is not made
+                return new Outcome(null, new BudgetRefusal(budget.service(), "daily_budget",
+                        budget.service() + " daily budget of $" + plain(budget.dailyUsd()) + " cannot take $"
+                                + plain(usd) + " more", day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
+            }
+            raiseCrossedAlerts(budget.service(), day, committed.get(0).subtract(usd), committed.get(0),
+                    budget.dailyUsd(), job);
+            return new Outcome(new Reservation(budget.service(), day, usd), null);
+        });
+        if (outcome.refusal() != null) {
+            meters.budgetRefusal(budget.service(), outcome.refusal().limit());
+            if (outcome.refusal().limit().equals("daily_budget")) {
+                BigDecimal committed = jdbc.queryForObject(SqlStatements.load("cost/find-committed.sql"), params,
+                        BigDecimal.class);
+                alert(budget.service(), day, 100, committed, budget.dailyUsd(), job);
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Replaces a reservation by the call's actual cost: zero when it failed or was never made.
+     *
+     * @param job the job whose event log gets any alert, or null
+     */
+    public void settle(Reservation reservation, BigDecimal actualUsd, long pages, long tokens, UUID job) {
+        book(reservation.service(), reservation.day(), reservation.usd(), actualUsd, pages, tokens, job);
+        meters.providerCost(reservation.service(), actualUsd.doubleValue());
+    }
+
+    /**
+     * LlamaParse accepted a job: it bills when the job finishes, so the estimate counts as spent now and is kept on
+     * the job, to be corrected by {@link #correctParseEstimate} when the result reports the actual credits.
+     */
+    public void commitParseEstimate(UUID job, Reservation reservation) {
+        tx.executeWithoutResult(status -> {
+            book(reservation.service(), reservation.day(), reservation.usd(), reservation.usd(), 0, 0, job);
+            jdbc.update(SqlStatements.load("cost/record-parse-estimate.sql"), new MapSqlParameterSource()
+                    .addValue("job_id", job).addValue("usd", reservation.usd())
+                    .addValue("day", Date.valueOf(reservation.day())));
+        });
+    }
+
+    /**
+     * Replaces a parse job's committed estimate by its actual cost, on the day it was committed; once, however
+     * often the result is delivered. Call inside the transaction that stores the result.
+     */
+    public void correctParseEstimate(String service, UUID job, BigDecimal actualUsd, long pages) {
+        List<Map<String, Object>> estimate = jdbc.queryForList(SqlStatements.load("cost/take-parse-estimate.sql"),
+                new MapSqlParameterSource("job_id", job));
+        if (estimate.isEmpty()) {
+            return; // corrected already, or submitted before costs were kept
+        }
+        BigDecimal estimated = (BigDecimal) estimate.get(0).get("usd");
+        LocalDate day = ((Date) estimate.get(0).get("day")).toLocalDate();
+        book(service, day, BigDecimal.ZERO, actualUsd.subtract(estimated), pages, 0, job);
+        meters.providerCost(service, actualUsd.doubleValue());
+    }
+
+    /** Moves {@code releasedUsd} out of the day's reservations and adds {@code spentUsd} (maybe negative) to its spend. */
+    private void book(String service, LocalDate day, BigDecimal releasedUsd, BigDecimal spentUsd, long pages,
+            long tokens, UUID job) {
+        Map<String, Object> after = jdbc.queryForMap(SqlStatements.load("cost/settle.sql"), new MapSqlParameterSource()
+                .addValue("service", service)
+                .addValue("day", Date.valueOf(day))
+                .addValue("reserved_usd", releasedUsd)
+                .addValue("spent_usd", spentUsd)
+                .addValue("pages", pages)
+                .addValue("tokens", tokens));
+        BigDecimal committed = (BigDecimal) after.get("committed_usd");
+        raiseCrossedAlerts(service, day, committed.subtract(spentUsd.subtract(releasedUsd)), committed,
+                (BigDecimal) after.get("budget_usd"), job);
+    }
+
+    private void raiseCrossedAlerts(String service, LocalDate day, BigDecimal before, BigDecimal after,
+            BigDecimal budgetUsd, UUID job) {
+        if (budgetUsd == null || budgetUsd.signum() == 0 || after.compareTo(before) <= 0) {
+            return;
+        }
+        for (int threshold : ALERT_THRESHOLDS_PERCENT) {
+            BigDecimal line = budgetUsd.multiply(BigDecimal.valueOf(threshold)).divide(BigDecimal.valueOf(100), 10,
+                    RoundingMode.HALF_UP);
+            if (before.compareTo(line) < 0 && after.compareTo(line) >= 0) {
+                alert(service, day, threshold, after, budgetUsd, job);
+            }
+        }
+    }
+
+    /** Raises an alert unless another worker or instance already has: a log line, a meter, an event and an outbox row. */
+    private void alert(String service, LocalDate day, int threshold, BigDecimal committed, BigDecimal budgetUsd, UUID job) {
+        if (budgetUsd == null) {
+            return;
+        }
+        boolean raised = !jdbc.queryForList(SqlStatements.load("cost/raise-alert.sql"), new MapSqlParameterSource()
+                .addValue("service", service).addValue("day", Date.valueOf(day))
+                .addValue("threshold_percent", threshold)
+                .addValue("committed_usd", committed == null ? BigDecimal.ZERO : committed)
+                .addValue("budget_usd", budgetUsd).addValue("raised_by", actor), Long.class).isEmpty();
+        if (!raised) {
+            return;
+        }
+        String message = service + " daily budget " + (threshold >= 100 ? "exhausted" : threshold + "% used") + ": $"
+                + plain(committed) + " of $" + plain(budgetUsd) + " on " + day;
+        LOG.warn("budget alert: {}", message);
+        meters.budgetAlert(service, threshold);
+        if (job != null) {
+            jdbc.update(SqlStatements.load("cost/note-alert-on-job.sql"), new MapSqlParameterSource()
+                    .addValue("job_id", job).addValue("detail", "budget alert: " + message).addValue("actor", actor));
+        }
+    }
+
+    static String plain(BigDecimal usd) {
+        return usd == null ? "0" : usd.stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,84 @@
+package io.docpipe.cost;
+
+import java.math.BigDecimal;
+
+import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.StoredDocument;
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.parse.TextExtractor;
+import io.docpipe.provider.ProviderRejection;
+import io.docpipe.provider.ServiceFallback;
+import io.docpipe.provider.ServiceMode;
+import io.docpipe.upload.DocumentStore;
+import org.apache.camel.Exchange;
+
+/**
+ * LlamaParse's budget: a submission is expected to cost pages × credits per page × USD per credit. LlamaParse bills
+ * when the parse finishes, so an accepted submission commits its estimate at once; the result's reported credits
+ * correct it ({@link CostLedger#correctParseEstimate}). A submission that was refused or failed costs nothing.
+ */
+public class LlamaParseBudget extends BudgetGate {
+
+    public static final String SERVICE = "llamaparse";
+
+    private final DocumentRepository documents;
+    private final DocumentStore store;
+    private final TextExtractor extractor;
+    private final BigDecimal creditsPerPage;
+    private final BigDecimal usdPerCredit;
+    private final int charsPerPage;
+
+    public LlamaParseBudget(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs,
+            DocumentRepository documents, DocumentStore store, TextExtractor extractor, BigDecimal creditsPerPage,
+            BigDecimal usdPerCredit, int charsPerPage) {
+        super(budget, mode, ledger, jobs);
+        this.documents = documents;
+        this.store = store;
+        this.extractor = extractor;
+        this.creditsPerPage = creditsPerPage;
+        this.usdPerCredit = usdPerCredit;
+        this.charsPerPage = charsPerPage;
+    }
+
+    /** Reserves the submission of variable {@code job}'s document (see {@link BudgetGate#reserve}). */
+    public void reserveSubmission(Exchange exchange) {
+        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+        StoredDocument document = documents.find(job.documentId()).orElseThrow();
+        int pages = extractor.estimatePages(store.resolve(document.storagePath()), document.mediaType(), charsPerPage);
+        reserve(exchange, expectedUsd(pages), job.id());
+    }
+
+    public BigDecimal expectedUsd(int pages) {
+        return creditsPerPage.multiply(usdPerCredit).multiply(BigDecimal.valueOf(pages));
+    }
+
+    /** After the submission: LlamaParse took the job (commit the estimate), or it did not (release it). */
+    public void settleSubmission(Exchange exchange) {
+        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+        Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
+        if (reservation == null) {
+            return;
+        }
+        boolean accepted = exchange.getProperty(ProviderRejection.PROPERTY) == null
+                && !Boolean.TRUE.equals(exchange.getProperty(ServiceFallback.SET_ASIDE, Boolean.class))
+                && exchange.getMessage().getBody() instanceof String;
+        if (accepted) {
+            exchange.removeVariable(RESERVATION);
+            ledger().commitParseEstimate(job.id(), reservation);
+        } else {
+            settle(exchange, BigDecimal.ZERO, 0, 0, job.id());
+        }
+    }
+
+    /**
+     * The parse finished: its actual cost replaces the estimate (call inside the transaction storing the result).
+     *
+     * @param actualUsd null when LlamaParse did not report its credits: the estimate stands
+     */
+    public void settleResult(ClaimedJob job, BigDecimal actualUsd, Integer pages) {
+        if (actualUsd != null) {
+            ledger().correctParseEstimate(SERVICE, job.id(), actualUsd, pages == null ? 0 : pages);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.docpipe.cost;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.UUID;
+
+import io.docpipe.embed.EmbeddedBatch;
+import io.docpipe.embed.PendingBatch;
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.provider.ServiceMode;
+import org.apache.camel.Exchange;
+
+/**
+ * OpenAI's budget: an embeddings request is expected to cost its counted input tokens × USD per 1M tokens, and is
+ * settled with the tokens OpenAI reports in {@code usage}.
+ */
+public class OpenAiBudget extends BudgetGate {
+
+    public static final String SERVICE = "openai";
+
+    private final BigDecimal usdPerMillionTokens;
+
+    public OpenAiBudget(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs,
+            BigDecimal usdPerMillionTokens) {
+        super(budget, mode, ledger, jobs);
+        this.usdPerMillionTokens = usdPerMillionTokens;
+    }
+
+    /** Reserves the request for variable {@code batch} (see {@link BudgetGate#reserve}). */
+    public void reserveBatch(Exchange exchange) {
+        PendingBatch batch = exchange.getVariable("batch", PendingBatch.class);
+        reserve(exchange, usd(batch.tokenCount()), firstJob(batch));
+    }
+
+    /** Settles with OpenAI's reported usage; vectors the mock made in its place, or none, cost nothing. */
+    public void settleBatch(Exchange exchange) {
+        PendingBatch batch = exchange.getVariable("batch", PendingBatch.class);
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof EmbeddedBatch embedded && !embedded.fallback()) {
+            settle(exchange, usd(embedded.usageTokens()), 0, embedded.usageTokens(), firstJob(batch));
+        } else {
+            settle(exchange, BigDecimal.ZERO, 0, 0, firstJob(batch));
+        }
+    }
+
+    public BigDecimal usd(long tokens) {
+        return usdPerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(BigDecimal.valueOf(1_000_000), 10,
+                RoundingMode.HALF_UP);
+    }
+
+    private static UUID firstJob(PendingBatch batch) {
+        return batch.jobs().stream().findFirst().map(ClaimedJob::id).orElse(null);
+    }
+}

@@ -1,0 +1,44 @@
+package io.docpipe.sweep;
+
+import io.docpipe.db.SqlStatements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/** Deletes bookkeeping past its retention: events of finished jobs, old ledger days, sweep runs, webhook ids. */
+public class RetentionPurge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionPurge.class);
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final int eventDays;
+    private final int ledgerDays;
+    private final int sweepRunDays;
+
+    public RetentionPurge(NamedParameterJdbcTemplate jdbc, int eventDays, int ledgerDays, int sweepRunDays) {
+        this.jdbc = jdbc;
+        this.eventDays = eventDays;
+        this.ledgerDays = ledgerDays;
+        this.sweepRunDays = sweepRunDays;
+    }
+
+    /** @return the rows deleted */
+    public int purge() {
+        int events = delete("sweep/purge-job-events.sql", eventDays);
+        int deliveries = delete("sweep/purge-webhook-deliveries.sql", eventDays);
+        Integer ledger = jdbc.queryForObject(SqlStatements.load("sweep/purge-cost-ledger.sql"),
+                new MapSqlParameterSource("retention_days", ledgerDays), Integer.class);
+        int runs = delete("sweep/purge-sweep-runs.sql", sweepRunDays);
+        int total = events + deliveries + (ledger == null ? 0 : ledger) + runs;
+        if (total > 0) {
+            LOG.info("purged {} job events, {} webhook delivery ids, {} cost ledger rows and {} sweep runs past retention",
+                    events, deliveries, ledger, runs);
+        }
+        return total;
+    }
+
+    private int delete(String sql, int days) {
+        return jdbc.update(SqlStatements.load(sql), new MapSqlParameterSource("retention_days", days));
+    }
+}

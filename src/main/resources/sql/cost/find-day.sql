@@ -1,0 +1,3 @@
+SELECT service, day, requests, pages, tokens, reserved_usd, spent_usd, budget_usd
+  FROM cost_ledger
+ WHERE day = :day

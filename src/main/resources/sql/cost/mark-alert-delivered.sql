@@ -1,0 +1,1 @@
+UPDATE budget_alerts SET delivered_at = now(), last_error = NULL WHERE id = :id

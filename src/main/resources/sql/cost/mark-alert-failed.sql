@@ -1,0 +1,1 @@
+UPDATE budget_alerts SET last_error = :error WHERE id = :id

@@ -1,0 +1,144 @@
+package io.docpipe.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.docpipe.db.Database;
+import io.docpipe.observe.Meters;
+import io.docpipe.testsupport.TestPostgres;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The ledger's reservations against a real PostgreSQL, from many threads at once: the cap is never passed. */
+class CostLedgerTest {
+
+    private static final Instant NOON = Instant.parse("2026-11-24T12:00:00Z");
+
+    private HikariDataSource dataSource;
+    private JdbcTemplate sql;
+    private CostLedger ledger;
+    private CostLedger otherInstance;
+
+    @BeforeEach
+    void database() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestPostgres.newDatabase());
+        config.setMaximumPoolSize(16);
+        dataSource = new HikariDataSource(config);
+        Database.migrate(dataSource);
+        sql = new JdbcTemplate(dataSource);
+        NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(dataSource);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        Clock clock = Clock.fixed(NOON, ZoneOffset.UTC);
+        Meters meters = new Meters(new DefaultCamelContext());
+        ledger = new CostLedger(jdbc, tx, clock, "instance-a", meters);
+        otherInstance = new CostLedger(jdbc, tx, clock, "instance-b", meters);
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    @Test
+    void should_never_reserve_past_the_daily_budget_from_sixteen_threads() throws Exception {
+        Budget budget = Budget.of("openai", "1.00", 0);
+        List<Reservation> granted = reserveConcurrently(budget, new BigDecimal("0.03"), 400);
+
+        // 33 reservations of $0.03 fit in $1.00; the 34th would make $1.02
+        assertThat(granted).hasSize(33);
+        assertThat(sql.queryForObject("SELECT reserved_usd FROM cost_ledger", BigDecimal.class)).isEqualByComparingTo("0.99");
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isEqualTo(33);
+        assertThat(sql.queryForList("SELECT threshold_percent FROM budget_alerts ORDER BY 1", Integer.class))
+                .containsExactly(50, 80, 100);
+
+        granted.forEach(reservation -> ledger.settle(reservation, new BigDecimal("0.02"), 0, 1000, null));
+        assertThat(sql.queryForMap("SELECT reserved_usd, spent_usd, tokens FROM cost_ledger"))
+                .satisfies(row -> {
+                    assertThat((BigDecimal) row.get("reserved_usd")).isEqualByComparingTo("0");
+                    assertThat((BigDecimal) row.get("spent_usd")).isEqualByComparingTo("0.66");
+                    assertThat(row.get("tokens")).isEqualTo(33_000L);
+                });
+    }
+
+    @Test
+    void should_never_pass_the_hourly_request_cap_and_count_only_calls_made() throws Exception {
+        Budget budget = Budget.of("llamaparse", "", 25);
+        List<Reservation> granted = reserveConcurrently(budget, new BigDecimal("0.01"), 200);
+
+        assertThat(granted).hasSize(25);
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger_hours", Long.class)).isEqualTo(25);
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isEqualTo(25);
+    }
+
+    @Test
+    void should_refuse_with_the_window_that_opens_next() {
+        Budget daily = Budget.of("openai", "0.05", 0);
+        assertThat(ledger.reserve(daily, new BigDecimal("0.05"), null).reservation()).isNotNull();
+        BudgetRefusal dayRefusal = ledger.reserve(daily, new BigDecimal("0.000001"), null).refusal();
+        assertThat(dayRefusal.limit()).isEqualTo("daily_budget");
+        assertThat(dayRefusal.windowOpensAt()).isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
+        assertThat(dayRefusal.reason()).isEqualTo("openai daily budget of $0.05 cannot take $0.000001 more");
+
+        Budget hourly = Budget.of("llamaparse", "", 1);
+        assertThat(ledger.reserve(hourly, BigDecimal.ONE, null).reservation()).isNotNull();
+        BudgetRefusal hourRefusal = ledger.reserve(hourly, BigDecimal.ONE, null).refusal();
+        assertThat(hourRefusal.limit()).isEqualTo("hourly_requests");
+        assertThat(hourRefusal.windowOpensAt()).isEqualTo(Instant.parse("2026-11-24T13:00:00Z"));
+    }
+
+    @Test
+    void should_release_a_reservation_whose_call_was_not_billed() {
+        Budget budget = Budget.of("openai", "0.10", 0);
+        Reservation reservation = ledger.reserve(budget, new BigDecimal("0.10"), null).reservation();
+        assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNull();
+
+        ledger.settle(reservation, BigDecimal.ZERO, 0, 0, null);
+        assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNotNull();
+    }
+
+    /** Half the threads reserve through one instance's ledger, half through another's, all released at once. */
+    private List<Reservation> reserveConcurrently(Budget budget, BigDecimal usd, int attempts) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Reservation>> results = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            CostLedger instance = i % 2 == 0 ? ledger : otherInstance;
+            Callable<Reservation> reserve = () -> {
+                start.await();
+                return instance.reserve(budget, usd, null).reservation();
+            };
+            results.add(threads.submit(reserve));
+        }
+        start.countDown();
+        List<Reservation> granted = new ArrayList<>();
+        for (Future<Reservation> result : results) {
+            Reservation reservation = result.get();
+            if (reservation != null) {
+                granted.add(reservation);
+            }
+        }
+        threads.shutdown();
+        return granted;
+    }
+
+}

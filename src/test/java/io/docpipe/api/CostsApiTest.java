@@ -1,7 +1,9 @@
 package io.docpipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -44,8 +46,11 @@ class CostsApiTest {
                 assertThat(openAi.path("cost_usd").decimalValue()).isPositive();
                 assertThat(openAi.path("max_requests_per_hour").asInt()).isEqualTo(100);
                 assertThat(openAi.path("alerts_percent")).isEmpty();
+                assertThat(costs.path("total_cost_usd").decimalValue()).isEqualByComparingTo(
+                        llamaParse.path("cost_usd").decimalValue().add(openAi.path("cost_usd").decimalValue()));
+                // a job's cost_usd keeps 6 decimals, the ledger 10
                 assertThat(costs.path("total_cost_usd").decimalValue())
-                        .isEqualByComparingTo(done.path("cost_usd").decimalValue());
+                        .isCloseTo(done.path("cost_usd").decimalValue(), within(new BigDecimal("0.000001")));
 
                 assertThat(app.get("/api/v1/costs?date=2020-01-01").json().path("services").path("openai")
                         .path("cost_usd").decimalValue()).isEqualByComparingTo("0");

@@ -69,7 +69,10 @@ public final class Database extends ServiceSupport {
     private static EmbeddedPostgres startEmbedded(Path dir) {
         try {
             Files.createDirectories(dir);
-            return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).start();
+            // no shutdown hook of its own: on SIGTERM it would stop PostgreSQL while Camel still shuts down
+            // gracefully (sweeps, stages finishing their work); Camel stops this service, and so the database, last
+            return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dir, e);
         }

@@ -38,13 +38,7 @@ public class OpenAiRoutes extends RouteBuilder {
                 .routeId("openai-over-budget").routeConfigurationId("stage-step")
                 .description("OpenAI's budget is spent: in hybrid mode the mock embeds; otherwise the batch's jobs wait for the next budget window")
                 .bean("openAiBudget", "overBudget")
-                .choice()
-                    .when(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
-                        .setBody(variable("batch"))
-                        .bean("mockEmbeddingService", "embedAsFallback")
-                    .otherwise()
-                        .setBody(constant(null))
-                .end();
+                .to("direct:embed-in-openai-place");
 
         from("direct:request-openai-embeddings")
                 .routeId("request-openai-embeddings").routeConfigurationId("stage-step")
@@ -63,6 +57,11 @@ public class OpenAiRoutes extends RouteBuilder {
                 .routeId("openai-unavailable").routeConfigurationId("stage-step")
                 .description("Circuit-breaker fallback: in hybrid mode the mock embeds while OpenAI is down; otherwise the job waits")
                 .bean("openAiFallback", "decide")
+                .to("direct:embed-in-openai-place");
+
+        from("direct:embed-in-openai-place")
+                .routeId("embed-in-openai-place").routeConfigurationId("stage-step")
+                .description("When the decision before allows it (hybrid), the mock embeds the batch as fallback vectors; otherwise none are made")
                 .choice()
                     .when(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
                         .setBody(variable("batch"))

@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.quartz.Scheduler;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
@@ -26,7 +28,7 @@ public final class SweepScheduler {
      * @param instanceId  this instance's name in the cluster
      */
     public static void configure(CamelContext context, DataSource dataSource, String clusterName, String instanceId,
-            int threads, long clusterCheckinMillis) {
+            int threads, long clusterCheckinMillis) throws Exception {
         // Quartz looks data sources up by name in a JVM-wide registry: a name per instance keeps several apart
         String dataSourceName = "docpipe-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -47,6 +49,26 @@ public final class SweepScheduler {
         component.setProperties(quartz);
         // the scheduler's name is the cluster's name; camel.main.name (the same on every instance) is not added
         component.setPrefixInstanceName(false);
+        // Camel stops added services, newest first, before its components: this stops the scheduler (letting a
+        // running sweep finish) while the database, added earlier, is still open
+        context.addService(new StopBeforeDatabase(component), true, true);
+    }
+
+    private static final class StopBeforeDatabase extends ServiceSupport {
+
+        private final QuartzComponent component;
+
+        StopBeforeDatabase(QuartzComponent component) {
+            this.component = component;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            Scheduler scheduler = component.getScheduler();
+            if (scheduler != null && !scheduler.isShutdown()) {
+                scheduler.shutdown(true);
+            }
+        }
     }
 
     private record PooledConnections(DataSource dataSource) implements ConnectionProvider {

@@ -1,11 +1,17 @@
 package io.docpipe.bench;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,8 +34,8 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int documents = Integer.getInteger("bench.documents", 1000);
         int clients = Integer.getInteger("bench.clients", 8);
-        java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("docpipe-bench-");
-        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, Map.of())) {
+        Path dataDir = Files.createTempDirectory("docpipe-bench-");
+        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, productionSweeps())) {
             warmUp(app);
             Instant start = Instant.now();
             upload(app, documents, clients);
@@ -38,6 +44,18 @@ public final class PipelineBenchmark {
             Instant done = Instant.now();
             report(app, documents, clients, Duration.between(start, uploaded), Duration.between(start, done));
         }
+    }
+
+    /** The sweeps on their shipped schedules (tests run them every second). */
+    private static Map<String, String> productionSweeps() throws IOException {
+        Properties shipped = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("application.properties"))) {
+            shipped.load(reader);
+        }
+        Map<String, String> sweeps = new HashMap<>();
+        shipped.stringPropertyNames().stream().filter(key -> key.startsWith("docpipe.sweeps.") && key.endsWith(".cron"))
+                .forEach(key -> sweeps.put(key, shipped.getProperty(key)));
+        return sweeps;
     }
 
     private static void warmUp(RunningDocpipe app) {

@@ -3,7 +3,7 @@ package io.docpipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.docpipe.config.MissingSettingException;
+import io.docpipe.config.StartupRefusedException;
 import org.apache.camel.main.Main;
 
 /** Starts docpipe on camel-main; routes and configuration are found by scanning this package. */
@@ -19,7 +19,7 @@ public final class DocpipeApplication {
         }
         try {
             new Main(DocpipeApplication.class).run(args);
-        } catch (MissingSettingException e) {
+        } catch (StartupRefusedException e) {
             stop(e.getMessage());
         }
     }

@@ -1,7 +1,10 @@
 package io.docpipe.config;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,6 +93,9 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         ServiceMode llamaParseMode = requireKeyFor(settings, "LLAMAPARSE", "docpipe.llamaparse");
         ServiceMode openAiMode = requireKeyFor(settings, "OPENAI", "docpipe.openai");
+        // the HTTP servers bind late and only log a failure: a taken port would leave docpipe running without its API
+        requireFreePort(settings.integer("camel.server.port"), "HTTP_PORT");
+        requireFreePort(settings.integer("camel.management.port"), "MANAGEMENT_PORT");
         String instanceId = instanceId(context, settings);
 
         Database database = Database.open(settings.string("docpipe.database.url"),
@@ -225,10 +231,20 @@ public class DocpipeConfiguration implements CamelConfiguration {
     private static ServiceMode requireKeyFor(Settings settings, String service, String prefix) {
         ServiceMode mode = ServiceMode.parse(settings.string(prefix + ".mode"), service + "_MODE");
         if (mode.usesRealService() && settings.string(prefix + ".api-key").isEmpty()) {
-            throw new MissingSettingException(service + "_API_KEY is required when " + service + "_MODE is "
+            throw new StartupRefusedException(service + "_API_KEY is required when " + service + "_MODE is "
                     + mode.wireName() + " (set it, or use " + service + "_MODE=mock)");
         }
         return mode;
+    }
+
+    private static void requireFreePort(int port, String variable) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new StartupRefusedException(variable + " " + port + " is already in use (another docpipe?): stop it or"
+                    + " set " + variable + " to a free port");
+        }
     }
 
     /** Budget windows and next attempts follow this clock: a bean named {@code docpipeClock}, else UTC time. */

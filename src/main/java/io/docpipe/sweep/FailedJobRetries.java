@@ -1,7 +1,6 @@
 package io.docpipe.sweep;
 
 import java.util.Map;
-import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
@@ -36,7 +35,7 @@ public class FailedJobRetries {
             ClaimedJob job = ClaimedJob.fromRow(row);
             CorrelationContext.enter(job);
             int attempts = ((Number) row.get("attempts")).intValue();
-            if (jobs.retry((UUID) row.get("id"), job.status(),
+            if (jobs.retry(job.id(), job.status(),
                     "automatic retry after attempt " + attempts + " of " + maxAttempts, false).applied()) {
                 retried++;
             }

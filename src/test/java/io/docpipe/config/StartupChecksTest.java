@@ -3,6 +3,7 @@ package io.docpipe.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.util.Map;
 
 import io.docpipe.testsupport.RunningDocpipe;
@@ -14,14 +15,14 @@ class StartupChecksTest {
     @Test
     void should_refuse_real_llamaparse_without_its_key() {
         assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.mode", "real")))
-                .rootCause().isInstanceOf(MissingSettingException.class)
+                .rootCause().isInstanceOf(StartupRefusedException.class)
                 .hasMessage("LLAMAPARSE_API_KEY is required when LLAMAPARSE_MODE is real (set it, or use LLAMAPARSE_MODE=mock)");
     }
 
     @Test
     void should_refuse_hybrid_openai_without_its_key() {
         assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.mode", "hybrid")))
-                .rootCause().isInstanceOf(MissingSettingException.class)
+                .rootCause().isInstanceOf(StartupRefusedException.class)
                 .hasMessageStartingWith("OPENAI_API_KEY is required when OPENAI_MODE is hybrid");
     }
 
@@ -29,6 +30,16 @@ class StartupChecksTest {
     void should_refuse_an_unknown_mode() {
         assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.mode", "sometimes")))
                 .rootCause().hasMessage("OPENAI_MODE must be mock, real or hybrid, was 'sometimes'");
+    }
+
+    @Test
+    void should_refuse_a_port_that_is_taken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertThatThrownBy(() -> RunningDocpipe.start(Map.of("camel.server.port", String.valueOf(taken.getLocalPort()))))
+                    .rootCause().isInstanceOf(StartupRefusedException.class)
+                    .hasMessage("HTTP_PORT " + taken.getLocalPort() + " is already in use (another docpipe?): stop it or set"
+                            + " HTTP_PORT to a free port");
+        }
     }
 
     @Test

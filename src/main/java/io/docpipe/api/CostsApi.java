@@ -2,8 +2,10 @@ package io.docpipe.api;
 
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,12 @@ public class CostsApi {
                 .computeIfAbsent((String) row.get("service"), s -> new ArrayList<>())
                 .add(((Number) row.get("threshold_percent")).intValue()));
         boolean today = day.equals(ledger.today());
+        Map<String, Long> thisHour = new LinkedHashMap<>();
+        if (today) {
+            jdbc.queryForList(SqlStatements.load("cost/find-hour.sql"), new MapSqlParameterSource("hour",
+                    Timestamp.from(ledger.clock().instant().truncatedTo(ChronoUnit.HOURS)))).forEach(row -> thisHour
+                    .put((String) row.get("service"), ((Number) row.get("requests")).longValue()));
+        }
         Map<String, Object> services = new LinkedHashMap<>();
         BigDecimal total = BigDecimal.ZERO;
         for (Budget budget : budgets) {
@@ -63,6 +71,9 @@ public class CostsApi {
             usage.put("remaining_usd", budgetUsd == null ? null
                     : budgetUsd.subtract(spent).subtract(reserved).max(BigDecimal.ZERO));
             usage.put("max_requests_per_hour", budget.maxRequestsPerHour() == 0 ? null : budget.maxRequestsPerHour());
+            // counted only under a cap
+            usage.put("requests_this_hour", today && budget.maxRequestsPerHour() > 0
+                    ? thisHour.getOrDefault(budget.service(), 0L) : null);
             usage.put("alerts_percent", alerts.getOrDefault(budget.service(), List.of()));
             services.put(budget.service(), usage);
             total = total.add(spent);

@@ -133,7 +133,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("openaiCircuitBreaker", openAiBreaker);
 
         // costs
-        CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, meters);
+        CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, stateMachine, meters);
         Budget llamaParseBudget = Budget.of(LlamaParseBudget.SERVICE, settings.string("docpipe.llamaparse.daily-budget-usd"),
                 settings.integer("docpipe.llamaparse.max-requests-per-hour"));
         Budget openAiBudget = Budget.of(OpenAiBudget.SERVICE, settings.string("docpipe.openai.daily-budget-usd"),

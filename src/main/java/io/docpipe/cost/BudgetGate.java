@@ -81,10 +81,8 @@ public class BudgetGate {
      */
     @SuppressWarnings("unchecked")
     public void overBudget(Exchange exchange) {
-        exchange.setProperty(ServiceFallback.USE_MOCK, mode == ServiceMode.HYBRID);
-        if (mode == ServiceMode.HYBRID) {
-            return;
-        }
+        boolean hybrid = mode == ServiceMode.HYBRID;
+        exchange.setProperty(ServiceFallback.USE_MOCK, hybrid);
         BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
         List<ClaimedJob> affected = exchange.getVariable(ServiceFallback.AFFECTED_JOBS, List.class);
         if (affected == null) {
@@ -93,10 +91,16 @@ public class BudgetGate {
         }
         for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
-            jobs.reschedule(job.id(), job.status(), refusal.windowOpensAt(),
-                    refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
+            if (hybrid) {
+                jobs.note(job.id(), refusal.reason() + "; the mock stands in");
+            } else {
+                jobs.reschedule(job.id(), job.status(), refusal.windowOpensAt(),
+                        refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
+            }
         }
         CorrelationContext.leave();
-        exchange.setProperty(ServiceFallback.SET_ASIDE, true);
+        if (!hybrid) {
+            exchange.setProperty(ServiceFallback.SET_ASIDE, true);
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
+import io.docpipe.job.JobStateMachine;
 import io.docpipe.observe.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,17 @@ public class CostLedger {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final String actor;
+    private final JobStateMachine jobs;
     private final Meters meters;
 
-    public CostLedger(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Clock clock, String actor, Meters meters) {
+    /** @param jobs writes alerts into the event log of the job that crossed a threshold */
+    public CostLedger(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Clock clock, String actor,
+            JobStateMachine jobs, Meters meters) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
         this.actor = actor;
+        this.jobs = jobs;
         this.meters = meters;
     }
 
@@ -193,8 +198,7 @@ public class CostLedger {
         LOG.warn("budget alert: {}", message);
         meters.budgetAlert(service, threshold);
         if (job != null) {
-            jdbc.update(SqlStatements.load("cost/note-alert-on-job.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", job).addValue("detail", "budget alert: " + message).addValue("actor", actor));
+            jobs.note(job, "budget alert: " + message);
         }
     }
 

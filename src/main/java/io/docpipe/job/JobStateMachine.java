@@ -164,6 +164,12 @@ public class JobStateMachine {
         return released;
     }
 
+    /** Adds an event to the job's log without changing it. */
+    public void note(UUID jobId, String detail) {
+        jdbc.update(SqlStatements.load("jobs/note.sql"), new MapSqlParameterSource()
+                .addValue("job_id", jobId).addValue("detail", detail).addValue("actor", actor));
+    }
+
     /** Whether this instance still holds the job, in that state, under an unexpired lease. */
     public boolean isHeldBySelf(UUID jobId, JobStatus status) {
         Integer held = jdbc.queryForObject(SqlStatements.load("jobs/is-held-by.sql"), new MapSqlParameterSource()

@@ -45,6 +45,8 @@ class CostsApiTest {
                 assertThat(openAi.path("tokens").asLong()).isPositive();
                 assertThat(openAi.path("cost_usd").decimalValue()).isPositive();
                 assertThat(openAi.path("max_requests_per_hour").asInt()).isEqualTo(100);
+                assertThat(openAi.path("requests_this_hour").asInt()).isEqualTo(1);
+                assertThat(llamaParse.path("requests_this_hour").isNull()).isTrue(); // no hourly cap, not counted
                 assertThat(openAi.path("alerts_percent")).isEmpty();
                 assertThat(costs.path("total_cost_usd").decimalValue()).isEqualByComparingTo(
                         llamaParse.path("cost_usd").decimalValue().add(openAi.path("cost_usd").decimalValue()));

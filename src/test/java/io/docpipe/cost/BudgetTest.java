@@ -99,6 +99,8 @@ class BudgetTest {
                 assertThat(count(app, "SELECT count(*) FROM embeddings WHERE fallback")).isPositive();
                 assertThat(count(app, "SELECT count(*) FROM embeddings WHERE NOT fallback")).isPositive();
                 assertThat(count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL")).isZero();
+                assertThat(count(app, "SELECT count(*) FROM job_events WHERE detail LIKE 'openai daily budget of $25 cannot take $%"
+                        + " more; the mock stands in'")).isPositive();
 
                 int fallback = count(app, "SELECT count(*) FROM embeddings WHERE fallback");
                 clock.advance(Duration.ofDays(1));

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.docpipe.db.Database;
+import io.docpipe.job.JobStateMachine;
 import io.docpipe.observe.Meters;
 import io.docpipe.testsupport.TestPostgres;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -50,8 +51,9 @@ class CostLedgerTest {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Clock clock = Clock.fixed(NOON, ZoneOffset.UTC);
         Meters meters = new Meters(new DefaultCamelContext());
-        ledger = new CostLedger(jdbc, tx, clock, "instance-a", meters);
-        otherInstance = new CostLedger(jdbc, tx, clock, "instance-b", meters);
+        ledger = new CostLedger(jdbc, tx, clock, "instance-a", new JobStateMachine(jdbc, "instance-a", to -> { }), meters);
+        otherInstance = new CostLedger(jdbc, tx, clock, "instance-b", new JobStateMachine(jdbc, "instance-b", to -> { }),
+                meters);
     }
 
     @AfterEach

@@ -1,0 +1,1 @@
+SELECT service, requests FROM cost_ledger_hours WHERE hour = :hour

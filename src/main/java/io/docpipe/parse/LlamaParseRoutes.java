@@ -22,10 +22,11 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .routeId("parse-with-llamaparse")
                 .description("Submits a claimed job's document to LlamaParse within its budget; the job then waits in parse_queued for the webhook")
                 .setVariable("job", body())
+                .bean("llamaParseStage", "submission")
+                // reserved once the request is built: nothing but the call itself comes between reserve and settle
                 .bean("llamaParseBudget", "reserveSubmission")
                 .choice()
                     .when(variable(BudgetGate.REFUSAL).isNull())
-                        .bean("llamaParseStage", "submission")
                         .setVariable(READER, constant("readJobId"))
                         .to("direct:request-llamaparse")
                         .bean("llamaParseBudget", "settleSubmission")

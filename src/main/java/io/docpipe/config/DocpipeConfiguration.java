@@ -147,8 +147,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("llamaParseBudget", llamaParseGate);
         registry.bind("openAiBudget", new OpenAiBudget(openAiBudget, openAiMode, ledger, stateMachine,
                 new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens"))));
-        registry.bind("rescheduledJobs", new RescheduledJobs(jdbc, stateMachine, ledger,
-                settings.integer("docpipe.sweeps.batch-size")));
+        registry.bind("rescheduledJobs", new RescheduledJobs(jdbc, stateMachine, ledger, llamaParseBudget,
+                openAiBudget, settings.integer("docpipe.sweeps.batch-size")));
         registry.bind("budgetAlertOutbox", new BudgetAlertOutbox(jdbc, redactor,
                 settings.integer("docpipe.alert.retry-seconds")));
 

@@ -83,6 +83,30 @@ class BudgetTest {
     }
 
     @Test
+    void should_release_rescheduled_jobs_at_once_when_restarted_with_a_larger_budget() throws Exception {
+        try (ProviderStandIns providers = ProviderStandIns.start()) {
+            String database = TestPostgres.newDatabase();
+            List<String> jobs;
+            try (RunningDocpipe before = RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "20"))) {
+                jobs = uploadAndHoldBeforeEmbedding(before, List.of(before), 5);
+                startEmbedding(before);
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(before,
+                        "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL") == 5);
+                assertThat(count(before, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL")).isPositive();
+            }
+            try (RunningDocpipe after = RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "1000"))) {
+                for (String job : jobs) {
+                    after.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
+                }
+                assertThat(after.sql().queryForList("SELECT detail FROM job_events WHERE detail LIKE 'daily budget raised%'",
+                        String.class)).isNotEmpty();
+                assertThat(after.sql().queryForObject("SELECT budget_usd FROM cost_ledger WHERE service = 'openai'",
+                        BigDecimal.class)).isEqualByComparingTo("1000");
+            }
+        }
+    }
+
+    @Test
     void should_embed_with_the_mock_over_budget_in_hybrid_mode_and_upgrade_the_vectors_the_next_day() throws Exception {
         TestClock clock = new TestClock();
         try (ProviderStandIns providers = ProviderStandIns.start()) {

@@ -7,10 +7,10 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * A job as the API shows it; {@code events} is left out of listings. {@code nextAttemptAt} is when a waiting or
- * failed job is next worked on (null: at once, or, failed, never by itself); {@code dead} marks a failed job no
- * automatic retry will pick up (a permanent failure, or its last attempt); {@code rescheduledUntil} is the budget
- * window a rescheduled job waits for.
+ * A job as the API shows it; {@code events} is left out of listings. {@code nextAttemptAt} is when a waiting,
+ * rescheduled or failed job is next worked on (null: at once, or, failed, never by itself); {@code dead} marks a
+ * failed job no automatic retry will pick up (a permanent failure, or its last attempt); {@code rescheduledUntil}
+ * is the budget window a rescheduled job waits for.
  */
 public record JobView(UUID jobId, UUID documentId, String correlationId, String status, int attempts, String lastError,
         String createdAt, String updatedAt, BigDecimal costUsd, String nextAttemptAt, String rescheduledUntil,

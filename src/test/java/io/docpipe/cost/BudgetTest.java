@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
@@ -41,7 +43,9 @@ class BudgetTest {
             Map<String, String> properties = openAiPricedPerToken(providers, "real", "40");
             String database = TestPostgres.newDatabase();
             try (RunningDocpipe first = RunningDocpipe.start(database, properties, Map.of("docpipeClock", clock));
-                    RunningDocpipe second = RunningDocpipe.start(database, properties, Map.of("docpipeClock", clock))) {
+                    // several instances share the database and the document store
+                    RunningDocpipe second = RunningDocpipe.start(database, withDataDir(properties, first),
+                            Map.of("docpipeClock", clock))) {
                 List<String> jobs = uploadAndHoldBeforeEmbedding(first, List.of(first, second), 10);
                 startEmbedding(first, second);
 
@@ -57,6 +61,12 @@ class BudgetTest {
                         Timestamp.class)).allSatisfy(until -> assertThat(until.toInstant()).isEqualTo(midnight));
                 assertThat(first.sql().queryForList("SELECT status FROM jobs WHERE rescheduled_until IS NOT NULL",
                         String.class)).containsOnly("embedding_queued");
+                String waiting = first.sql().queryForObject(
+                        "SELECT id FROM jobs WHERE rescheduled_until IS NOT NULL LIMIT 1", String.class);
+                JsonNode view = first.get("/api/v1/jobs/" + waiting).json();
+                assertThat(view.path("status").asText()).isEqualTo("embedding_queued");
+                assertThat(view.path("next_attempt_at").asText()).isEqualTo(midnight.toString());
+                assertThat(view.path("rescheduled_until").asText()).isEqualTo(midnight.toString());
                 assertThat(first.sql().queryForList("SELECT detail FROM job_events WHERE detail LIKE '%rescheduled to%'",
                         String.class)).isNotEmpty().allSatisfy(detail -> assertThat(detail)
                         .contains("openai daily budget of $40").contains("rescheduled to " + midnight));
@@ -87,14 +97,18 @@ class BudgetTest {
         try (ProviderStandIns providers = ProviderStandIns.start()) {
             String database = TestPostgres.newDatabase();
             List<String> jobs;
+            Path dataDir;
             try (RunningDocpipe before = RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "20"))) {
+                dataDir = before.dataDir();
                 jobs = uploadAndHoldBeforeEmbedding(before, List.of(before), 5);
                 startEmbedding(before);
                 await().atMost(Duration.ofSeconds(30)).until(() -> count(before,
                         "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL") == 5);
                 assertThat(count(before, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL")).isPositive();
             }
-            try (RunningDocpipe after = RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "1000"))) {
+            Map<String, String> raised = openAiPricedPerToken(providers, "real", "1000");
+            raised.put("docpipe.data-dir", dataDir.toString());
+            try (RunningDocpipe after = RunningDocpipe.start(database, raised)) {
                 for (String job : jobs) {
                     after.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
@@ -254,6 +268,12 @@ class BudgetTest {
                         String.class)).hasSize(3);
             }
         }
+    }
+
+    static Map<String, String> withDataDir(Map<String, String> properties, RunningDocpipe sharing) {
+        Map<String, String> shared = new HashMap<>(properties);
+        shared.put("docpipe.data-dir", sharing.dataDir().toString());
+        return shared;
     }
 
     /** OpenAI at $1 per token, so a small document costs a handful of dollars; one job per embeddings request. */

@@ -34,11 +34,12 @@ class RouteReloadTest {
                     .filter(route -> route.getSourceLocation() == null || !route.getSourceLocation().endsWith(".yaml")).count();
             assertThat(javaRoutes).isGreaterThan(20);
 
-            // an integration engineer slows a sweep down and adds a route of their own
+            // an integration engineer reschedules a sweep and adds a route of their own
             Path sweeps = routes.resolve("sweeps.yaml");
             String edited = Files.readString(sweeps).replace(
                     "description: Retries failed jobs whose next attempt (exponential backoff with jitter) is due",
-                    "description: Retries failed jobs (edited)") + """
+                    "description: Retries failed jobs (edited)")
+                    .replace("cron: \"{{docpipe.sweeps.retry-failed-jobs.cron}}\"", "cron: \"0/7 * * * * ?\"") + """
 
                     - route:
                         id: added-by-an-engineer
@@ -61,6 +62,9 @@ class RouteReloadTest {
                     .isEqualTo("Retries failed jobs (edited)");
             assertThat(app.context().getRouteController().getRouteStatus("sweep-retry-failed-jobs"))
                     .isEqualTo(ServiceStatus.Started);
+            // the new schedule is the cluster's: Quartz's trigger in the database has it
+            await().atMost(Duration.ofSeconds(10)).until(() -> "0/7 * * * * ?".equals(app.sql().queryForObject(
+                    "SELECT cron_expression FROM qrtz_cron_triggers WHERE trigger_name = 'retry-failed-jobs'", String.class)));
             assertThat(app.context().getRoute("upload-document")).isNotNull();
             assertThat(app.context().getRoute("embed-claimed-jobs")).isNotNull();
             assertThat(app.context().getRoute("claim-parse-work")).isNotNull();

@@ -47,6 +47,7 @@ import io.docpipe.job.RetryPolicy;
 import io.docpipe.observe.CorrelationContext;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
+import io.docpipe.observe.PipelineGauges;
 import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.parse.MockParseStage;
@@ -71,6 +72,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +153,14 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 openAiBudget, settings.integer("docpipe.sweeps.batch-size")));
         registry.bind("budgetAlertOutbox", new BudgetAlertOutbox(jdbc, redactor,
                 settings.integer("docpipe.alert.retry-seconds")));
+        PipelineGauges gauges = new PipelineGauges(jdbc, ledger, List.of(LlamaParseBudget.SERVICE, OpenAiBudget.SERVICE));
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // camel-main binds the Prometheus registry while starting: gauges go in once it is there
+                gauges.register(meters);
+            }
+        });
 
         // sweeps
         SweepScheduler.configure(context, dataSource, settings.string("docpipe.sweeps.cluster-name"), instanceId,

@@ -1,12 +1,16 @@
 package io.docpipe.observe;
 
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 
 /**
  * docpipe's own meters, in the registry Prometheus scrapes ({@code /observe/metrics}): job transitions by target
- * status, provider calls by service and outcome, provider spend, budget refusals and alerts, and sweep work. The registry camel-main binds is looked up on first use, as it
+ * status, provider calls by service and outcome, provider spend, budget refusals and alerts, sweep work, and the
+ * gauges of {@link PipelineGauges}. The registry camel-main binds is looked up on first use, as it
  * may be bound after docpipe's beans are built; without metrics enabled, meters go to a registry nobody reads.
  */
 public class Meters {
@@ -45,6 +49,11 @@ public class Meters {
     /** Records a sweep touched (jobs retried, leases freed, rows purged, ...). */
     public void sweepWork(String sweep, int affected) {
         registry().counter("docpipe.sweep.affected", "sweep", sweep).increment(affected);
+    }
+
+    /** A gauge read at each scrape; register once the registry is bound (after the context has started). */
+    public void gauge(String name, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).tags(tags).strongReference(true).register(registry());
     }
 
     private MeterRegistry registry() {

@@ -43,6 +43,16 @@ class ObservabilityTest {
     }
 
     @Test
+    void should_expose_dead_and_rescheduled_jobs_and_todays_spend_as_gauges() throws Exception {
+        String metrics = management("/observe/metrics");
+
+        assertThat(metrics).contains("docpipe_jobs_dead 0.0").contains("docpipe_jobs_rescheduled 0.0")
+                .contains("docpipe_cost_today_usd{service=\"openai\"} 0.0")
+                .contains("docpipe_cost_today_usd{service=\"llamaparse\"} 0.0");
+        assertThat(metrics).contains("docpipe_sweep_affected_total{sweep=\"retry-failed-jobs\"}");
+    }
+
+    @Test
     void should_report_the_database_in_camel_health() throws Exception {
         String health = management("/observe/health?exposureLevel=full");
 

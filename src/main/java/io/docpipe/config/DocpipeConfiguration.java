@@ -136,10 +136,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         // costs
         CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, stateMachine, meters);
-        Budget llamaParseBudget = Budget.of(LlamaParseBudget.SERVICE, settings.string("docpipe.llamaparse.daily-budget-usd"),
-                settings.integer("docpipe.llamaparse.max-requests-per-hour"));
-        Budget openAiBudget = Budget.of(OpenAiBudget.SERVICE, settings.string("docpipe.openai.daily-budget-usd"),
-                settings.integer("docpipe.openai.max-requests-per-hour"));
+        Budget llamaParseBudget = budget(settings, LlamaParseBudget.SERVICE, "LLAMAPARSE", "docpipe.llamaparse");
+        Budget openAiBudget = budget(settings, OpenAiBudget.SERVICE, "OPENAI", "docpipe.openai");
         warnWithoutBudget(llamaParseMode, llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
         warnWithoutBudget(openAiMode, openAiBudget, "OPENAI_DAILY_BUDGET_USD");
         LlamaParseBudget llamaParseGate = new LlamaParseBudget(llamaParseBudget, llamaParseMode, ledger, stateMachine,
@@ -261,6 +259,17 @@ public class DocpipeConfiguration implements CamelConfiguration {
     private static Clock clock(CamelContext context) {
         Clock clock = context.getRegistry().lookupByNameAndType("docpipeClock", Clock.class);
         return clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** A service's daily budget and hourly cap; a value that is no amount stops the start naming its variable. */
+    private static Budget budget(Settings settings, String service, String variablePrefix, String prefix) {
+        String daily = settings.string(prefix + ".daily-budget-usd");
+        try {
+            return Budget.of(service, daily, settings.integer(prefix + ".max-requests-per-hour"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefusedException(variablePrefix + "_DAILY_BUDGET_USD must be an amount of USD such as 5 or"
+                    + " 12.50 (or unset for no cap), was '" + daily + "'");
+        }
     }
 
     private static void warnWithoutBudget(ServiceMode mode, Budget budget, String variable) {

@@ -33,6 +33,16 @@ class StartupChecksTest {
     }
 
     @Test
+    void should_refuse_a_budget_that_is_no_amount() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.daily-budget-usd", "ten dollars")))
+                .rootCause().isInstanceOf(StartupRefusedException.class)
+                .hasMessage("OPENAI_DAILY_BUDGET_USD must be an amount of USD such as 5 or 12.50 (or unset for no cap),"
+                        + " was 'ten dollars'");
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.daily-budget-usd", "-1")))
+                .rootCause().hasMessageStartingWith("LLAMAPARSE_DAILY_BUDGET_USD must be an amount of USD");
+    }
+
+    @Test
     void should_refuse_a_port_that_is_taken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> RunningDocpipe.start(Map.of("camel.server.port", String.valueOf(taken.getLocalPort()))))

@@ -191,6 +191,35 @@ class BudgetTest {
     }
 
     @Test
+    void should_parse_with_the_mock_when_llamaparse_is_over_budget_in_hybrid_mode() {
+        try (ProviderStandIns providers = ProviderStandIns.start()) {
+            Map<String, String> properties = new HashMap<>(providers.properties("hybrid", "mock"));
+            properties.put("docpipe.llamaparse.usd-per-credit", "1");
+            properties.put("docpipe.llamaparse.credits-per-page", "6");
+            properties.put("docpipe.llamaparse.daily-budget-usd", "6");
+            properties.put("docpipe.llamaparse.webhook-wait-seconds", "0");
+            properties.put("docpipe.parse.workers", "1");
+            try (RunningDocpipe app = RunningDocpipe.start(properties)) {
+                List<String> jobs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    jobs.add(app.upload("hybrid-" + i + ".txt", ("Hybrid parse, document " + i + ".")
+                            .getBytes(StandardCharsets.UTF_8)).json().path("job_id").asText());
+                }
+                for (String job : jobs) {
+                    app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
+                }
+                // one submission fits the $6; the mock parsed the others, and said so
+                assertThat(app.sql().queryForList("SELECT parse_provider FROM documents ORDER BY parse_provider",
+                        String.class)).containsExactly("llamaparse", "mock", "mock");
+                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))).hasSize(1);
+                assertThat(count(app, "SELECT count(*) FROM job_events WHERE detail LIKE "
+                        + "'llamaparse daily budget of $6 cannot take $6 more; the mock stands in'")).isEqualTo(2);
+                assertLedgerWithinBudget(app, "llamaparse");
+            }
+        }
+    }
+
+    @Test
     void should_replace_a_llamaparse_estimate_by_the_credits_the_result_reports() throws Exception {
         try (ProviderStandIns providers = ProviderStandIns.start()) {
             Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));

@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.docpipe.cost.LlamaParseBudget;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;

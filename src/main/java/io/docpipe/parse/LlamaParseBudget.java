@@ -1,12 +1,15 @@
-package io.docpipe.cost;
+package io.docpipe.parse;
 
 import java.math.BigDecimal;
 
+import io.docpipe.cost.Budget;
+import io.docpipe.cost.BudgetGate;
+import io.docpipe.cost.CostLedger;
+import io.docpipe.cost.Reservation;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.parse.TextExtractor;
 import io.docpipe.provider.ProviderRejection;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;

@@ -1,11 +1,12 @@
-package io.docpipe.cost;
+package io.docpipe.embed;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.UUID;
 
-import io.docpipe.embed.EmbeddedBatch;
-import io.docpipe.embed.PendingBatch;
+import io.docpipe.cost.Budget;
+import io.docpipe.cost.BudgetGate;
+import io.docpipe.cost.CostLedger;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.provider.ServiceMode;

@@ -145,8 +145,9 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
                 settings.integer("docpipe.llamaparse.estimate-chars-per-page"));
         registry.bind("llamaParseBudget", llamaParseGate);
-        registry.bind("openAiBudget", new OpenAiBudget(openAiBudget, openAiMode, ledger, stateMachine,
-                new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens"))));
+        OpenAiBudget openAiGate = new OpenAiBudget(openAiBudget, openAiMode, ledger, stateMachine,
+                new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens")));
+        registry.bind("openAiBudget", openAiGate);
         registry.bind("rescheduledJobs", new RescheduledJobs(jdbc, stateMachine, ledger, llamaParseBudget,
                 openAiBudget, settings.integer("docpipe.sweeps.batch-size")));
         registry.bind("budgetAlertOutbox", new BudgetAlertOutbox(jdbc, redactor,
@@ -184,7 +185,6 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("llamaParseApi", llamaParseApi);
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
-                new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
                 Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds")), llamaParseGate));
         registry.bind("llamaParseFallback", new ServiceFallback(llamaParseHttp, llamaParseMode, llamaParseBreaker,
                 stateMachine, jdbc, retries, openCircuitWait));
@@ -202,8 +202,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 settings.integer("docpipe.embedding.max-inputs-per-request"),
                 settings.integer("docpipe.embedding.max-tokens-per-request"),
                 settings.integer("docpipe.embedding.max-tokens-per-input"));
-        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx,
-                new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens"))));
+        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate));
         registry.bind("mockEmbeddingService", new MockEmbeddingService(
                 new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
                 settings.string("docpipe.embedding.model")));

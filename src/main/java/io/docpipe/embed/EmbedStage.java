@@ -6,8 +6,6 @@ import static io.docpipe.job.JobStatus.EMBEDDINGS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,15 +36,16 @@ public class EmbedStage {
     private final EmbeddingRepository embeddings;
     private final EmbeddingBatcher batcher;
     private final TransactionTemplate tx;
-    private final BigDecimal usdPerMillionTokens;
+    private final OpenAiBudget pricing;
 
+    /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, BigDecimal usdPerMillionTokens) {
+            TransactionTemplate tx, OpenAiBudget pricing) {
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.tx = tx;
-        this.usdPerMillionTokens = usdPerMillionTokens;
+        this.pricing = pricing;
     }
 
     /**
@@ -92,9 +91,7 @@ public class EmbedStage {
         tx.executeWithoutResult(status -> {
             embeddings.insert(embedded);
             if (embedded.usageTokens() > 0) {
-                usageByJob(embedded).forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens,
-                        usdPerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(BigDecimal.valueOf(1_000_000), 8,
-                                RoundingMode.HALF_UP)));
+                usageByJob(embedded).forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens, pricing.usd(tokens)));
             }
         });
     }

@@ -53,7 +53,12 @@ public class LlamaParseBudget extends BudgetGate {
     }
 
     public BigDecimal expectedUsd(int pages) {
-        return creditsPerPage.multiply(usdPerCredit).multiply(BigDecimal.valueOf(pages));
+        return usdForCredits(creditsPerPage.multiply(BigDecimal.valueOf(pages)));
+    }
+
+    /** What LlamaParse charges for credits: the one price both the estimate and a job's cost use. */
+    public BigDecimal usdForCredits(BigDecimal credits) {
+        return credits.multiply(usdPerCredit);
     }
 
     /** After the submission: LlamaParse took the job (commit the estimate), or it did not (release it). */

@@ -40,20 +40,17 @@ public class LlamaParseStage {
     private final LlamaParseApi api;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final BigDecimal usdPerCredit;
     private final Duration pendingRecheck;
     private final LlamaParseBudget budget;
 
     public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStore store, LlamaParseApi api,
-            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, BigDecimal usdPerCredit, Duration pendingRecheck,
-            LlamaParseBudget budget) {
+            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Duration pendingRecheck, LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
         this.store = store;
         this.api = api;
         this.jdbc = jdbc;
         this.tx = tx;
-        this.usdPerCredit = usdPerCredit;
         this.pendingRecheck = pendingRecheck;
         this.budget = budget;
     }
@@ -111,7 +108,7 @@ public class LlamaParseStage {
             jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, "LlamaParse found no text in the document", null);
             return;
         }
-        BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : result.credits().multiply(usdPerCredit);
+        BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : budget.usdForCredits(result.credits());
         tx.executeWithoutResult(status -> {
             documents.storeParsedContent(job.documentId(), result.markdown(), "llamaparse", result.pages(), result.credits());
             jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()

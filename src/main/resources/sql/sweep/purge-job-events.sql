@@ -3,5 +3,4 @@ DELETE FROM job_events e
  USING jobs j
  WHERE e.job_id = j.id
    AND e.at < now() - make_interval(days => :retention_days)
-   AND (j.status = 'complete'
-        OR (j.status IN ('failed_parse', 'failed_chunking', 'failed_embedding') AND j.not_before IS NULL))
+   AND (j.status = 'complete' OR j.dead)

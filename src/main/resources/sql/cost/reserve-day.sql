@@ -1,9 +1,8 @@
 -- Reserves the expected cost of one call against the day's budget. The conditional UPDATE takes the row lock, so
 -- concurrent reservations (other workers, other instances) queue behind it and see its result: the budget cannot be
--- passed. No row back: the call does not fit.
+-- passed. No row back: the call does not fit. The request is counted when it is sent (settle.sql), not here.
 UPDATE cost_ledger
    SET reserved_usd = reserved_usd + :usd,
-       requests     = requests + 1,
        budget_usd   = CAST(:budget_usd AS numeric),
        updated_at   = now()
  WHERE service = :service

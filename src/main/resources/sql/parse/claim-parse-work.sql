@@ -2,8 +2,10 @@
 -- (a worker died between queueing and submitting), whose lease is free (the reclaim-expired-leases sweep frees
 -- expired ones) and whose time has come.
 -- Run by the SQL consumer of route claim-parse-work; SKIP LOCKED lets several instances claim side by side.
+-- A result mark left from an earlier submission is dropped: a webhook of the submission about to be made sets it anew.
 UPDATE jobs
-   SET lease_owner = :#${properties:docpipe.instance-id},
+   SET parse_ready_at = NULL,
+       lease_owner = :#${properties:docpipe.instance-id},
        lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
  WHERE id IN (
        SELECT id

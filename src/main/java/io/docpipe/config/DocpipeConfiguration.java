@@ -57,8 +57,7 @@ import io.docpipe.provider.Redactor;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.provider.ServiceStats;
-import io.docpipe.provider.TokenRateLimit;
-import io.docpipe.provider.TransientProviderException;
+import io.docpipe.provider.RatePacer;
 import io.docpipe.sweep.ExpiredLeases;
 import io.docpipe.sweep.FailedJobRetries;
 import io.docpipe.sweep.RetentionPurge;
@@ -129,6 +128,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Duration openCircuitWait = Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds"));
         CircuitBreaker llamaParseBreaker = circuitBreaker("llamaparse", settings);
         CircuitBreaker openAiBreaker = circuitBreaker("openai", settings);
+        Duration maxPacingWait = Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms"));
+        int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
         registry.bind("jobStateMachine", stateMachine);
         registry.bind("correlationContext", new CorrelationContext());
         registry.bind("llamaparseCircuitBreaker", llamaParseBreaker);
@@ -181,14 +182,18 @@ public class DocpipeConfiguration implements CamelConfiguration {
         }
         LlamaParseApi llamaParseApi = new LlamaParseApi(webhookUrl, settings.string("docpipe.llamaparse.webhook-secret"));
         ProviderHttp llamaParseHttp = new ProviderHttp("LlamaParse", settings.string("docpipe.llamaparse.api-key"),
-                LlamaParseApi.errorPolicy(), redactor, new ServiceStats(), meters);
+                LlamaParseApi.errorPolicy(), redactor, new ServiceStats(), meters, llamaParseBreaker, Map.of(
+                        LlamaParseApi.UPLOADS, new RatePacer("LlamaParse uploads",
+                                settings.integer("docpipe.llamaparse.requests-per-minute"), 0, headroomPercent),
+                        LlamaParseApi.READS, new RatePacer("LlamaParse reads",
+                                settings.integer("docpipe.llamaparse.read-requests-per-minute"), 0, headroomPercent)),
+                maxPacingWait);
         registry.bind("llamaParseApi", llamaParseApi);
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
-                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds")), llamaParseGate));
-        registry.bind("llamaParseFallback", new ServiceFallback(llamaParseHttp, llamaParseMode, llamaParseBreaker,
-                stateMachine, jdbc, retries, openCircuitWait));
-        registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc));
+                Duration.ofSeconds(settings.number("docpipe.llamaparse.poll-interval-seconds")), llamaParseGate));
+        registry.bind("llamaParseFallback", new ServiceFallback(llamaParseMode, stateMachine, jdbc, retries, openCircuitWait));
+        registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc, tx));
         registry.bind("webhookSignatureCheck", new WebhookSignatureCheck(
                 settings.string("docpipe.llamaparse.webhook-secret"), settings.number("docpipe.llamaparse.webhook-max-bytes")));
 
@@ -207,14 +212,15 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
                 settings.string("docpipe.embedding.model")));
         ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
-                OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats(), meters);
+                OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats(), meters, openAiBreaker, Map.of(
+                        OpenAiEmbeddingsApi.EMBEDDINGS, new RatePacer("OpenAI embeddings",
+                                settings.integer("docpipe.openai.requests-per-minute"),
+                                settings.number("docpipe.openai.tokens-per-minute"), headroomPercent)),
+                maxPacingWait);
         registry.bind("openAiHttp", openAiHttp);
-        registry.bind("openAiTokenLimit", new TokenRateLimit(settings.integer("docpipe.openai.tokens-per-minute"),
-                Duration.ofMillis(settings.number("docpipe.openai.token-wait-max-ms"))));
         registry.bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
                 settings.integer("docpipe.embedding.dimensions")));
-        registry.bind("openAiFallback", new ServiceFallback(openAiHttp, openAiMode, openAiBreaker, stateMachine, jdbc,
-                retries, openCircuitWait));
+        registry.bind("openAiFallback", new ServiceFallback(openAiMode, stateMachine, jdbc, retries, openCircuitWait));
         registry.bind("reembedService", new ReembedService(embeddings, batcher, openAiMode, openAiBreaker,
                 settings.integer("docpipe.openai.reembed-chunks-per-run")));
 
@@ -277,7 +283,10 @@ public class DocpipeConfiguration implements CamelConfiguration {
         }
     }
 
-    /** One breaker per service, shared by every route that calls it; only transient failures count against it. */
+    /**
+     * One breaker per service, shared by every route that calls it. A rate limit (429) is ignored: it is no outage,
+     * and must never send hybrid mode to the mock; every other failure inside the breaker counts.
+     */
     private static CircuitBreaker circuitBreaker(String name, Settings settings) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.integer("docpipe.circuit.failure-rate-threshold-percent"))
@@ -286,8 +295,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 .waitDurationInOpenState(Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")))
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordExceptions(TransientProviderException.class, java.io.IOException.class,
-                        java.util.concurrent.TimeoutException.class)
+                .ignoreException(ProviderHttp::isRateLimit)
+                .recordException(failure -> !ProviderHttp.isRateLimit(failure))
                 .build();
         return CircuitBreaker.of(name, config);
     }

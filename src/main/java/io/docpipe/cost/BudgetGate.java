@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobVariables;
 import io.docpipe.observe.CorrelationContext;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
@@ -65,28 +66,27 @@ public class BudgetGate {
         }
     }
 
-    /** Settles the call's reservation, once. */
-    protected void settle(Exchange exchange, BigDecimal actualUsd, long pages, long tokens, UUID job) {
+    /** Settles the call's reservation, once; {@code sent}: the request went out and counts as one. */
+    protected void settle(Exchange exchange, BigDecimal actualUsd, long pages, long tokens, UUID job, boolean sent) {
         Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
         if (reservation != null) {
             exchange.removeVariable(RESERVATION);
-            ledger.settle(reservation, actualUsd, pages, tokens, job);
+            ledger.settle(reservation, actualUsd, pages, tokens, job, sent);
         }
     }
 
     /**
-     * The budget refused a call for the exchange's jobs (variable {@code affectedJobs}, else {@code job}). Sets
-     * {@link ServiceFallback#USE_MOCK}: true in hybrid mode, where the mock does the work; otherwise the jobs are
-     * rescheduled to the budget's next window and the exchange is marked {@link ServiceFallback#SET_ASIDE}.
+     * The budget refused a call for the exchange's jobs (variable {@link JobVariables#JOBS_IN_CALL}, else
+     * {@link JobVariables#JOB}). In hybrid mode the mock does the work ({@link ServiceFallback.Next#USE_MOCK});
+     * otherwise the jobs are rescheduled to the budget's next window ({@link ServiceFallback.Next#WAIT}).
      */
     @SuppressWarnings("unchecked")
-    public void overBudget(Exchange exchange) {
+    public ServiceFallback.Next overBudget(Exchange exchange) {
         boolean hybrid = mode == ServiceMode.HYBRID;
-        exchange.setProperty(ServiceFallback.USE_MOCK, hybrid);
         BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
-        List<ClaimedJob> affected = exchange.getVariable(ServiceFallback.AFFECTED_JOBS, List.class);
+        List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
         if (affected == null) {
-            ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+            ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
             affected = job == null ? List.of() : List.of(job);
         }
         for (ClaimedJob job : affected) {
@@ -99,8 +99,6 @@ public class BudgetGate {
             }
         }
         CorrelationContext.leave();
-        if (!hybrid) {
-            exchange.setProperty(ServiceFallback.SET_ASIDE, true);
-        }
+        return hybrid ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
     }
 }

@@ -64,7 +64,7 @@ public class CostLedger {
     }
 
     /**
-     * Reserves {@code usd} and one request for a call.
+     * Reserves {@code usd} for a call, and one request of the hour's cap (given back if the call is not sent).
      *
      * @param job the job the call is for (its event log gets any alert), or null
      */
@@ -99,7 +99,8 @@ public class CostLedger {
             }
             raiseCrossedAlerts(budget.service(), day, committed.get(0).subtract(usd), committed.get(0),
                     budget.dailyUsd(), job);
-            return new Outcome(new Reservation(budget.service(), day, usd), null);
+            return new Outcome(new Reservation(budget.service(), day, usd,
+                    budget.maxRequestsPerHour() > 0 ? hour : null), null);
         });
         if (outcome.refusal() != null) {
             meters.budgetRefusal(budget.service(), outcome.refusal().limit());
@@ -113,12 +114,19 @@ public class CostLedger {
     }
 
     /**
-     * Replaces a reservation by the call's actual cost: zero when it failed or was never made.
+     * Replaces a reservation by the call's actual cost: zero when it failed or was never made. Only a call that was
+     * sent counts as a request, for the day and for the hour's cap.
      *
      * @param job the job whose event log gets any alert, or null
      */
-    public void settle(Reservation reservation, BigDecimal actualUsd, long pages, long tokens, UUID job) {
-        book(reservation.service(), reservation.day(), reservation.usd(), actualUsd, pages, tokens, job);
+    public void settle(Reservation reservation, BigDecimal actualUsd, long pages, long tokens, UUID job, boolean sent) {
+        tx.executeWithoutResult(status -> {
+            book(reservation.service(), reservation.day(), reservation.usd(), actualUsd, pages, tokens, sent ? 1 : 0, job);
+            if (!sent && reservation.hour() != null) {
+                jdbc.update(SqlStatements.load("cost/release-hour.sql"), new MapSqlParameterSource()
+                        .addValue("service", reservation.service()).addValue("hour", Timestamp.from(reservation.hour())));
+            }
+        });
         meters.providerCost(reservation.service(), actualUsd.doubleValue());
     }
 
@@ -128,7 +136,7 @@ public class CostLedger {
      */
     public void commitParseEstimate(UUID job, Reservation reservation) {
         tx.executeWithoutResult(status -> {
-            book(reservation.service(), reservation.day(), reservation.usd(), reservation.usd(), 0, 0, job);
+            book(reservation.service(), reservation.day(), reservation.usd(), reservation.usd(), 0, 0, 1, job);
             jdbc.update(SqlStatements.load("cost/record-parse-estimate.sql"), new MapSqlParameterSource()
                     .addValue("job_id", job).addValue("usd", reservation.usd())
                     .addValue("day", Date.valueOf(reservation.day())));
@@ -147,20 +155,21 @@ public class CostLedger {
         }
         BigDecimal estimated = (BigDecimal) estimate.get(0).get("usd");
         LocalDate day = ((Date) estimate.get(0).get("day")).toLocalDate();
-        book(service, day, BigDecimal.ZERO, actualUsd.subtract(estimated), pages, 0, job);
+        book(service, day, BigDecimal.ZERO, actualUsd.subtract(estimated), pages, 0, 0, job);
         meters.providerCost(service, actualUsd.doubleValue());
     }
 
     /** Moves {@code releasedUsd} out of the day's reservations and adds {@code spentUsd} (maybe negative) to its spend. */
     private void book(String service, LocalDate day, BigDecimal releasedUsd, BigDecimal spentUsd, long pages,
-            long tokens, UUID job) {
+            long tokens, int requests, UUID job) {
         Map<String, Object> after = jdbc.queryForMap(SqlStatements.load("cost/settle.sql"), new MapSqlParameterSource()
                 .addValue("service", service)
                 .addValue("day", Date.valueOf(day))
                 .addValue("reserved_usd", releasedUsd)
                 .addValue("spent_usd", spentUsd)
                 .addValue("pages", pages)
-                .addValue("tokens", tokens));
+                .addValue("tokens", tokens)
+                .addValue("requests", requests));
         BigDecimal committed = (BigDecimal) after.get("committed_usd");
         raiseCrossedAlerts(service, day, committed.subtract(spentUsd.subtract(releasedUsd)), committed,
                 (BigDecimal) after.get("budget_usd"), job);

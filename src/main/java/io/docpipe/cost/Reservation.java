@@ -1,8 +1,13 @@
 package io.docpipe.cost;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 
-/** The expected cost of one call, held against a service's budget for a UTC day until it is settled. */
-public record Reservation(String service, LocalDate day, BigDecimal usd) {
+/**
+ * The expected cost of one call, held against a service's budget for a UTC day until it is settled.
+ *
+ * @param hour the UTC hour whose request cap counted the call, or null when there is no cap
+ */
+public record Reservation(String service, LocalDate day, BigDecimal usd, Instant hour) {
 }

@@ -1,5 +1,6 @@
 package io.docpipe.embed;
 
+import io.docpipe.job.JobVariables;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -14,7 +15,7 @@ public class EmbedRoutes extends RouteBuilder {
         from("direct:embed-claimed-jobs")
                 .routeId("embed-claimed-jobs")
                 .description("Embeds the chunks of the claimed jobs in as few requests as possible, then completes the jobs")
-                .setVariable("jobs", method("embedStage", "start"))
+                .setVariable(JobVariables.JOBS, method("embedStage", "start"))
                 .bean("embedStage", "plan")
                 .split(body()).stopOnException()
                     // a batch whose provider refused or was unavailable has set its jobs aside: skip what is theirs

@@ -18,9 +18,9 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.observe.CorrelationContext;
-import io.docpipe.provider.ProviderRejection;
+import io.docpipe.job.JobVariables;
+import io.docpipe.provider.ProviderAnswer;
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -74,7 +74,7 @@ public class EmbedStage {
     }
 
     /** Packs the chunks still without a vector, of every job in progress, into request-sized batches. */
-    public List<PendingBatch> plan(@Variable("jobs") List<ClaimedJob> started) {
+    public List<PendingBatch> plan(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
         List<PendingChunk> pending = new ArrayList<>();
         for (ClaimedJob job : started) {
             if (job.status() == EMBEDDING_IN_PROGRESS) {
@@ -97,11 +97,10 @@ public class EmbedStage {
     }
 
     /** The provider refused for good (no quota, bad key, bad request): the batch's jobs fail with its answer. */
-    public void rejected(@Variable("batch") PendingBatch batch,
-            @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection) {
+    public void rejected(@Variable(JobVariables.BATCH) PendingBatch batch, @Body ProviderAnswer answer) {
         for (ClaimedJob job : batch.jobs()) {
             CorrelationContext.enter(job);
-            jobs.fail(job.id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, rejection.toString(), null);
+            jobs.fail(job.id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, answer.rejection().toString(), null);
         }
         CorrelationContext.leave();
     }
@@ -112,7 +111,7 @@ public class EmbedStage {
     }
 
     /** Marks each job's vectors stored once every chunk of it has one, then completes it. */
-    public void finish(@Variable("jobs") List<ClaimedJob> started) {
+    public void finish(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
         for (ClaimedJob job : started) {
             CorrelationContext.enter(job);
             Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED

@@ -9,7 +9,10 @@ import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.CostLedger;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobVariables;
+import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 
 /**
@@ -28,20 +31,20 @@ public class OpenAiBudget extends BudgetGate {
         this.usdPerMillionTokens = usdPerMillionTokens;
     }
 
-    /** Reserves the request for variable {@code batch} (see {@link BudgetGate#reserve}). */
+    /** Reserves the request for variable {@link JobVariables#BATCH} (see {@link BudgetGate#reserve}). */
     public void reserveBatch(Exchange exchange) {
-        PendingBatch batch = exchange.getVariable("batch", PendingBatch.class);
+        PendingBatch batch = exchange.getVariable(JobVariables.BATCH, PendingBatch.class);
         reserve(exchange, usd(batch.tokenCount()), firstJob(batch));
     }
 
-    /** Settles with OpenAI's reported usage; vectors the mock made in its place, or none, cost nothing. */
-    public void settleBatch(Exchange exchange) {
-        PendingBatch batch = exchange.getVariable("batch", PendingBatch.class);
-        Object body = exchange.getMessage().getBody();
-        if (body instanceof EmbeddedBatch embedded && !embedded.fallback()) {
-            settle(exchange, usd(embedded.usageTokens()), 0, embedded.usageTokens(), firstJob(batch));
+    /** Settles with OpenAI's reported usage; a request without vectors costs nothing. */
+    public void settleBatch(@Body ProviderAnswer answer, Exchange exchange) {
+        PendingBatch batch = exchange.getVariable(JobVariables.BATCH, PendingBatch.class);
+        if (answer.is(ProviderAnswer.Kind.ANSWERED)) {
+            EmbeddedBatch embedded = answer.valueAs(EmbeddedBatch.class);
+            settle(exchange, usd(embedded.usageTokens()), 0, embedded.usageTokens(), firstJob(batch), true);
         } else {
-            settle(exchange, BigDecimal.ZERO, 0, 0, firstJob(batch));
+            settle(exchange, BigDecimal.ZERO, 0, 0, firstJob(batch), answer.sent());
         }
     }
 

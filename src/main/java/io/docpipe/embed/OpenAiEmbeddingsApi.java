@@ -14,7 +14,6 @@ import io.docpipe.provider.ProviderHttp.ProviderError;
 import io.docpipe.provider.ProviderRequest;
 import io.docpipe.provider.TransientProviderException;
 import org.apache.camel.Body;
-import org.apache.camel.Variable;
 
 /**
  * OpenAI's {@code POST /v1/embeddings} wire format: the request for one batch, and the answer, put back in input
@@ -24,6 +23,8 @@ import org.apache.camel.Variable;
 public class OpenAiEmbeddingsApi {
 
     public static final String PROVIDER = "openai";
+    /** The endpoint class of embeddings requests, limited in requests and tokens per minute. */
+    public static final String EMBEDDINGS = "embeddings";
 
     private static final Set<Integer> PERMANENT_STATUSES = Set.of(400, 401, 403, 404);
 
@@ -36,6 +37,7 @@ public class OpenAiEmbeddingsApi {
         this.dimensions = dimensions;
     }
 
+    /** The request for one batch; its answer is read into an {@link EmbeddedBatch} for that batch. */
     public ProviderRequest request(@Body PendingBatch batch) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", model);
@@ -45,17 +47,15 @@ public class OpenAiEmbeddingsApi {
             body.put("dimensions", dimensions); // ada-002 refuses the parameter
         }
         try {
-            return new ProviderRequest("POST", "/v1/embeddings", "application/json", json.writeValueAsString(body));
+            return new ProviderRequest("POST", "/v1/embeddings", "application/json", json.writeValueAsString(body),
+                    EMBEDDINGS, batch.tokenCount(), answer -> read(batch, answer));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** @return the batch's vectors, or null after a rejection (there is no body to read) */
-    public EmbeddedBatch read(@Variable("batch") PendingBatch batch, @Body String body) {
-        if (body == null) {
-            return null;
-        }
+    /** The batch's vectors from a 2xx answer, checked before anything is stored. */
+    EmbeddedBatch read(PendingBatch batch, String body) {
         JsonNode root;
         try {
             root = json.readTree(body);

@@ -25,6 +25,11 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public class LlamaParseApi {
 
+    /** The endpoint class of uploads: LlamaParse limits them per organization (50 per 10 s). */
+    public static final String UPLOADS = "uploads";
+    /** The endpoint class of status and result reads, limited apart from uploads. */
+    public static final String READS = "reads";
+
     /** Answers that end a request for good; 429, 5xx and anything else may pass. */
     static final Set<Integer> PERMANENT_STATUSES = Set.of(400, 401, 402, 403, 404, 413, 415, 422);
 
@@ -51,22 +56,21 @@ public class LlamaParseApi {
             form.addTextBody("webhook_configurations", webhookConfigurations(correlationId), ContentType.APPLICATION_JSON);
         }
         HttpEntity entity = form.build();
-        return new ProviderRequest("POST", "/api/v1/parsing/upload", entity.getContentType(), entity);
+        return new ProviderRequest("POST", "/api/v1/parsing/upload", entity.getContentType(), entity, UPLOADS, 0,
+                this::readJobId);
     }
 
     public ProviderRequest status(String parseJobId) {
-        return ProviderRequest.get("/api/v1/parsing/job/" + encode(parseJobId));
+        return ProviderRequest.get("/api/v1/parsing/job/" + encode(parseJobId), READS, this::readStatus);
     }
 
     public ProviderRequest markdownResult(String parseJobId) {
-        return ProviderRequest.get("/api/v1/parsing/job/" + encode(parseJobId) + "/result/markdown");
+        return ProviderRequest.get("/api/v1/parsing/job/" + encode(parseJobId) + "/result/markdown", READS,
+                this::readMarkdownResult);
     }
 
-    /** The job id of an upload's {@code {"id","status"}} answer; null after a rejection (no body to read). */
+    /** The job id of an upload's {@code {"id","status"}} answer. */
     public String readJobId(String body) {
-        if (body == null) {
-            return null;
-        }
         String id = read(body).path("id").asText("");
         if (id.isBlank()) {
             throw new TransientProviderException("LlamaParse upload answer has no job id", null);
@@ -75,9 +79,6 @@ public class LlamaParseApi {
     }
 
     public ParseJobStatus readStatus(String body) {
-        if (body == null) {
-            return null;
-        }
         JsonNode node = read(body);
         String status = node.path("status").asText("");
         if (status.isBlank()) {
@@ -87,9 +88,6 @@ public class LlamaParseApi {
     }
 
     public ParseResult readMarkdownResult(String body) {
-        if (body == null) {
-            return null;
-        }
         JsonNode node = read(body);
         JsonNode markdown = node.get("markdown");
         if (markdown == null || !markdown.isTextual()) {

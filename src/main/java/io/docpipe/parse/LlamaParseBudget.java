@@ -10,10 +10,11 @@ import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.provider.ProviderRejection;
-import io.docpipe.provider.ServiceFallback;
+import io.docpipe.job.JobVariables;
+import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.upload.DocumentStore;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 
 /**
@@ -46,7 +47,7 @@ public class LlamaParseBudget extends BudgetGate {
 
     /** Reserves the submission of variable {@code job}'s document (see {@link BudgetGate#reserve}). */
     public void reserveSubmission(Exchange exchange) {
-        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         int pages = extractor.estimatePages(store.resolve(document.storagePath()), document.mediaType(), charsPerPage);
         reserve(exchange, expectedUsd(pages), job.id());
@@ -62,20 +63,17 @@ public class LlamaParseBudget extends BudgetGate {
     }
 
     /** After the submission: LlamaParse took the job (commit the estimate), or it did not (release it). */
-    public void settleSubmission(Exchange exchange) {
-        ClaimedJob job = exchange.getVariable("job", ClaimedJob.class);
+    public void settleSubmission(@Body ProviderAnswer answer, Exchange exchange) {
+        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
         Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
         if (reservation == null) {
             return;
         }
-        boolean accepted = exchange.getProperty(ProviderRejection.PROPERTY) == null
-                && !Boolean.TRUE.equals(exchange.getProperty(ServiceFallback.SET_ASIDE, Boolean.class))
-                && exchange.getMessage().getBody() instanceof String;
-        if (accepted) {
+        if (answer.is(ProviderAnswer.Kind.ANSWERED)) {
             exchange.removeVariable(RESERVATION);
             ledger().commitParseEstimate(job.id(), reservation);
         } else {
-            settle(exchange, BigDecimal.ZERO, 0, 0, job.id());
+            settle(exchange, BigDecimal.ZERO, 0, 0, job.id(), answer.sent());
         }
     }
 

@@ -1,108 +1,130 @@
 package io.docpipe.parse;
 
+import static io.docpipe.job.JobVariables.JOB;
+
 import io.docpipe.cost.BudgetGate;
+import io.docpipe.parse.FetchOutcome.Kind;
+import io.docpipe.provider.ProviderAnswer;
+import io.docpipe.provider.ProviderRateLimitedException;
+import io.docpipe.provider.ProviderRequest;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.sweep.Sweep;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The parse stage against the real LlamaParse: submitting documents and fetching results. Every call goes through
- * route request-llamaparse, inside the shared {@code llamaparseCircuitBreaker} whose explicit fallback is route
- * llamaparse-unavailable, and through call-llamaparse (rate limit, API key, error classification). A submission
- * first reserves its expected cost against LlamaParse's daily budget ({@code llamaParseBudget}).
+ * The parse stage against the real LlamaParse. A claimed job is submitted within the budget and the upload rate,
+ * and then waits in {@code parse_queued}; the webhook (or the overdue poll) only marks its result ready, and route
+ * fetch-parse-result, fed by its own claim (claim-fetch-work in routes/pipeline.yaml), reads the status and the
+ * Markdown within the read rate. Every request goes through request-llamaparse: paced by its endpoint class, then
+ * inside the shared {@code llamaparseCircuitBreaker}; its answer ({@link ProviderAnswer}) decides what happens next.
  */
 public class LlamaParseRoutes extends RouteBuilder {
-
-    /** Names the {@link LlamaParseApi} method that reads the answer of the request being made. */
-    static final String READER = "llamaParseReader";
 
     @Override
     public void configure() {
         from("direct:parse-with-llamaparse")
                 .routeId("parse-with-llamaparse")
                 .description("Submits a claimed job's document to LlamaParse within its budget; the job then waits in parse_queued for the webhook")
-                .setVariable("job", body())
+                .setVariable(JOB, body())
                 .bean("llamaParseStage", "submission")
-                // reserved once the request is built: nothing but the call itself comes between reserve and settle
+                // reserved once the request is built: only the wait for its turn and the call come between reserve and settle
                 .bean("llamaParseBudget", "reserveSubmission")
                 .choice()
-                    .when(variable(BudgetGate.REFUSAL).isNull())
-                        .setVariable(READER, constant("readJobId"))
+                    .when(variable(BudgetGate.REFUSAL).isNotNull())
+                        .to("direct:llamaparse-over-budget")
+                    .otherwise()
                         .to("direct:request-llamaparse")
                         .bean("llamaParseBudget", "settleSubmission")
-                        .filter(method("llamaParseStage", "answered"))
-                            .bean("llamaParseStage", "submitted")
-                        .endChoice()
-                    .otherwise()
-                        .to("direct:llamaparse-over-budget")
+                        .choice().id("submission-answer")
+                            .when(answerIs(ProviderAnswer.Kind.ANSWERED))
+                                .bean("llamaParseStage", "submitted")
+                            .when(answerIs(ProviderAnswer.Kind.REJECTED))
+                                .bean("llamaParseStage", "rejected")
+                            .when(answerIs(ProviderAnswer.Kind.RATE_LIMITED))
+                                .bean("llamaParseFallback", "waitForRateLimit")
+                            .otherwise()
+                                .to("direct:llamaparse-unavailable")
+                        .end()
+                .end();
+
+        from("direct:llamaparse-unavailable")
+                .routeId("llamaparse-unavailable").routeConfigurationId("stage-step")
+                .description("LlamaParse did not take the submission: in hybrid mode the mock parses while it is down; otherwise the job waits or is retried later")
+                .bean("llamaParseFallback", "unavailable")
+                .filter(body().isEqualTo(ServiceFallback.Next.USE_MOCK))
+                    .setBody(variable(JOB))
+                    .to("direct:parse-with-mock")
                 .end();
 
         from("direct:llamaparse-over-budget")
                 .routeId("llamaparse-over-budget")
                 .description("LlamaParse's budget is spent: in hybrid mode the mock parses; otherwise the job waits for the next budget window")
                 .bean("llamaParseBudget", "overBudget")
-                .filter(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
-                    .setBody(variable("job"))
+                .filter(body().isEqualTo(ServiceFallback.Next.USE_MOCK))
+                    .setBody(variable(JOB))
                     .to("direct:parse-with-mock")
                 .end();
-
-        Sweep.from(this, "poll-overdue-parse-jobs", "Asks LlamaParse about parse jobs whose webhook is overdue")
-                .to("sql:classpath:sql/parse/claim-overdue-parse-jobs.sql")
-                .split(body())
-                    .bean("correlationContext", "enter")
-                    .to("direct:fetch-parse-result")
-                .end()
-                .setBody(simple("${body.size}"))
-                .bean("sweepRuns", "finish");
 
         from("direct:fetch-parse-result")
                 .routeId("fetch-parse-result")
-                .description("Asks LlamaParse how a parse job ended and, when it succeeded, stores its Markdown")
-                .setVariable("job", body())
+                .description("Reads how a ready parse job ended on LlamaParse and its Markdown, then moves the job on by the outcome")
+                .setVariable(JOB, body())
                 .bean("llamaParseStage", "statusRequest")
-                .setVariable(READER, constant("readStatus"))
                 .to("direct:request-llamaparse")
-                .filter(method("llamaParseStage", "answered"))
-                    .filter(method("llamaParseStage", "resultReady"))
-                        .bean("llamaParseStage", "resultRequest")
-                        .setVariable(READER, constant("readMarkdownResult"))
-                        .to("direct:request-llamaparse")
-                        .filter(method("llamaParseStage", "answered"))
-                            .bean("llamaParseStage", "stored")
-                        .end()
-                    .end()
+                .bean("llamaParseStage", "readStatus")
+                .filter(outcomeIs(Kind.FINISHED))
+                    .bean("llamaParseStage", "resultRequest")
+                    .to("direct:request-llamaparse")
+                    .bean("llamaParseStage", "readResult")
+                .end()
+                .choice().id("fetch-outcome")
+                    .when(outcomeIs(Kind.PARSED))
+                        .bean("llamaParseStage", "storeResult")
+                    .when(outcomeIs(Kind.RUNNING))
+                        .bean("llamaParseStage", "checkAgainLater")
+                    .when(outcomeIs(Kind.FAILED))
+                        .bean("llamaParseStage", "fail")
+                    .when(outcomeIs(Kind.RATE_LIMITED))
+                        .setBody(simple("${body.answer}"))
+                        .bean("llamaParseFallback", "waitForRateLimit")
+                    .otherwise()
+                        // the parse is paid for and may have succeeded: never the mock here, wait for LlamaParse
+                        .setBody(simple("${body.answer}"))
+                        .bean("llamaParseFallback", "waitForService")
                 .end();
+
+        Sweep.from(this, "poll-overdue-parse-jobs", "Marks parse jobs whose webhook is overdue as ready to read, so the fetch stage asks LlamaParse")
+                .to("sql:classpath:sql/parse/mark-overdue-parse-jobs.sql")
+                .setBody(header("CamelSqlUpdateCount"))
+                .bean("sweepRuns", "finish");
 
         from("direct:request-llamaparse")
                 .routeId("request-llamaparse").routeConfigurationId("stage-step")
-                .description("Makes one LlamaParse request inside its circuit breaker and reads the answer")
-                .circuitBreaker().id("llamaparse-breaker")
-                    .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker").end()
-                    .to("direct:call-llamaparse")
-                    .toD("bean:llamaParseApi?method=${variable." + READER + "}")
-                .onFallback()
-                    .to("direct:llamaparse-unavailable")
+                .description("Makes one LlamaParse request: waits for its turn in the upload or read rate, then calls inside the circuit breaker; the body becomes the answer")
+                .bean("llamaParseHttp", "awaitTurn")
+                .filter(body().isInstanceOf(ProviderRequest.class))
+                    .circuitBreaker().id("llamaparse-breaker")
+                        // a 429 ends the call but is no outage: the breaker does not count it, and there is no fallback for it
+                        .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker")
+                            .ignoreException(ProviderRateLimitedException.class).end()
+                        .bean("llamaParseHttp", "prepare")
+                        .to("{{docpipe.llamaparse.base-url}}?throwExceptionOnFailure=false"
+                                + "&connectTimeout={{docpipe.llamaparse.connect-timeout-ms}}"
+                                + "&responseTimeout={{docpipe.llamaparse.response-timeout-ms}}").id("llamaparse-http")
+                        .bean("llamaParseHttp", "check")
+                    .onFallback()
+                        .bean("llamaParseHttp", "unavailable")
+                    .end()
+                    .bean("llamaParseHttp", "answer")
                 .end();
+    }
 
-        from("direct:llamaparse-unavailable")
-                .routeId("llamaparse-unavailable").routeConfigurationId("stage-step")
-                .description("Circuit-breaker fallback: in hybrid mode the mock parses while LlamaParse is down; otherwise the job waits")
-                .bean("llamaParseFallback", "decide")
-                .filter(exchangeProperty(ServiceFallback.USE_MOCK).isEqualTo(true))
-                    .setBody(variable("job"))
-                    .to("direct:parse-with-mock")
-                    .setProperty(ServiceFallback.SET_ASIDE, constant(true))
-                .end();
+    static Predicate answerIs(ProviderAnswer.Kind kind) {
+        return exchange -> exchange.getMessage().getBody(ProviderAnswer.class).is(kind);
+    }
 
-        from("direct:call-llamaparse")
-                .routeId("call-llamaparse").routeConfigurationId("stage-step")
-                .description("Sends one request to LlamaParse within its rate limit and classifies the answer")
-                .throttle(constant("{{docpipe.llamaparse.requests-per-minute}}")).timePeriodMillis(60_000)
-                    .id("llamaparse-rate-limit")
-                .bean("llamaParseHttp", "prepare")
-                .to("{{docpipe.llamaparse.base-url}}?throwExceptionOnFailure=false"
-                        + "&connectTimeout={{docpipe.llamaparse.connect-timeout-ms}}"
-                        + "&responseTimeout={{docpipe.llamaparse.response-timeout-ms}}").id("llamaparse-http")
-                .bean("llamaParseHttp", "check");
+    private static Predicate outcomeIs(Kind kind) {
+        return exchange -> exchange.getMessage().getBody(FetchOutcome.class).is(kind);
     }
 }

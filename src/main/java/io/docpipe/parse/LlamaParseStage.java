@@ -7,32 +7,35 @@ import static io.docpipe.job.JobStatus.UPLOADED;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobVariables;
+import io.docpipe.parse.FetchOutcome.Kind;
 import io.docpipe.parse.LlamaParseApi.ParseJobStatus;
 import io.docpipe.parse.LlamaParseApi.ParseResult;
-import io.docpipe.provider.ProviderRejection;
+import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ProviderRequest;
-import io.docpipe.provider.ServiceFallback;
 import io.docpipe.upload.DocumentStore;
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The parse stage with LlamaParse: submit the document (the job waits in {@code parse_queued} for the webhook),
- * then, when the webhook or the overdue poll says so, check the job's status on LlamaParse and store its Markdown.
- * Payloads are never trusted: success is what LlamaParse's own API says.
+ * The parse stage with LlamaParse: submit the document (the job then waits in {@code parse_queued} for the webhook),
+ * and, once a webhook or the overdue poll marks its result ready, read the job's status on LlamaParse and store its
+ * Markdown. Payloads are never trusted: success is what LlamaParse's own API says.
  */
 public class LlamaParseStage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaParseStage.class);
 
     private final JobStateMachine jobs;
     private final DocumentRepository documents;
@@ -40,29 +43,31 @@ public class LlamaParseStage {
     private final LlamaParseApi api;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final Duration pendingRecheck;
+    private final Duration pollInterval;
     private final LlamaParseBudget budget;
 
+    /** @param pollInterval how long a parse job LlamaParse is still working on waits before it is asked again */
     public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStore store, LlamaParseApi api,
-            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Duration pendingRecheck, LlamaParseBudget budget) {
+            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Duration pollInterval, LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
         this.store = store;
         this.api = api;
         this.jdbc = jdbc;
         this.tx = tx;
-        this.pendingRecheck = pendingRecheck;
+        this.pollInterval = pollInterval;
         this.budget = budget;
     }
 
-    public ProviderRequest submission(@Variable("job") ClaimedJob job) {
+    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         return api.upload(store.resolve(document.storagePath()).toFile(), document.filename(), document.mediaType(),
                 job.correlationId());
     }
 
     /** Records the LlamaParse job and queues ours behind it, releasing the lease: the webhook takes over. */
-    public void submitted(@Variable("job") ClaimedJob job, @Body String parseJobId) {
+    public void submitted(@Variable(JobVariables.JOB) ClaimedJob job, @Body ProviderAnswer answer) {
+        String parseJobId = answer.valueAs(String.class);
         tx.executeWithoutResult(status -> {
             jdbc.update(SqlStatements.load("jobs/record-parse-job.sql"),
                     new MapSqlParameterSource().addValue("job_id", job.id()).addValue("parse_job_id", parseJobId));
@@ -72,42 +77,54 @@ public class LlamaParseStage {
         });
     }
 
-    public ProviderRequest statusRequest(@Variable("job") ClaimedJob job) {
+    /** LlamaParse refused the document for good (bad key, no credits, file refused): the job fails with its answer. */
+    public void rejected(@Variable(JobVariables.JOB) ClaimedJob job, @Body ProviderAnswer answer) {
+        jobs.fail(job.id(), job.status(), FAILED_PARSE, answer.rejection().toString(), null);
+    }
+
+    public ProviderRequest statusRequest(@Variable(JobVariables.JOB) ClaimedJob job) {
         return api.status(parseJobId(job));
     }
 
-    /**
-     * @return true when the result can be fetched; a failed LlamaParse job fails ours, a pending one is looked at
-     *         again later
-     */
-    public boolean resultReady(@Variable("job") ClaimedJob job, @Body ParseJobStatus status) {
+    /** What the parse job's status means: fetch the Markdown, look again later, or fail. */
+    public FetchOutcome readStatus(@Body ProviderAnswer answer) {
+        if (!answer.is(ProviderAnswer.Kind.ANSWERED)) {
+            return FetchOutcome.unanswered(answer);
+        }
+        ParseJobStatus status = answer.valueAs(ParseJobStatus.class);
         if (status.succeeded()) {
-            return true;
+            return FetchOutcome.of(Kind.FINISHED, null);
         }
         if (status.pending()) {
-            jobs.postpone(job.id(), PARSE_QUEUED, Instant.now().plus(pendingRecheck),
-                    "LlamaParse job still " + status.status(), false);
-        } else {
-            jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, "LlamaParse job ended " + status.status()
-                    + (status.errorCode() == null ? "" : ": " + status.errorCode())
-                    + (status.errorMessage() == null ? "" : " - " + LlamaParseApi.abbreviate(status.errorMessage())), null);
+            return FetchOutcome.of(Kind.RUNNING, "LlamaParse job still " + status.status());
         }
-        return false;
+        return FetchOutcome.of(Kind.FAILED, "LlamaParse job ended " + status.status()
+                + (status.errorCode() == null ? "" : ": " + status.errorCode())
+                + (status.errorMessage() == null ? "" : " - " + LlamaParseApi.abbreviate(status.errorMessage())));
     }
 
-    public ProviderRequest resultRequest(@Variable("job") ClaimedJob job) {
+    public ProviderRequest resultRequest(@Variable(JobVariables.JOB) ClaimedJob job) {
         return api.markdownResult(parseJobId(job));
+    }
+
+    /** The Markdown, or why there is none. */
+    public FetchOutcome readResult(@Body ProviderAnswer answer) {
+        if (!answer.is(ProviderAnswer.Kind.ANSWERED)) {
+            return FetchOutcome.unanswered(answer);
+        }
+        ParseResult result = answer.valueAs(ParseResult.class);
+        if (result.markdown().isBlank()) {
+            return FetchOutcome.of(Kind.FAILED, "LlamaParse found no text in the document");
+        }
+        return new FetchOutcome(Kind.PARSED, result, null, null);
     }
 
     /**
      * Stores the Markdown and what it cost (on the job, and in the cost ledger in place of the submission's
      * estimate), and hands the job to the chunk stage, in one transaction.
      */
-    public void stored(@Variable("job") ClaimedJob job, @Body ParseResult result) {
-        if (result.markdown().isBlank()) {
-            jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, "LlamaParse found no text in the document", null);
-            return;
-        }
+    public void storeResult(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
+        ParseResult result = outcome.result();
         BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : budget.usdForCredits(result.credits());
         tx.executeWithoutResult(status -> {
             documents.storeParsedContent(job.documentId(), result.markdown(), "llamaparse", result.pages(), result.credits());
@@ -117,26 +134,24 @@ public class LlamaParseStage {
             String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
                     + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
             if (!jobs.handOff(job.id(), PARSE_QUEUED, PARSED, detail).applied()) {
-                status.setRollbackOnly(); // a duplicate delivery got here first
+                status.setRollbackOnly(); // another worker got here first
             }
         });
     }
 
     /**
-     * Whether LlamaParse gave a usable answer. When it refused for good (bad key, no credits, file refused, unknown
-     * job) the job fails here with its answer; when it was unavailable the fallback has already dealt with the job.
+     * LlamaParse is still working on it: the job stays in {@code parse_queued}, no longer ready, and the overdue poll
+     * asks again after the poll interval unless a webhook comes first. No event: a long parse would fill the log.
      */
-    public boolean answered(@Variable("job") ClaimedJob job,
-            @ExchangeProperty(ProviderRejection.PROPERTY) ProviderRejection rejection,
-            @ExchangeProperty(ServiceFallback.SET_ASIDE) Boolean setAside) {
-        if (Boolean.TRUE.equals(setAside)) {
-            return false;
-        }
-        if (rejection != null) {
-            jobs.fail(job.id(), job.status(), FAILED_PARSE, rejection.toString(), null);
-            return false;
-        }
-        return true;
+    public void checkAgainLater(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
+        jdbc.update(SqlStatements.load("parse/check-again-later.sql"), new MapSqlParameterSource()
+                .addValue("job_id", job.id()).addValue("poll_seconds", pollInterval.toSeconds()));
+        LOG.debug("job {}: {}; asking again in {} s", job.id(), outcome.reason(), pollInterval.toSeconds());
+    }
+
+    /** The parse failed for good: the job fails with the reason, without an automatic retry. */
+    public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
+        jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null);
     }
 
     private String parseJobId(ClaimedJob job) {

@@ -1,18 +1,29 @@
 package io.docpipe.provider;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.docpipe.observe.Meters;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 
 /**
- * The HTTP edge of one provider: turns a {@link ProviderRequest} into the camel-http message (with a clean set of
- * headers, so nothing of ours leaks to the provider, and the API key), and classifies the answer: 2xx passes,
- * a definitive refusal becomes a {@link ProviderRejection}, anything else a {@link TransientProviderException}.
+ * The HTTP edge of one provider. Around the circuit breaker it paces each request by its endpoint class
+ * ({@link RatePacer}: a local limit is waiting, not failing, so it stays outside the breaker); inside it turns a
+ * {@link ProviderRequest} into the camel-http message (a clean set of headers, so nothing of ours leaks to the
+ * provider, and the API key) and classifies the answer into a {@link ProviderAnswer}: 2xx is read by the
+ * request's reader, a definitive refusal is {@code REJECTED}, a 429 pauses the endpoint class and is
+ * {@code RATE_LIMITED} (the breakers ignore it), anything else throws, counts against the breaker and ends in
+ * {@link #unavailable}.
  */
 public class ProviderHttp {
 
     private static final String STARTED = "docpipe.providerCallStarted";
+    private static final String REQUEST = "docpipe.providerRequest";
 
     /** How a provider's error bodies read, and which errors are definitive. */
     public interface ErrorPolicy {
@@ -21,6 +32,11 @@ public class ProviderHttp {
         ProviderError read(int status, String body);
 
         boolean isPermanent(int status, ProviderError error);
+
+        /** A refusal for the request rate, to wait out: 429, unless the provider says it is something else. */
+        default boolean isRateLimit(int status, ProviderError error) {
+            return status == 429 && !isPermanent(status, error);
+        }
     }
 
     public record ProviderError(String code, String message) {
@@ -32,15 +48,25 @@ public class ProviderHttp {
     private final Redactor redactor;
     private final ServiceStats stats;
     private final Meters meters;
+    private final CircuitBreaker breaker;
+    private final Map<String, RatePacer> lanes;
+    private final Duration maxPacingWait;
 
+    /**
+     * @param lanes         the pacer of each endpoint class a request can name
+     * @param maxPacingWait the longest a worker waits for its turn; a later turn sends the jobs back to wait
+     */
     public ProviderHttp(String service, String apiKey, ErrorPolicy errors, Redactor redactor, ServiceStats stats,
-            Meters meters) {
+            Meters meters, CircuitBreaker breaker, Map<String, RatePacer> lanes, Duration maxPacingWait) {
         this.service = service;
         this.authorization = "Bearer " + apiKey;
         this.errors = errors;
         this.redactor = redactor;
         this.stats = stats;
         this.meters = meters;
+        this.breaker = breaker;
+        this.lanes = Map.copyOf(lanes);
+        this.maxPacingWait = maxPacingWait;
     }
 
     public String service() {
@@ -51,6 +77,32 @@ public class ProviderHttp {
         return stats;
     }
 
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public RatePacer lane(String name) {
+        RatePacer pacer = lanes.get(name);
+        if (pacer == null) {
+            throw new IllegalArgumentException(service + " has no endpoint class " + name);
+        }
+        return pacer;
+    }
+
+    /**
+     * Waits for the request's turn in its endpoint class. Returns the request to send, or, when its turn is further
+     * away than docpipe lets a worker wait, a {@code RATE_LIMITED} answer saying when to come back (nothing sent).
+     */
+    public Object awaitTurn(@Body ProviderRequest request) throws InterruptedException {
+        RatePacer.Turn turn = lane(request.lane()).awaitTurn(request.tokens(), maxPacingWait);
+        if (turn.granted()) {
+            return request;
+        }
+        return ProviderAnswer.rateLimited(turn.delay(), service + " " + request.lane() + " are paced to the provider's rate"
+                + " limit; next turn in " + turn.delay().toMillis() + " ms", false);
+    }
+
+    /** Inside the breaker: the camel-http message for the request. */
     public void prepare(Exchange exchange) throws InvalidPayloadException {
         ProviderRequest request = exchange.getMessage().getMandatoryBody(ProviderRequest.class);
         Message message = exchange.getMessage();
@@ -63,39 +115,106 @@ public class ProviderHttp {
             message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
         }
         message.setBody(request.body());
-        exchange.removeProperty(ProviderRejection.PROPERTY);
+        exchange.setProperty(REQUEST, request);
         exchange.setProperty(STARTED, System.nanoTime());
     }
 
-    /** Leaves a 2xx body as a String; records a rejection; throws for anything worth retrying. */
-    public void check(Exchange exchange) {
+    /**
+     * Inside the breaker: reads a 2xx answer with the request's reader, turns a definitive refusal into a
+     * {@code REJECTED} answer, and throws for a rate limit (ignored by the breaker) or anything worth retrying.
+     */
+    public ProviderAnswer check(Exchange exchange) {
         Message message = exchange.getMessage();
         message.removeHeader("Authorization");
+        ProviderRequest request = exchange.getProperty(REQUEST, ProviderRequest.class);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
         stats.answered((System.nanoTime() - exchange.getProperty(STARTED, 0L, Long.class)) / 1_000_000);
+        RatePacer pacer = lane(request.lane());
+        pacer.learn(name -> header(message, name));
         if (status >= 200 && status < 300) {
+            pacer.answered();
             meters.providerCall(service, "ok");
-            message.setBody(body);
-            return;
+            return ProviderAnswer.answered(request.reader().apply(body));
         }
         ProviderError error = errors.read(status, body == null ? "" : body);
         String text = redactor.redact(error.code() + (error.message() == null ? "" : ": " + error.message()));
+        if (errors.isRateLimit(status, error)) {
+            meters.providerCall(service, "rate_limited");
+            Duration pause = pacer.rateLimited(RetryAfter.from(message.getHeaders()));
+            throw new ProviderRateLimitedException(service + " answered HTTP 429 " + text + "; " + request.lane()
+                    + " pause for " + pause.toMillis() + " ms", pause);
+        }
+        pacer.answered();
         stats.failed("HTTP " + status + " " + text);
         if (errors.isPermanent(status, error)) {
             meters.providerCall(service, "rejected");
-            exchange.setProperty(ProviderRejection.PROPERTY,
-                    new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
-            message.setBody(null);
-            return;
+            return ProviderAnswer.rejected(new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
         }
         meters.providerCall(service, "transient");
         throw new TransientProviderException(service + " answered HTTP " + status + " " + text, RetryAfter.from(message.getHeaders()));
     }
 
-    /** Records a failure that never produced an answer (timeout, reset, open circuit) in the health figures. */
-    public void failedWithoutAnswer(Throwable failure) {
-        meters.providerCall(service, "unanswered");
-        stats.failed(redactor.redact(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
+    /**
+     * The breaker's fallback: the call failed (error, timeout, garbage) or the open circuit did not let it through.
+     * Answered errors were counted when they were classified; failures without an answer are counted here.
+     */
+    public ProviderAnswer unavailable(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
+        TransientProviderException answeredFailure = find(cause, TransientProviderException.class);
+        if (!shortCircuited && answeredFailure == null) {
+            meters.providerCall(service, "unanswered");
+            stats.failed(redactor.redact(describe(cause)));
+        }
+        boolean down = shortCircuited || breaker.getState() != CircuitBreaker.State.CLOSED;
+        String failure = shortCircuited ? service + " is unavailable (circuit " + breaker.getState() + ")"
+                : redactor.redact(answeredFailure != null ? answeredFailure.getMessage() : describe(cause));
+        return ProviderAnswer.unavailable(failure, answeredFailure == null ? null : answeredFailure.retryAfter(), down,
+                !shortCircuited);
+    }
+
+    /**
+     * After the breaker: its answer, or, when the breaker ignored the call's exception (a 429 is no outage), a
+     * {@code RATE_LIMITED} answer with the pause the endpoint class is in.
+     */
+    public ProviderAnswer answer(@Body Object body) {
+        if (body instanceof ProviderAnswer answer) {
+            return answer;
+        }
+        ProviderRequest request = (ProviderRequest) body;
+        Duration pause = lane(request.lane()).pausedFor();
+        return ProviderAnswer.rateLimited(pause, service + " answered 429 Too Many Requests; " + request.lane()
+                + " paused for " + pause.toMillis() + " ms", true);
+    }
+
+    /**
+     * For the circuit breakers: a rate limit is no outage (ignored); everything else that fails a call inside a
+     * breaker (connection failures, timeouts, 5xx, garbage answers, and bugs, which should not pass unseen) is.
+     */
+    public static boolean isRateLimit(Throwable failure) {
+        return find(failure, ProviderRateLimitedException.class) != null;
+    }
+
+    private static String header(Message message, String name) {
+        Object value = message.getHeader(name);
+        return value == null ? null : value.toString();
+    }
+
+    private static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof java.io.IOException)) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 }

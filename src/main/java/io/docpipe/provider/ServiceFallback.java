@@ -9,123 +9,108 @@ import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
+import io.docpipe.job.JobVariables;
 import io.docpipe.job.RetryPolicy;
 import io.docpipe.observe.CorrelationContext;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
- * What a route's circuit-breaker fallback does when a provider call failed or was not even tried (open circuit).
- * In {@code hybrid} mode a service that is down (circuit not closed) is replaced by the mock for this job. Otherwise
- * a job the open circuit kept from calling waits in its queue state until the circuit may close again, and a job
- * whose call failed moves to its stage's failed state with the attempt counted and its next attempt set by the
- * {@link RetryPolicy} (exponential backoff with jitter, honouring the provider's Retry-After); the retry sweep sends
- * it back to its queue then. A job whose LlamaParse parse is already running (only reading its status failed) waits
- * in {@code parse_queued} instead, so the document is not submitted twice.
+ * What happens to the jobs of a call that got no usable answer ({@link ProviderAnswer}).
+ * <ul>
+ * <li>Rate limited: the jobs wait in their queue state until the provider's pause is over; no attempt is spent.</li>
+ * <li>Unavailable, in {@code hybrid} mode with the service down (circuit not closed): the mock does the work, where
+ * the stage allows it.</li>
+ * <li>Unavailable otherwise: a job the open circuit kept from calling waits in its queue state until the circuit may
+ * close again; a job whose call failed moves to its stage's failed state with the attempt counted and its next
+ * attempt set by the {@link RetryPolicy} (exponential backoff with jitter, never sooner than the provider's
+ * Retry-After), and the retry sweep sends it back to its queue then. A job whose LlamaParse parse is already running
+ * (only reading its status or result failed) waits in {@code parse_queued} instead, so it is not submitted twice.</li>
+ * </ul>
+ * The jobs are variable {@link JobVariables#JOBS_IN_CALL}, else {@link JobVariables#JOB}.
  */
 public class ServiceFallback {
 
-    /** Set on the exchange when the fallback has postponed the job: the route must not go on with it. */
-    public static final String SET_ASIDE = "docpipe.jobSetAside";
+    /** What a stage does after an unavailable provider. */
+    public enum Next {
+        /** The mock does the work (hybrid mode, service down). */
+        USE_MOCK,
+        /** The jobs wait or were failed for a retry: the stage does nothing more with them. */
+        WAIT
+    }
 
-    /**
-     * Set on the exchange (true or false) by {@link #decide}: whether the mock does the work now. Decisions are
-     * bean steps that write exchange properties, not {@code method()} predicates: Camel evaluates those on a copy
-     * of the exchange, so whatever they set would be lost.
-     */
-    public static final String USE_MOCK = "docpipe.useMock";
-
-    /** The variable naming the jobs a multi-job call (an embeddings batch) is for; else variable {@code job}. */
-    public static final String AFFECTED_JOBS = "affectedJobs";
-
-    private final ProviderHttp http;
     private final ServiceMode mode;
-    private final CircuitBreaker breaker;
     private final JobStateMachine jobs;
     private final NamedParameterJdbcTemplate jdbc;
     private final RetryPolicy retries;
     private final Duration openCircuitWait;
 
-    public ServiceFallback(ProviderHttp http, ServiceMode mode, CircuitBreaker breaker, JobStateMachine jobs,
-            NamedParameterJdbcTemplate jdbc, RetryPolicy retries, Duration openCircuitWait) {
-        this.http = http;
+    public ServiceFallback(ServiceMode mode, JobStateMachine jobs, NamedParameterJdbcTemplate jdbc, RetryPolicy retries,
+            Duration openCircuitWait) {
         this.mode = mode;
-        this.breaker = breaker;
         this.jobs = jobs;
         this.jdbc = jdbc;
         this.retries = retries;
         this.openCircuitWait = openCircuitWait;
     }
 
-    /**
-     * Sets {@link #USE_MOCK}: true when the mock should do this job's work now; otherwise the job has been postponed
-     * or failed, and the exchange is marked {@link #SET_ASIDE}.
-     */
-    @SuppressWarnings("unchecked")
-    public void decide(Exchange exchange) {
-        List<ClaimedJob> jobs = exchange.getVariable(AFFECTED_JOBS, List.class);
-        if (jobs == null) {
-            jobs = List.of(exchange.getVariable("job", ClaimedJob.class));
+    /** An unavailable answer where the mock may stand in: {@link Next#USE_MOCK} in hybrid mode while the service is down. */
+    public Next unavailable(@Body ProviderAnswer answer, Exchange exchange) {
+        if (mode == ServiceMode.HYBRID && answer.down()) {
+            return Next.USE_MOCK;
         }
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        boolean useMock = decideMock(jobs, cause);
-        exchange.setProperty(USE_MOCK, useMock);
-        if (!useMock) {
-            exchange.setProperty(SET_ASIDE, true);
-        }
+        waitForService(answer, exchange);
+        return Next.WAIT;
     }
 
-    /** @param affected the jobs waiting on the failed call (a batch may carry several) */
-    private boolean decideMock(List<ClaimedJob> affected, Throwable cause) {
-        // no exception at all: the circuit did not let the call through
-        boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
-        if (!shortCircuited && !(cause instanceof TransientProviderException)) {
-            http.failedWithoutAnswer(cause); // answered errors were counted when they were classified
-        }
-        boolean down = shortCircuited || breaker.getState() != CircuitBreaker.State.CLOSED;
-        if (mode == ServiceMode.HYBRID && down) {
-            return true;
-        }
-        for (ClaimedJob job : affected) {
+    /** An unavailable answer where the mock must not stand in (a paid parse exists): the jobs wait for the service. */
+    public void waitForService(@Body ProviderAnswer answer, Exchange exchange) {
+        for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
-            if (down) {
-                jobs.postpone(job.id(), job.status(), Instant.now().plus(openCircuitWait),
-                        http.service() + " is unavailable (circuit " + breaker.getState() + "); waiting", false);
+            if (!answer.sent()) {
+                jobs.postpone(job.id(), job.status(), Instant.now().plus(openCircuitWait), answer.failure() + "; waiting", false);
             } else {
-                retryLater(job, cause);
+                retryLater(job, answer);
             }
         }
         CorrelationContext.leave();
-        return false;
     }
 
-    private void retryLater(ClaimedJob job, Throwable cause) {
+    /** A rate-limited answer: the jobs wait until the pause is over, without spending an attempt. */
+    public void waitForRateLimit(@Body ProviderAnswer answer, Exchange exchange) {
+        Duration pause = answer.retryAfter() == null ? Duration.ofSeconds(1) : answer.retryAfter();
+        Instant until = Instant.now().plus(pause);
+        for (ClaimedJob job : jobsOf(exchange)) {
+            CorrelationContext.enter(job);
+            jobs.postpone(job.id(), job.status(), until, answer.failure() + "; waiting until " + until, false);
+        }
+        CorrelationContext.leave();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ClaimedJob> jobsOf(Exchange exchange) {
+        List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
+        return affected != null ? affected : List.of(exchange.getVariable(JobVariables.JOB, ClaimedJob.class));
+    }
+
+    private void retryLater(ClaimedJob job, ProviderAnswer answer) {
         Integer attempts = jdbc.queryForObject(SqlStatements.load("jobs/find-attempts.sql"),
                 new MapSqlParameterSource("job_id", job.id()), Integer.class);
         int attempt = (attempts == null ? 0 : attempts) + 1;
-        Duration retryAfter = cause instanceof TransientProviderException t ? t.retryAfter() : null;
-        Optional<RetryPolicy.NextAttempt> next = retries.nextAttempt(attempt, retryAfter);
-        String failure = describe(cause);
+        Optional<RetryPolicy.NextAttempt> next = retries.nextAttempt(attempt, answer.retryAfter());
         JobStatus failed = job.status().failedState().orElseThrow();
         if (next.isEmpty()) {
-            jobs.fail(job.id(), job.status(), failed, "gave up after " + attempt + " attempts: " + failure, null);
+            jobs.fail(job.id(), job.status(), failed, "gave up after " + attempt + " attempts: " + answer.failure(), null);
             return;
         }
-        String detail = "attempt " + attempt + " of " + retries.maxAttempts() + " failed: " + failure + "; retry in "
-                + next.get().delay().toMillis() + " ms";
+        String detail = "attempt " + attempt + " of " + retries.maxAttempts() + " failed: " + answer.failure()
+                + "; retry in " + next.get().delay().toMillis() + " ms";
         if (job.status() == JobStatus.PARSE_QUEUED) {
             jobs.postpone(job.id(), job.status(), next.get().at(), detail, true);
         } else {
             jobs.fail(job.id(), job.status(), failed, detail, next.get().at());
         }
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return cause instanceof TransientProviderException ? message
-                : cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -5,44 +5,56 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.api.ApiException;
 import io.docpipe.api.ApiResponse;
+import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStatus;
+import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Reads a signed LlamaParse webhook delivery and matches it to a job. Three body shapes are accepted: the LlamaCloud
- * event envelope {@code {"event_id","event_type","timestamp","data":{"job_id"}}} (also when sent JSON-encoded as a
- * string), the legacy {@code {"txt","md","json","images"}} body (matched by the {@code correlation_id} of the
- * webhook URL), and {@code {"parse_job_id","correlation_id","status"}}. A delivery only ever triggers a look at
- * LlamaParse's own API; duplicates and deliveries for jobs already past {@code parse_queued} change nothing.
+ * Reads a signed LlamaParse webhook delivery, matches it to a job and records it; nothing else. Three body shapes
+ * are accepted: the LlamaCloud event envelope {@code {"event_id","event_type","timestamp","data":{"job_id"}}} (also
+ * when sent JSON-encoded as a string), the legacy {@code {"txt","md","json","images"}} body, and
+ * {@code {"parse_job_id","correlation_id","status"}}. A job is found by its LlamaParse job id, else by the
+ * {@code correlation_id} of the webhook URL docpipe registered: so a delivery that overtakes the upload's answer
+ * (the LlamaParse job id is not stored yet) still finds its job. Recording is one transaction: the delivery's event
+ * id (a repeat is a duplicate) and the job's result marked ready. The fetch stage then asks LlamaParse's own API how
+ * the job ended: a payload's claims are never trusted, and the sender gets its answer without waiting for that.
  */
 public class LlamaParseWebhook {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlamaParseWebhook.class);
     private static final Set<String> LEGACY_FIELDS = Set.of("txt", "md", "json", "images");
     private static final Set<String> NOT_FINISHED_EVENTS = Set.of("parse.pending", "parse.running");
+    /** Ids docpipe and LlamaParse make are UUIDs; anything much longer or stranger names no job. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final int MAX_TEXT_CHARS = 200;
 
     private final ObjectMapper json = new ObjectMapper();
     private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate tx;
 
-    public LlamaParseWebhook(NamedParameterJdbcTemplate jdbc) {
+    public LlamaParseWebhook(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
-    public WebhookDelivery identify(@Body byte[] body, @Header("correlation_id") String correlationIdParameter,
+    /** The delivery's job and event; 400 for a body of no accepted shape, 404 when it names no job. */
+    public WebhookDelivery read(@Body byte[] body, @Header("correlation_id") String correlationIdParameter,
             @Header("X-Webhook-Event-ID") String eventIdHeader, @Header("X-Webhook-Event-Type") String eventTypeHeader) {
         JsonNode root = parse(body);
         String parseJobId;
@@ -62,30 +74,37 @@ public class LlamaParseWebhook {
         } else {
             throw ApiException.badRequest("the webhook body has none of the accepted shapes");
         }
-        ClaimedJob job = find(parseJobId, correlationId)
-                .orElseThrow(() -> ApiException.notFound("unknown parse job"));
-        MDC.put("correlation_id", job.correlationId());
-        if (eventId != null && alreadyDelivered(eventId)) {
-            LOG.info("webhook event {} for job {} was already processed", eventId, job.id());
-            return new WebhookDelivery(job, eventId, eventType, false, "duplicate");
-        }
-        if (job.status() != JobStatus.PARSE_QUEUED || eventType != null && NOT_FINISHED_EVENTS.contains(eventType)) {
-            LOG.info("webhook {} for job {} in {} changes nothing", eventType, job.id(), job.status());
-            return new WebhookDelivery(job, eventId, eventType, false, "ignored");
-        }
-        LOG.info("webhook {} for job {}: asking LlamaParse for the result", eventType, job.id());
-        return new WebhookDelivery(job, eventId, eventType, true, "processed");
+        parseJobId = id(parseJobId);
+        ClaimedJob job = find(parseJobId, id(correlationId)).orElseThrow(() -> ApiException.notFound("unknown parse job"));
+        CorrelationContext.enter(job);
+        String type = SafeText.line(eventType, MAX_TEXT_CHARS);
+        return new WebhookDelivery(job, SafeText.line(eventId, MAX_TEXT_CHARS), type, parseJobId,
+                type == null || !NOT_FINISHED_EVENTS.contains(type));
     }
 
-    /** Remembers the event id so a redelivery changes nothing, and answers the sender. */
-    public ApiResponse acknowledge(@Body WebhookDelivery delivery) {
-        if (delivery.eventId() != null && !"duplicate".equals(delivery.outcome())) {
-            jdbc.update(SqlStatements.load("webhook/record-delivery.sql"), new MapSqlParameterSource()
-                    .addValue("event_id", delivery.eventId())
-                    .addValue("job_id", delivery.job().id())
-                    .addValue("event_type", delivery.eventType()));
-        }
-        return ApiResponse.ok(Map.of("status", delivery.outcome()));
+    /**
+     * Records the delivery and marks the job's result ready to fetch, in one transaction, and answers the sender:
+     * {@code processed}, {@code duplicate} (this event id was recorded before) or {@code ignored} (an event that
+     * says the parse has not ended, or a job no longer waiting for its parse).
+     */
+    public ApiResponse record(@Body WebhookDelivery delivery) {
+        String outcome = tx.execute(status -> {
+            if (delivery.eventId() != null && jdbc.queryForList(SqlStatements.load("webhook/record-delivery.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("event_id", delivery.eventId())
+                            .addValue("job_id", delivery.job().id())
+                            .addValue("event_type", delivery.eventType())
+                            .addValue("parse_job_id", delivery.parseJobId()), String.class).isEmpty()) {
+                return "duplicate";
+            }
+            if (!delivery.finished()) {
+                return "ignored";
+            }
+            return jdbc.update(SqlStatements.load("webhook/mark-result-ready.sql"),
+                    new MapSqlParameterSource("job_id", delivery.job().id())) == 1 ? "processed" : "ignored";
+        });
+        LOG.info("webhook {} {} for job {}: {}", delivery.eventType(), delivery.eventId(), delivery.job().id(), outcome);
+        return ApiResponse.ok(Map.of("status", outcome));
     }
 
     private JsonNode parse(byte[] body) {
@@ -107,20 +126,22 @@ public class LlamaParseWebhook {
 
     private Optional<ClaimedJob> find(String parseJobId, String correlationId) {
         if (parseJobId != null) {
-            return first(jdbc.query(SqlStatements.load("jobs/find-by-parse-job.sql"),
+            Optional<ClaimedJob> job = first(jdbc.query(SqlStatements.load("jobs/find-by-parse-job.sql"),
                     new MapSqlParameterSource("parse_job_id", parseJobId), (rs, n) -> job(rs)));
+            if (job.isPresent()) {
+                return job;
+            }
         }
-        if (correlationId != null && !correlationId.isBlank()) {
+        if (correlationId != null) {
             return first(jdbc.query(SqlStatements.load("jobs/find-by-correlation-id.sql"),
                     new MapSqlParameterSource("correlation_id", correlationId), (rs, n) -> job(rs)));
         }
         return Optional.empty();
     }
 
-    private boolean alreadyDelivered(String eventId) {
-        Integer count = jdbc.queryForObject(SqlStatements.load("webhook/find-delivery.sql"),
-                new MapSqlParameterSource("event_id", eventId), Integer.class);
-        return count != null && count > 0;
+    /** An id as given, or null when it cannot be one (too long, control characters, spaces). */
+    private static String id(String value) {
+        return value != null && ID.matcher(value).matches() ? value : null;
     }
 
     private static ClaimedJob job(java.sql.ResultSet rs) throws java.sql.SQLException {

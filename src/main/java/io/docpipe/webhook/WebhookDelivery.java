@@ -5,9 +5,9 @@ import io.docpipe.job.ClaimedJob;
 /**
  * A verified webhook delivery matched to its job.
  *
- * @param eventId      the sender's event id (dedupe key), or null when the body shape has none
- * @param fetchResult  true when LlamaParse should now be asked how the job ended
- * @param outcome      what the response tells the sender: processed, duplicate or ignored
+ * @param eventId    the sender's event id (dedupe key), or null when the body shape has none
+ * @param parseJobId the LlamaParse job the delivery names, or null (a legacy body)
+ * @param finished   the event says the parse job ended (a {@code parse.pending} or {@code parse.running} does not)
  */
-public record WebhookDelivery(ClaimedJob job, String eventId, String eventType, boolean fetchResult, String outcome) {
+public record WebhookDelivery(ClaimedJob job, String eventId, String eventType, String parseJobId, boolean finished) {
 }

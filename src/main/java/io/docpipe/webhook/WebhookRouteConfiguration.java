@@ -2,10 +2,7 @@ package io.docpipe.webhook;
 
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
-/**
- * The webhook answers in the API's JSON error shape, without the bearer-token check (it is signed instead). When
- * LlamaParse cannot be reached to confirm a delivery, the job waits for the overdue poll and the sender gets 200.
- */
+/** The webhook answers in the API's JSON error shape, without the bearer-token check (it is signed instead). */
 public class WebhookRouteConfiguration extends RouteConfigurationBuilder {
 
     @Override

@@ -23,8 +23,7 @@ import org.apache.camel.api.management.ManagedCamelContext;
 
 /**
  * Pushes N small documents through the mock pipeline of a real docpipe instance on its embedded PostgreSQL and
- * prints throughput and upload-to-complete latency. Run: {@code mvn -B -q test-compile exec:java -Pbenchmark}
- * ({@code -Dbench.documents=N} to change N, default 1000).
+ * prints throughput and upload-to-complete latency ({@code -Dbench.documents=N} to change N, default 1000).
  */
 public final class PipelineBenchmark {
 
@@ -35,7 +34,7 @@ public final class PipelineBenchmark {
         int documents = Integer.getInteger("bench.documents", 1000);
         int clients = Integer.getInteger("bench.clients", 8);
         Path dataDir = Files.createTempDirectory("docpipe-bench-");
-        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, productionSweeps())) {
+        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, shippedSweeps())) {
             warmUp(app);
             Instant start = Instant.now();
             upload(app, documents, clients);
@@ -47,10 +46,12 @@ public final class PipelineBenchmark {
     }
 
     /** The sweeps on their shipped schedules (tests run them every second). */
-    private static Map<String, String> productionSweeps() throws IOException {
+    static Map<String, String> shippedSweeps() {
         Properties shipped = new Properties();
         try (Reader reader = Files.newBufferedReader(Path.of("application.properties"))) {
             shipped.load(reader);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         Map<String, String> sweeps = new HashMap<>();
         shipped.stringPropertyNames().stream().filter(key -> key.startsWith("docpipe.sweeps.") && key.endsWith(".cron"))

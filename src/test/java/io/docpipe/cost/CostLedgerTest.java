@@ -69,16 +69,18 @@ class CostLedgerTest {
         // 33 reservations of $0.03 fit in $1.00; the 34th would make $1.02
         assertThat(granted).hasSize(33);
         assertThat(sql.queryForObject("SELECT reserved_usd FROM cost_ledger", BigDecimal.class)).isEqualByComparingTo("0.99");
-        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isEqualTo(33);
+        // a request is counted when it is sent, not when it is reserved
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isZero();
         assertThat(sql.queryForList("SELECT threshold_percent FROM budget_alerts ORDER BY 1", Integer.class))
                 .containsExactly(50, 80, 100);
 
-        granted.forEach(reservation -> ledger.settle(reservation, new BigDecimal("0.02"), 0, 1000, null));
-        assertThat(sql.queryForMap("SELECT reserved_usd, spent_usd, tokens FROM cost_ledger"))
+        granted.forEach(reservation -> ledger.settle(reservation, new BigDecimal("0.02"), 0, 1000, null, true));
+        assertThat(sql.queryForMap("SELECT reserved_usd, spent_usd, tokens, requests FROM cost_ledger"))
                 .satisfies(row -> {
                     assertThat((BigDecimal) row.get("reserved_usd")).isEqualByComparingTo("0");
                     assertThat((BigDecimal) row.get("spent_usd")).isEqualByComparingTo("0.66");
                     assertThat(row.get("tokens")).isEqualTo(33_000L);
+                    assertThat(row.get("requests")).isEqualTo(33L);
                 });
     }
 
@@ -89,7 +91,14 @@ class CostLedgerTest {
 
         assertThat(granted).hasSize(25);
         assertThat(sql.queryForObject("SELECT requests FROM cost_ledger_hours", Long.class)).isEqualTo(25);
-        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isEqualTo(25);
+
+        // five of them are never sent (a rate limit, an open circuit): they give their place in the hour back
+        for (int i = 0; i < granted.size(); i++) {
+            ledger.settle(granted.get(i), BigDecimal.ZERO, 0, 0, null, i >= 5);
+        }
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger_hours", Long.class)).isEqualTo(20);
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger", Long.class)).isEqualTo(20);
+        assertThat(reserveConcurrently(budget, new BigDecimal("0.01"), 50)).hasSize(5);
     }
 
     @Test
@@ -114,7 +123,7 @@ class CostLedgerTest {
         Reservation reservation = ledger.reserve(budget, new BigDecimal("0.10"), null).reservation();
         assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNull();
 
-        ledger.settle(reservation, BigDecimal.ZERO, 0, 0, null);
+        ledger.settle(reservation, BigDecimal.ZERO, 0, 0, null, false);
         assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNotNull();
     }
 

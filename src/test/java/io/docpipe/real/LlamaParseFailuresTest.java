@@ -3,6 +3,7 @@ package io.docpipe.real;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -11,12 +12,14 @@ import static io.docpipe.real.LlamaParseWebhooks.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +31,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** LlamaParse's error classes: permanent answers fail the job with the provider's words, transient ones are retried. */
+/**
+ * LlamaParse's error classes: permanent answers fail the job with the provider's words, transient ones are retried
+ * with backoff, and rate limits are waited out.
+ */
 class LlamaParseFailuresTest {
 
     private static ProviderStandIns providers;
@@ -84,8 +90,6 @@ class LlamaParseFailuresTest {
 
     static Stream<Arguments> transientFailures() {
         return Stream.of(
-                Arguments.of("429 with Retry-After", aResponse().withStatus(429).withHeader("Retry-After", "0.2")
-                        .withBody("{\"detail\":\"Too many requests\"}")),
                 Arguments.of("503", aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")),
                 Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
                 Arguments.of("timeout", aResponse().withStatus(200).withFixedDelay(3000)
@@ -111,20 +115,29 @@ class LlamaParseFailuresTest {
     }
 
     @Test
-    void should_survive_a_burst_of_429s_and_then_succeed() {
+    void should_wait_out_a_burst_of_429s_without_spending_attempts() {
         for (int i = 0; i < 3; i++) {
             providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
                     .inScenario("burst").whenScenarioStateIs(i == 0 ? STARTED : "after-" + i).willSetStateTo("after-" + (i + 1))
-                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0.1")
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0.3")
                             .withBody("{\"detail\":\"Too many requests\"}")));
         }
 
         String jobId = upload();
         JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
 
-        assertThat(job.path("attempts").asInt()).isEqualTo(3);
-        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.matches("attempt [123] of 5 failed: .*")))
-                .hasSize(3);
+        // a rate limit is waited out: no attempt spent, the job never failed, and each upload came after the pause
+        assertThat(job.path("attempts").asInt()).isZero();
+        assertThat(job.path("events").findValuesAsText("to_status")).doesNotContain("failed_parse");
+        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.contains("429"))).hasSize(3);
+        List<LoggedRequest> uploads = providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")));
+        assertThat(uploads).hasSize(4);
+        for (int i = 1; i < uploads.size(); i++) {
+            assertThat(Duration.between(uploads.get(i - 1).getLoggedDate().toInstant(), uploads.get(i).getLoggedDate().toInstant()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+        assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
+                .isEqualTo("CLOSED");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +31,33 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
     private final ObjectMapper json = new ObjectMapper();
     private final TokenCounter tokens = new TokenCounter();
     private final String apiKey;
+    private final TokenBucketLimit requestLimit;
+    private final TokenBucketLimit tokenLimit;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger rateLimited = new AtomicInteger();
 
+    /** Without limits: every answer carries the same generous rate-limit headers. */
     public OpenAiEmbeddingsTransformer(String apiKey) {
+        this(apiKey, 0, 0);
+    }
+
+    /**
+     * With OpenAI's limits enforced as buckets of a minute's worth: past them a 429 {@code rate_limit_exceeded}, and
+     * every answer's {@code x-ratelimit-*} headers tell what is left.
+     */
+    public OpenAiEmbeddingsTransformer(String apiKey, long requestsPerMinute, long tokensPerMinute) {
         this.apiKey = apiKey;
+        this.requestLimit = requestsPerMinute > 0 ? new TokenBucketLimit(requestsPerMinute) : null;
+        this.tokenLimit = tokensPerMinute > 0 ? new TokenBucketLimit(tokensPerMinute) : null;
+    }
+
+    /** Requests received, 429s among them. */
+    public int requests() {
+        return requests.get();
+    }
+
+    public int rateLimited() {
+        return rateLimited.get();
     }
 
     @Override
@@ -47,6 +72,7 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
 
     @Override
     public ResponseDefinition transform(ServeEvent serveEvent) {
+        requests.incrementAndGet();
         try {
             if (!("Bearer " + apiKey).equals(serveEvent.getRequest().getHeader("Authorization"))) {
                 return error(401, "invalid_request_error", "invalid_api_key",
@@ -78,6 +104,12 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
             if (total > 300_000) {
                 return error(400, "max_tokens_per_request", "max_tokens_per_request",
                         "Requested " + total + " tokens, max 300000 tokens per request");
+            }
+            if (requestLimit != null && !requestLimit.tryTake(1)) {
+                return rateLimitedAnswer("requests", "RPM", requestLimit, 1);
+            }
+            if (tokenLimit != null && !tokenLimit.tryTake(total)) {
+                return rateLimitedAnswer("tokens", "TPM", tokenLimit, total);
             }
             int dimensions = request.path("dimensions").asInt(1536);
             MockEmbedder embedder = new MockEmbedder(dimensions);
@@ -112,7 +144,40 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
         }
     }
 
-    private static HttpHeaders rateLimitHeaders() {
+    private ResponseDefinition rateLimitedAnswer(String type, String unit, TokenBucketLimit limit, long wanted) {
+        rateLimited.incrementAndGet();
+        String wait = limit.until(wanted).toMillis() + "ms";
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", "Rate limit reached for text-embedding-3-small in organization org-standin on " + type
+                + " per min (" + unit + "): Limit " + limit.limit() + ", Remaining " + limit.remaining()
+                + ". Please try again in " + wait + ".");
+        error.put("type", type);
+        error.put("param", null);
+        error.put("code", "rate_limit_exceeded");
+        try {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeaders(rateLimitHeaders())
+                    .withBody(json.writeValueAsString(Map.of("error", error))).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpHeaders rateLimitHeaders() {
+        if (requestLimit != null || tokenLimit != null) {
+            List<HttpHeader> headers = new ArrayList<>(List.of(new HttpHeader("Content-Type", "application/json"),
+                    new HttpHeader("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""))));
+            if (requestLimit != null) {
+                headers.add(new HttpHeader("x-ratelimit-limit-requests", String.valueOf(requestLimit.limit())));
+                headers.add(new HttpHeader("x-ratelimit-remaining-requests", String.valueOf(requestLimit.remaining())));
+                headers.add(new HttpHeader("x-ratelimit-reset-requests", requestLimit.reset()));
+            }
+            if (tokenLimit != null) {
+                headers.add(new HttpHeader("x-ratelimit-limit-tokens", String.valueOf(tokenLimit.limit())));
+                headers.add(new HttpHeader("x-ratelimit-remaining-tokens", String.valueOf(tokenLimit.remaining())));
+                headers.add(new HttpHeader("x-ratelimit-reset-tokens", tokenLimit.reset()));
+            }
+            return new HttpHeaders(headers);
+        }
         return new HttpHeaders(
                 new HttpHeader("Content-Type", "application/json"),
                 new HttpHeader("x-ratelimit-limit-requests", "3000"),

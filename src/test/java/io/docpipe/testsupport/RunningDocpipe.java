@@ -101,8 +101,8 @@ public final class RunningDocpipe implements AutoCloseable {
             properties.forEach(main::addOverrideProperty);
             beans.forEach(main::bind);
             main.start();
-            return new RunningDocpipe(main, URI.create("http://localhost:" + port),
-                    URI.create("http://localhost:" + managementPort), jdbcUrl,
+            return new RunningDocpipe(main, URI.create("http://localhost:" + properties.get("camel.server.port")),
+                    URI.create("http://localhost:" + properties.get("camel.management.port")), jdbcUrl,
                     Path.of(properties.get("docpipe.data-dir")));
         } catch (Exception e) {
             throw new IllegalStateException("docpipe did not start", e);
@@ -128,6 +128,10 @@ public final class RunningDocpipe implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    public URI baseUri() {
+        return baseUri;
     }
 
     public URI managementUri() {
@@ -194,7 +198,8 @@ public final class RunningDocpipe implements AutoCloseable {
         main.stop();
     }
 
-    private static int freePort() throws IOException {
+    /** A port nobody listens on now, e.g. to start an instance whose own URL must be known beforehand. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,47 @@
+package io.docpipe.parse;
+
+import io.docpipe.parse.LlamaParseApi.ParseResult;
+import io.docpipe.provider.ProviderAnswer;
+
+/**
+ * Where fetching a LlamaParse job's result stands; route fetch-parse-result moves the job on by {@link #kind()}.
+ *
+ * @param result the Markdown ({@link Kind#PARSED})
+ * @param reason why the parse failed ({@link Kind#FAILED}) or what LlamaParse said it is doing ({@link Kind#RUNNING})
+ * @param answer the provider's answer ({@link Kind#RATE_LIMITED}, {@link Kind#UNAVAILABLE})
+ */
+public record FetchOutcome(Kind kind, ParseResult result, String reason, ProviderAnswer answer) {
+
+    public enum Kind {
+        /** LlamaParse says the job succeeded: its Markdown is fetched next. */
+        FINISHED,
+        /** The Markdown is in hand: the job is parsed. */
+        PARSED,
+        /** The job is still pending or running on LlamaParse: looked at again later. */
+        RUNNING,
+        /** The parse failed for good (the job ended badly, LlamaParse refused, or there is no text). */
+        FAILED,
+        /** LlamaParse's read limit: the job waits for the pause. */
+        RATE_LIMITED,
+        /** LlamaParse did not answer usably: the job waits and is looked at again. */
+        UNAVAILABLE
+    }
+
+    static FetchOutcome of(Kind kind, String reason) {
+        return new FetchOutcome(kind, null, reason, null);
+    }
+
+    /** An answer that is not {@code ANSWERED}, as an outcome. */
+    static FetchOutcome unanswered(ProviderAnswer answer) {
+        return switch (answer.kind()) {
+            case REJECTED -> of(Kind.FAILED, answer.rejection().toString());
+            case RATE_LIMITED -> new FetchOutcome(Kind.RATE_LIMITED, null, answer.failure(), answer);
+            case UNAVAILABLE -> new FetchOutcome(Kind.UNAVAILABLE, null, answer.failure(), answer);
+            case ANSWERED -> throw new IllegalArgumentException("an answered request has its own outcome");
+        };
+    }
+
+    public boolean is(Kind expected) {
+        return kind == expected;
+    }
+}

@@ -1,0 +1,55 @@
+package io.docpipe.provider;
+
+import java.time.Duration;
+
+/**
+ * How one request to a provider ended, as the stage that made it sees it; stages route on {@link #kind()}.
+ *
+ * @param value      the answer read by the request's reader ({@link Kind#ANSWERED})
+ * @param rejection  the provider's definitive refusal ({@link Kind#REJECTED})
+ * @param retryAfter how long to wait before asking again: the provider's hint, or how long its rate limit pauses
+ *                   sending ({@link Kind#RATE_LIMITED}); null when there is none
+ * @param failure    what went wrong, for the job's log ({@link Kind#UNAVAILABLE}, {@link Kind#RATE_LIMITED})
+ * @param down       the service counts as down: its circuit is not closed ({@link Kind#UNAVAILABLE})
+ * @param sent       the request went out (a rate limit or an open circuit may have kept it back): the ledger counts
+ *                   requests that were sent
+ */
+public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejection, Duration retryAfter, String failure,
+        boolean down, boolean sent) {
+
+    public enum Kind {
+        /** A usable answer. */
+        ANSWERED,
+        /** A definitive no: retrying would not help, the job fails with the provider's words. */
+        REJECTED,
+        /** Too many requests: the job waits for the pause, without spending an attempt. */
+        RATE_LIMITED,
+        /** The provider failed, timed out, answered garbage or its circuit is open. */
+        UNAVAILABLE
+    }
+
+    public static ProviderAnswer answered(Object value) {
+        return new ProviderAnswer(Kind.ANSWERED, value, null, null, null, false, true);
+    }
+
+    public static ProviderAnswer rejected(ProviderRejection rejection) {
+        return new ProviderAnswer(Kind.REJECTED, null, rejection, null, rejection.toString(), false, true);
+    }
+
+    public static ProviderAnswer rateLimited(Duration pause, String reason, boolean sent) {
+        return new ProviderAnswer(Kind.RATE_LIMITED, null, null, pause, reason, false, sent);
+    }
+
+    public static ProviderAnswer unavailable(String failure, Duration retryAfter, boolean down, boolean sent) {
+        return new ProviderAnswer(Kind.UNAVAILABLE, null, null, retryAfter, failure, down, sent);
+    }
+
+    public boolean is(Kind expected) {
+        return kind == expected;
+    }
+
+    /** The answer's value as the type its reader produced. */
+    public <T> T valueAs(Class<T> type) {
+        return type.cast(value);
+    }
+}

@@ -1,1 +1,0 @@
-SELECT count(*) FROM webhook_deliveries WHERE event_id = :event_id

@@ -1,0 +1,29 @@
+package io.docpipe.bench;
+
+import java.util.List;
+
+/**
+ * Runs docpipe's benchmarks: {@code mvn -B -q -Pbenchmark test-compile exec:java [-Dbench.run=pipeline,edge]}.
+ * <ul>
+ * <li>{@code pipeline} (default): the mock pipeline's throughput and latency ({@link PipelineBenchmark})</li>
+ * <li>{@code edge}: real mode against rate-limited LlamaCloud and OpenAI stand-ins ({@link ProviderEdgeBenchmark})</li>
+ * </ul>
+ */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> runs = List.of(System.getProperty("bench.run", "pipeline").split(","));
+        for (String run : runs) {
+            switch (run.trim()) {
+                case "pipeline" -> PipelineBenchmark.main(args);
+                case "edge" -> ProviderEdgeBenchmark.main(args);
+                default -> throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline or edge");
+            }
+        }
+        // the instances' thread pools are gone; stray non-daemon threads (WireMock, Jetty) must not keep Maven waiting
+        System.exit(0);
+    }
+}

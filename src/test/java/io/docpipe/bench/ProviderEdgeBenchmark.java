@@ -90,8 +90,12 @@ public final class ProviderEdgeBenchmark {
                 System.out.printf("limits                 LlamaParse uploads %d/min, reads %d/min (told to docpipe); OpenAI %d requests/min (announced in headers only); parse %d s%n",
                         uploadsPerMinute, readsPerMinute, openAiPerMinute, parseTime.toSeconds());
                 System.out.printf("documents              %d, upload to complete in %.1f s%n", documents, minutes * 60);
-                System.out.printf("throughput             %.1f documents/min, %.2f of the %.0f/min the limits allow%n",
-                        documents / minutes, documents / minutes / limitBound, limitBound);
+                // the steady rate leaves out the fixed latency of the first document (parse time, pipeline)
+                double steadyMinutes = app.sql().queryForObject("SELECT EXTRACT(EPOCH FROM max(at) - min(at)) / 60 FROM job_events "
+                        + "WHERE to_status = 'complete'", Double.class);
+                System.out.printf("throughput             %.1f documents/min end to end (%.2f of the %.0f/min the limits allow); "
+                        + "steady %.1f/min (%.2f)%n", documents / minutes, documents / minutes / limitBound, limitBound,
+                        (documents - 1) / steadyMinutes, (documents - 1) / steadyMinutes / limitBound);
                 System.out.printf("429s                   %d of %d requests (%.2f %%): LlamaParse %d, OpenAI %d%n", tooMany, requests,
                         100.0 * tooMany / requests, counts.rateLimited(), openAiLimits.rateLimited());
                 System.out.printf("calls per document     LlamaParse %.2f (uploads %d, status %d, results %d), OpenAI %.3f (%d requests)%n",

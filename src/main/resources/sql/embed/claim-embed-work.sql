@@ -3,7 +3,8 @@
 -- Run by the SQL consumer of route claim-embed-work.
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
-       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer)),
+       leased_at = now()
  WHERE id IN (
        SELECT id
          FROM jobs

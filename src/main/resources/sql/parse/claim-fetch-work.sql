@@ -2,7 +2,8 @@
 -- oldest mark first. Run by the SQL consumer of route claim-fetch-work; SKIP LOCKED lets instances claim side by side.
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
-       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer)),
+       leased_at = now()
  WHERE id IN (
        SELECT id
          FROM jobs

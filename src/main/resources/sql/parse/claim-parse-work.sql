@@ -6,7 +6,8 @@
 UPDATE jobs
    SET parse_ready_at = NULL,
        lease_owner = :#${properties:docpipe.instance-id},
-       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer))
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer)),
+       leased_at = now()
  WHERE id IN (
        SELECT id
          FROM jobs

@@ -1,5 +1,6 @@
 package io.docpipe.api;
 
+import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
@@ -11,7 +12,8 @@ public class ApiRouteConfiguration extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         routeConfiguration("api")
-                .interceptFrom().process("apiAuthentication").end()
+                // a pooled HTTP worker thread must not lend this request the correlation id of its last one
+                .interceptFrom().bean(CorrelationContext.class, "leave").process("apiAuthentication").end()
                 .onException(Exception.class).handled(true).process("jsonResponseWriter");
     }
 }

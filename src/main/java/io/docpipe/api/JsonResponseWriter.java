@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -23,8 +24,17 @@ public class JsonResponseWriter implements Processor {
     private final ObjectMapper mapper = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
+    /** Writes the reply; the request's correlation context ends here, on the thread that served it. */
     @Override
     public void process(Exchange exchange) throws Exception {
+        try {
+            write(exchange);
+        } finally {
+            CorrelationContext.leave();
+        }
+    }
+
+    private void write(Exchange exchange) throws Exception {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         ApiResponse response = failure == null
                 ? exchange.getMessage().getMandatoryBody(ApiResponse.class)

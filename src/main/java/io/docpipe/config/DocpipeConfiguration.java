@@ -21,6 +21,7 @@ import io.docpipe.api.HealthApi;
 import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.api.JobsApi;
 import io.docpipe.api.JsonResponseWriter;
+import io.docpipe.api.UnroutedRequests;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.chunk.ChunkStage;
 import io.docpipe.chunk.TokenChunker;
@@ -41,10 +42,10 @@ import io.docpipe.embed.MockEmbeddingService;
 import io.docpipe.embed.OpenAiEmbeddingsApi;
 import io.docpipe.embed.ReembedService;
 import io.docpipe.job.Backoff;
+import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.RetryPolicy;
-import io.docpipe.observe.CorrelationContext;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.observe.PipelineGauges;
@@ -101,7 +102,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         Database database = Database.open(settings.string("docpipe.database.url"),
                 settings.string("docpipe.database.user"), settings.string("docpipe.database.password"),
-                settings.path("docpipe.data-dir"), settings.integer("docpipe.database.pool-size"));
+                settings.path("docpipe.data-dir"), settings.integer("docpipe.database.pool-size"),
+                Boolean.parseBoolean(settings.string("docpipe.database.embedded-durable")));
         context.addService(database, true, true);
         DataSource dataSource = database.dataSource();
         NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(dataSource);
@@ -131,7 +133,15 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Duration maxPacingWait = Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms"));
         int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
         registry.bind("jobStateMachine", stateMachine);
-        registry.bind("correlationContext", new CorrelationContext());
+        ClaimedJobs claimedJobs = new ClaimedJobs(jdbc, context, instanceId,
+                Duration.ofSeconds(settings.number("docpipe.lease-seconds")),
+                Duration.ofSeconds(settings.number("docpipe.lease.max-hold-seconds")));
+        registry.bind("claimedJobs", claimedJobs);
+        // added after the database, so stopped before it: a clean stop releases this instance's leases
+        context.addService(claimedJobs, true, true);
+        if (database.isEmbedded()) {
+            claimedJobs.expireAllOnStart();
+        }
         registry.bind("llamaparseCircuitBreaker", llamaParseBreaker);
         registry.bind("openaiCircuitBreaker", openAiBreaker);
 
@@ -226,6 +236,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         // upload and API
         registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
+        context.getManagementStrategy().addEventNotifier(new UnroutedRequests(context, settings.integer("camel.server.port")));
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
         registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, store, extractor,
                 settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks));

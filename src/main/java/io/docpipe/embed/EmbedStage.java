@@ -49,14 +49,13 @@ public class EmbedStage {
     }
 
     /**
-     * Brings each claimed job (rows of the claim query) to {@code embedding_in_progress}.
+     * Brings each claimed job to {@code embedding_in_progress}.
      *
      * @return the jobs this worker goes on with, in the state they are now in; jobs another worker took on are left out
      */
-    public List<ClaimedJob> start(@Body List<Map<String, Object>> claimedRows) {
+    public List<ClaimedJob> start(@Body List<ClaimedJob> claimed) {
         List<ClaimedJob> started = new ArrayList<>();
-        for (Map<String, Object> row : claimedRows) {
-            ClaimedJob job = ClaimedJob.fromRow(row);
+        for (ClaimedJob job : claimed) {
             CorrelationContext.enter(job);
             JobStatus status = job.status();
             if (status == CHUNKS_STORED && jobs.advance(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 public class JobStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStateMachine.class);
+    /** Errors and event details come partly from outside (provider messages): bounded, and free of NUL. */
+    private static final int MAX_TEXT_CHARS = 2000;
 
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(JobStatus.class);
 
@@ -167,7 +170,7 @@ public class JobStateMachine {
     /** Adds an event to the job's log without changing it. */
     public void note(UUID jobId, String detail) {
         jdbc.update(SqlStatements.load("jobs/note.sql"), new MapSqlParameterSource()
-                .addValue("job_id", jobId).addValue("detail", detail).addValue("actor", actor));
+                .addValue("job_id", jobId).addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS)).addValue("actor", actor));
     }
 
     /** Whether this instance still holds the job, in that state, under an unexpired lease. */
@@ -198,11 +201,11 @@ public class JobStateMachine {
                 .addValue("to_status", change.to.wireName())
                 .addValue("attempt_increment", change.attemptIncrement)
                 .addValue("reset_attempts", change.resetAttempts)
-                .addValue("last_error", change.error)
+                .addValue("last_error", SafeText.lines(change.error, MAX_TEXT_CHARS))
                 .addValue("not_before", timestamp(change.notBefore))
                 .addValue("parked_until", timestamp(change.parkedUntil))
                 .addValue("release_lease", change.releaseLease)
-                .addValue("detail", change.detail)
+                .addValue("detail", SafeText.lines(change.detail, MAX_TEXT_CHARS))
                 .addValue("actor", actor);
         boolean applied = jdbc.update(SqlStatements.load("jobs/transition.sql"), params) == 1;
         Transition transition = new Transition(change.jobId, change.from, change.to, applied);

@@ -1,25 +1,20 @@
 package io.docpipe.observe;
 
-import java.util.Map;
-
 import io.docpipe.job.ClaimedJob;
 import org.slf4j.MDC;
 
 /**
  * Puts a job's correlation id and job id into the logging MDC, so every log line about the job carries them;
- * camel-main's MDC logging ({@code camel.main.mdc-logging-keys-pattern}) carries them across threads and clears
- * them when the exchange is done. Stages that work on several jobs at once enter each job in turn.
+ * camel-main's MDC logging ({@code camel.main.mdc-logging-keys-pattern}) carries them across threads. They are set
+ * when an exchange starts working on a job or request and left when it ends, on every thread: a pooled thread that
+ * moves on must not lend the next request its last job's id. Stages that work on several jobs enter each in turn.
  */
-public class CorrelationContext {
+public final class CorrelationContext {
 
     public static final String CORRELATION_ID = "correlation_id";
     public static final String JOB_ID = "job_id";
 
-    /** Turns a claim query's row into the job it leased and enters its correlation context. */
-    public ClaimedJob enter(Map<String, Object> claimedRow) {
-        ClaimedJob job = ClaimedJob.fromRow(claimedRow);
-        enter(job);
-        return job;
+    private CorrelationContext() {
     }
 
     public static void enter(ClaimedJob job) {

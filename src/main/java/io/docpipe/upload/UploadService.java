@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.docpipe.api.ApiException;
+import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
@@ -23,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class UploadService {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
+    /** File names longer than this are cut (file systems allow 255 bytes; people read far less). */
+    static final int MAX_NAME_CHARS = 255;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -100,13 +103,20 @@ public class UploadService {
                 .stream().findFirst();
     }
 
-    /** Keeps only the last path segment of a client-supplied name. */
+    /**
+     * A client-supplied name as docpipe stores and shows it: its last path segment, without control or invisible
+     * formatting characters (NUL, line breaks, bidirectional overrides), at most {@link #MAX_NAME_CHARS} characters.
+     */
     static String safeName(String filename) {
-        if (filename == null || filename.isBlank()) {
+        if (filename == null) {
             return "upload";
         }
-        String name = filename.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1).strip();
-        return name.isEmpty() ? "upload" : name;
+        StringBuilder visible = new StringBuilder();
+        filename.codePoints()
+                .filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
+                .forEach(visible::appendCodePoint);
+        String name = visible.toString().replace('\\', '/');
+        name = SafeText.line(name.substring(name.lastIndexOf('/') + 1).strip(), MAX_NAME_CHARS).strip();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "upload" : name;
     }
 }

@@ -55,8 +55,8 @@ class LeaseReclaimTest {
         // the dead worker: leases the job, starts embedding, stores one batch, and is never heard of again
         leaseToDeadWorker(job.id());
         EmbedStage stage = bean("embedStage", EmbedStage.class);
-        List<ClaimedJob> started = stage.start(List.of(Map.of("id", job.id(), "document_id", job.documentId(),
-                "correlation_id", job.correlationId(), "status", "embedding_queued")));
+        List<ClaimedJob> started = stage.start(List.of(new ClaimedJob(job.id(), job.documentId(), job.correlationId(),
+                JobStatus.EMBEDDING_QUEUED)));
         List<PendingBatch> batches = stage.plan(started);
         assertThat(batches).hasSizeGreaterThan(2);
         stage.store(bean("mockEmbeddingService", MockEmbeddingService.class).embed(batches.get(0)));

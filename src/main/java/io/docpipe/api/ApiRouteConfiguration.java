@@ -1,6 +1,5 @@
 package io.docpipe.api;
 
-import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
@@ -12,8 +11,7 @@ public class ApiRouteConfiguration extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         routeConfiguration("api")
-                // a pooled HTTP worker thread must not lend this request the correlation id of its last one
-                .interceptFrom().bean(CorrelationContext.class, "leave").process("apiAuthentication").end()
+                .interceptFrom().process("apiAuthentication").end()
                 .onException(Exception.class).handled(true).process("jsonResponseWriter");
     }
 }

@@ -12,19 +12,19 @@ import io.docpipe.db.SafeText;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Ordered;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Answers what no route takes on the business port in the contract's JSON error shape instead of the HTTP server's
- * HTML page: 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, and 503 while
- * docpipe is still starting (its routes are not all there yet). It is the last route of the business router,
- * installed as soon as the HTTP server exists, when the routes begin to start.
+ * HTML page: 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, 503 while
+ * docpipe is still starting (its routes are not all there yet), and what the HTTP server refuses itself (400, 413). It is the last route of the business router,
+ * installed as soon as the HTTP server exists, before the routes start.
  */
-public class UnroutedRequests extends EventNotifierSupport implements Handler<RoutingContext> {
+public class UnroutedRequests implements Handler<RoutingContext>, StartupListener, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,20 +36,45 @@ public class UnroutedRequests extends EventNotifierSupport implements Handler<Ro
         this.port = port;
     }
 
-    /** Once the HTTP server exists (it starts just before the routes), this becomes its last route. */
+    /**
+     * Runs right after the startup listener that starts the HTTP server (the last one, and the earliest moment the
+     * router exists): from here on this is the router's last route.
+     */
     @Override
-    public void notify(CamelEvent event) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+    public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(starting,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
             throw new IllegalStateException("the business HTTP server on port " + port + " has no router");
         }
         router.route().last().handler(this);
+        // what the HTTP server itself refuses (a malformed multipart body, a body over the size limit) is answered in
+        // the same JSON shape as the routes' own errors
+        router.route().failureHandler(this::failed);
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+    public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+        // installed while starting
+    }
+
+    /** Among listeners of the same order the later added runs later: after camel's own that starts the server. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST;
+    }
+
+    private void failed(RoutingContext request) {
+        if (request.response().headWritten()) {
+            return;
+        }
+        int status = request.statusCode() >= 400 ? request.statusCode() : 500;
+        switch (status) {
+            case 400 -> reply(request, 400, "bad_request", "the request could not be read (malformed HTTP or multipart)", null);
+            case 413 -> reply(request, 413, "payload_too_large", "the request body is over the size limit", null);
+            default -> reply(request, status, status >= 500 ? "internal_error" : "bad_request",
+                    status >= 500 ? "the request could not be processed; see the service log" : "the request was refused", null);
+        }
     }
 
     @Override

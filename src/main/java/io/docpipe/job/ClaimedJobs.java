@@ -12,6 +12,7 @@ import io.docpipe.db.SqlStatements;
 import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Service;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * </ul>
  * Jobs waiting for LlamaParse in {@code parse_queued} hold no lease: the webhook or the overdue poll moves them.
  */
-public class ClaimedJobs extends ServiceSupport {
+public class ClaimedJobs {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaimedJobs.class);
 
@@ -44,7 +45,6 @@ public class ClaimedJobs extends ServiceSupport {
     private final String owner;
     private final Duration lease;
     private final Duration maxHold;
-    private ScheduledExecutorService heartbeat;
 
     public ClaimedJobs(NamedParameterJdbcTemplate jdbc, CamelContext context, String owner, Duration lease, Duration maxHold) {
         this.jdbc = jdbc;
@@ -124,35 +124,48 @@ public class ClaimedJobs extends ServiceSupport {
         }
     }
 
-    @Override
-    protected void doStart() {
-        long every = Math.max(1, lease.toMillis() / 3);
-        heartbeat = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "lease-heartbeat");
-        heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    /**
+     * The heartbeat and the release on stopping, as a service of the CamelContext (not of this bean: a route that
+     * calls the bean would stop it with itself). Add it after the database, so that Camel stops it after the routes
+     * and before the database.
+     */
+    public Service heartbeat() {
+        return new Heartbeat();
     }
 
-    /** Stops the heartbeat and frees the leases; Camel stops this service after the routes and before the database. */
-    @Override
-    protected void doStop() {
-        if (heartbeat != null) {
-            context.getExecutorServiceManager().shutdownNow(heartbeat);
-            heartbeat = null;
+    private final class Heartbeat extends ServiceSupport {
+
+        private ScheduledExecutorService timer;
+
+        @Override
+        protected void doStart() {
+            long every = Math.max(1, lease.toMillis() / 3);
+            timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "lease-heartbeat");
+            timer.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
         }
-        try {
-            int released = releaseAll();
-            if (released > 0) {
-                LOG.info("released the leases of {} jobs on stopping", released);
+
+        @Override
+        protected void doStop() {
+            if (timer != null) {
+                context.getExecutorServiceManager().shutdownNow(timer);
+                timer = null;
             }
-        } catch (RuntimeException e) {
-            LOG.warn("could not release this instance's leases on stopping: {}", e.getMessage());
+            try {
+                int released = releaseAll();
+                if (released > 0) {
+                    LOG.info("released the leases of {} jobs on stopping", released);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not release this instance's leases on stopping: {}", e.getMessage());
+            }
         }
-    }
 
-    private void beat() {
-        try {
-            renew();
-        } catch (RuntimeException e) {
-            LOG.warn("lease heartbeat failed: {}", e.getMessage());
+        private void beat() {
+            try {
+                renew();
+            } catch (RuntimeException e) {
+                LOG.warn("lease heartbeat failed: {}", e.getMessage());
+            }
         }
     }
 }

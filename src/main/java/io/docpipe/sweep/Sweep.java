@@ -3,7 +3,6 @@ package io.docpipe.sweep;
 import static org.apache.camel.builder.Builder.constant;
 import static org.apache.camel.builder.Builder.method;
 
-import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 
@@ -21,8 +20,6 @@ public final class Sweep {
         return routes.from("direct:" + id)
                 .routeId(id)
                 .description(description)
-                // a pooled Quartz thread starts each run without the correlation id of whatever it did before
-                .bean(CorrelationContext.class, "leave")
                 .setVariable(SweepRuns.SWEEP, constant(id))
                 .setVariable(SweepRuns.RUN_ID, method("sweepRuns", "start"));
     }

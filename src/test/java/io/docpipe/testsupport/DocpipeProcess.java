@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,60 +12,109 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.docpipe.DocpipeApplication;
 
 /**
  * docpipe started as its own JVM process ({@code java -cp <test classpath> io.docpipe.DocpipeApplication}), for
- * what one JVM cannot show: two instances clustering through the database only. Settings are system properties;
- * the output goes to a log file under target/.
+ * what one JVM cannot show: two instances clustering through the database only, or a process killed with SIGKILL
+ * and started again on the same data. Settings are system properties; the output goes to a log file under target/.
  */
 public final class DocpipeProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final URI baseUri;
 
-    private DocpipeProcess(Process process, Path log) {
+    private DocpipeProcess(Process process, Path log, URI baseUri) {
         this.process = process;
         this.log = log;
+        this.baseUri = baseUri;
     }
 
+    /** An instance on the given database, with a data directory of its own. */
     public static DocpipeProcess start(String jdbcUrl, Map<String, String> properties) throws Exception {
-        int port = freePort();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("docpipe.database.url", jdbcUrl);
+        all.put("docpipe.data-dir", Files.createTempDirectory("docpipe-process-").toString());
+        all.putAll(properties);
+        return start(all);
+    }
+
+    /** An instance on its embedded PostgreSQL in {@code dataDir}, as {@code java -jar} starts it. */
+    public static DocpipeProcess startEmbedded(Path dataDir, Map<String, String> properties) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("docpipe.database.url", "");
+        all.put("docpipe.data-dir", dataDir.toString());
+        all.putAll(properties);
+        return start(all);
+    }
+
+    private static DocpipeProcess start(Map<String, String> properties) throws Exception {
+        int port = properties.containsKey("camel.server.port") ? Integer.parseInt(properties.get("camel.server.port"))
+                : RunningDocpipe.freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Dcamel.server.port=" + port,
-                "-Dcamel.management.port=" + freePort(),
-                "-Ddocpipe.database.url=" + jdbcUrl,
+                "-Dcamel.management.port=" + RunningDocpipe.freePort(),
                 "-Ddocpipe.database.pool-size=8",
-                "-Ddocpipe.data-dir=" + Files.createTempDirectory("docpipe-process-"),
                 "-Dcamel.main.routes-reload-enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DocpipeApplication.class.getName()));
         Path log = Files.createTempFile(Path.of("target"), "docpipe-process-", ".log");
         Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
-        DocpipeProcess started = new DocpipeProcess(process, log);
+        DocpipeProcess started = new DocpipeProcess(process, log, URI.create("http://localhost:" + port));
+        started.awaitHealthy(Duration.ofSeconds(120));
+        return started;
+    }
+
+    /** Waits until the business API answers its health check with 200. */
+    public void awaitHealthy(Duration atMost) {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docpipe process exited; see " + log);
             }
             try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health")).build(),
+                return http.send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/health")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }
         });
-        return started;
+    }
+
+    public URI baseUri() {
+        return baseUri;
     }
 
     public Path log() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop; an embedded PostgreSQL is left running as an orphan. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The PostgreSQL serving {@code dataDir}, as its pid file names it. */
+    public static Optional<ProcessHandle> postmaster(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
     }
 
     @Override
@@ -74,12 +122,6 @@ public final class DocpipeProcess implements AutoCloseable {
         process.destroy(); // SIGTERM: camel-main shuts down gracefully
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

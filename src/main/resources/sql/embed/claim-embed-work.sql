@@ -4,7 +4,8 @@
 UPDATE jobs
    SET lease_owner = :#${properties:docpipe.instance-id},
        lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer)),
-       leased_at = now()
+       leased_at = now(),
+       lease_token = nextval('job_lease_tokens')
  WHERE id IN (
        SELECT id
          FROM jobs
@@ -14,4 +15,4 @@ UPDATE jobs
         ORDER BY updated_at
         LIMIT CAST(:#${properties:docpipe.embed.claim-batch-size} AS integer)
           FOR UPDATE SKIP LOCKED)
-RETURNING id, document_id, correlation_id, status
+RETURNING id, document_id, correlation_id, status, lease_token

@@ -4,6 +4,7 @@ WITH released AS (
     UPDATE jobs
        SET lease_owner = NULL,
            lease_expires_at = NULL,
+           lease_token = NULL,
            attempts = attempts + 1,
            updated_at = now()
      WHERE id = :job_id

@@ -1,5 +1,6 @@
 -- One compare-and-set move of a job plus its event row, in a single statement:
--- nothing changes unless the job is still in :from_status.
+-- nothing changes unless the job is still in :from_status and, for a worker's move (:lease_token set), the worker
+-- still holds the lease of its claim (fencing: a worker whose job was taken over can no longer move it).
 -- :not_before  when the job may be claimed (or, failed, retried) again; NULL: at once (failed: never by itself)
 -- :parked_until a budget window: the job waits with not_before 'infinity' until the release sweep sees it open
 WITH moved AS (
@@ -13,9 +14,12 @@ WITH moved AS (
                                     ELSE CAST(:not_before AS timestamptz) END,
            rescheduled_until = CAST(:parked_until AS timestamptz),
            lease_owner       = CASE WHEN :release_lease THEN NULL ELSE lease_owner END,
-           lease_expires_at  = CASE WHEN :release_lease THEN NULL ELSE lease_expires_at END
+           lease_expires_at  = CASE WHEN :release_lease THEN NULL ELSE lease_expires_at END,
+           lease_token       = CASE WHEN :release_lease THEN NULL ELSE lease_token END,
+           parse_ready_at    = CASE WHEN :mark_parse_ready THEN now() ELSE parse_ready_at END
      WHERE id = :job_id
        AND status = :from_status
+       AND (CAST(:lease_token AS bigint) IS NULL OR lease_token = CAST(:lease_token AS bigint))
  RETURNING id, correlation_id
 )
 INSERT INTO job_events (job_id, correlation_id, from_status, to_status, detail, actor)

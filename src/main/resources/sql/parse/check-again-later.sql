@@ -4,6 +4,8 @@ UPDATE jobs
    SET parse_ready_at   = NULL,
        parse_poll_at    = now() + make_interval(secs => :poll_seconds),
        lease_owner      = NULL,
-       lease_expires_at = NULL
+       lease_expires_at = NULL,
+       lease_token      = NULL
  WHERE id = :job_id
    AND status = 'parse_queued'
+   AND lease_token = :lease_token

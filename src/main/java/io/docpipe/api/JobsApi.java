@@ -3,6 +3,7 @@ package io.docpipe.api;
 import java.util.Map;
 import java.util.UUID;
 
+import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
@@ -35,7 +36,10 @@ public class JobsApi {
         return ApiResponse.ok(Map.of("jobs", queries.list(wanted, flag(dead, "dead"), limit(limit))));
     }
 
-    /** Puts a failed job back into the queue of the stage that failed; 409 for a job that is not failed. */
+    /**
+     * Puts a failed job back into the queue of the stage that failed (a failed parse whose LlamaParse job is known:
+     * back to reading its result, not to a second upload); 409 for a job that is not failed.
+     */
     public ApiResponse retry(@Header("job_id") String jobId) {
         JobView job = find(jobId);
         JobStatus status = JobStatus.ofWireName(job.status());
@@ -43,7 +47,8 @@ public class JobsApi {
             throw ApiException.conflict("job " + jobId + " is " + status + ", not failed");
         }
         String detail = "manual retry" + (job.attempts() > 0 ? " (attempts reset from " + job.attempts() + ")" : "");
-        if (!stateMachine.retry(job.jobId(), status, detail, true).applied()) {
+        ClaimedJob failed = new ClaimedJob(job.jobId(), job.documentId(), job.correlationId(), status);
+        if (!stateMachine.retry(failed, status, detail, true, job.parseJobId() != null).applied()) {
             throw ApiException.conflict("job " + jobId + " changed while retrying; look at it again");
         }
         return ApiResponse.accepted(find(jobId));

@@ -36,25 +36,25 @@ public class ChunkStage {
     }
 
     public void chunk(ClaimedJob job) {
-        if (job.status() == PARSED && !jobs.advance(job.id(), PARSED, CHUNKING, null).applied()) {
+        if (job.status() == PARSED && !jobs.advance(job, PARSED, CHUNKING, null).applied()) {
             return;
         }
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         List<Chunk> pieces = chunker.chunk(document.parsedContent() == null ? "" : document.parsedContent());
         if (pieces.isEmpty()) {
-            jobs.fail(job.id(), CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
+            jobs.fail(job, CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
             return;
         }
         Boolean stored = tx.execute(status -> {
             chunks.replace(document.id(), pieces);
-            if (!jobs.advance(job.id(), CHUNKING, CHUNKS_STORED, pieces.size() + " chunks").applied()) {
+            if (!jobs.advance(job, CHUNKING, CHUNKS_STORED, pieces.size() + " chunks").applied()) {
                 status.setRollbackOnly(); // another worker stored them first
                 return false;
             }
             return true;
         });
         if (Boolean.TRUE.equals(stored)) {
-            jobs.handOff(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null);
+            jobs.handOff(job, CHUNKS_STORED, EMBEDDING_QUEUED, null);
         }
     }
 }

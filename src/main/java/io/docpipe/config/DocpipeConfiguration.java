@@ -150,7 +150,12 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("openaiCircuitBreaker", openAiBreaker);
 
         // costs
-        CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, stateMachine, meters);
+        CostLedger ledger = new CostLedger(jdbc, tx, clock, instanceId, stateMachine, meters,
+                Duration.ofSeconds(settings.number("docpipe.cost.reservation-timeout-seconds")));
+        if (database.isEmbedded()) {
+            // the process that held them is gone: the embedded database is this process's alone
+            ledger.releaseAbandonedReservations(true, Integer.MAX_VALUE);
+        }
         Budget llamaParseBudget = budget(settings, LlamaParseBudget.SERVICE, "LLAMAPARSE", "docpipe.llamaparse");
         Budget openAiBudget = budget(settings, OpenAiBudget.SERVICE, "OPENAI", "docpipe.openai");
         warnWithoutBudget(llamaParseMode, llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
@@ -163,6 +168,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         OpenAiBudget openAiGate = new OpenAiBudget(openAiBudget, openAiMode, ledger, stateMachine,
                 new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens")));
         registry.bind("openAiBudget", openAiGate);
+        registry.bind("costLedger", ledger);
         registry.bind("rescheduledJobs", new RescheduledJobs(jdbc, stateMachine, ledger, llamaParseBudget,
                 openAiBudget, settings.integer("docpipe.sweeps.batch-size")));
         registry.bind("budgetAlertOutbox", new BudgetAlertOutbox(jdbc, redactor,
@@ -206,8 +212,10 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
                 Duration.ofSeconds(settings.number("docpipe.llamaparse.poll-interval-seconds")), llamaParseGate));
-        registry.bind("llamaParseFallback", new ServiceFallback(llamaParseMode, stateMachine, jdbc, retries, openCircuitWait));
-        registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc, tx));
+        // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
+        registry.bind("llamaParseFallback", new ServiceFallback(llamaParseMode, stateMachine, jdbc, retries, openCircuitWait,
+                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
+        registry.bind("llamaParseWebhook", new LlamaParseWebhook(jdbc, tx, stateMachine));
         registry.bind("webhookSignatureCheck", new WebhookSignatureCheck(
                 settings.string("docpipe.llamaparse.webhook-secret"), settings.number("docpipe.llamaparse.webhook-max-bytes")));
 
@@ -217,11 +225,13 @@ public class DocpipeConfiguration implements CamelConfiguration {
                         settings.integer("docpipe.chunk.overlap-tokens")), tx));
 
         // embed stage
+        int maxTokensPerInput = settings.integer("docpipe.embedding.max-tokens-per-input");
         EmbeddingBatcher batcher = new EmbeddingBatcher(tokenCounter,
                 settings.integer("docpipe.embedding.max-inputs-per-request"),
-                settings.integer("docpipe.embedding.max-tokens-per-request"),
-                settings.integer("docpipe.embedding.max-tokens-per-input"));
-        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate));
+                // a request must fit a whole day's budget, or it would wait for a window that never opens
+                Math.max(maxTokensPerInput, openAiGate.tokensWithin(settings.integer("docpipe.embedding.max-tokens-per-request"))),
+                maxTokensPerInput);
+        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate, claimedJobs));
         registry.bind("mockEmbeddingService", new MockEmbeddingService(
                 new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
                 settings.string("docpipe.embedding.model")));
@@ -234,7 +244,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("openAiHttp", openAiHttp);
         registry.bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
                 settings.integer("docpipe.embedding.dimensions")));
-        registry.bind("openAiFallback", new ServiceFallback(openAiMode, stateMachine, jdbc, retries, openCircuitWait));
+        registry.bind("openAiFallback", new ServiceFallback(openAiMode, stateMachine, jdbc, retries, openCircuitWait,
+                Duration.ZERO));
         registry.bind("reembedService", new ReembedService(embeddings, batcher, openAiMode, openAiBreaker,
                 settings.integer("docpipe.openai.reembed-chunks-per-run")));
 

@@ -11,6 +11,7 @@ import io.docpipe.observe.CorrelationContext;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,23 @@ public class BudgetGate {
         CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
         if (outcome.reservation() != null) {
             exchange.setVariable(RESERVATION, outcome.reservation());
+            // a failure before the settle step (the call itself never throws: its outcome is an answer) gives the
+            // reservation back at once rather than when it expires
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public boolean allowHandover() {
+                    return false; // an embeddings batch's exchange is one of a split: settle when it is done
+                }
+
+                @Override
+                public void onDone(Exchange done) {
+                    Reservation unsettled = done.getVariable(RESERVATION, Reservation.class);
+                    if (unsettled != null) {
+                        done.removeVariable(RESERVATION);
+                        ledger.settle(unsettled, BigDecimal.ZERO, 0, 0, job, false);
+                    }
+                }
+            });
         } else {
             exchange.setVariable(REFUSAL, outcome.refusal());
             LOG.info("{}", outcome.refusal().reason());
@@ -91,14 +109,17 @@ public class BudgetGate {
         }
         for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
-            if (hybrid) {
+            if (refusal.neverFits()) {
+                // no day's budget can take it: waiting would be forever, so the job fails for good and says why
+                jobs.fail(job, job.status(), job.status().failedState().orElseThrow(), refusal.reason(), null);
+            } else if (hybrid) {
                 jobs.note(job.id(), refusal.reason() + "; the mock stands in");
             } else {
-                jobs.reschedule(job.id(), job.status(), refusal.windowOpensAt(),
+                jobs.reschedule(job, job.status(), refusal.windowOpensAt(),
                         refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
             }
         }
         CorrelationContext.leave();
-        return hybrid ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
+        return hybrid && !refusal.neverFits() ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
     }
 }

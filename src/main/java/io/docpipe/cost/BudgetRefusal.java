@@ -5,9 +5,15 @@ import java.time.Instant;
 /**
  * A call the budget could not take.
  *
- * @param limit         daily_budget or hourly_requests
+ * @param limit         daily_budget, hourly_requests, or over_daily_budget (the call costs more than a whole day's
+ *                      budget: it never fits)
  * @param reason        for the job's events and the log
- * @param windowOpensAt when the spent limit starts afresh (next UTC midnight or hour)
+ * @param windowOpensAt when the spent limit starts afresh (next UTC midnight or hour); null when it never fits
  */
 public record BudgetRefusal(String service, String limit, String reason, Instant windowOpensAt) {
+
+    /** Whether waiting helps: no day's budget can take a call that costs more than the whole budget. */
+    public boolean neverFits() {
+        return windowOpensAt == null;
+    }
 }

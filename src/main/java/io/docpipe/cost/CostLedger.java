@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -39,10 +40,15 @@ public class CostLedger {
     private final String actor;
     private final JobStateMachine jobs;
     private final Meters meters;
+    private final Duration reservationTimeout;
 
-    /** @param jobs writes alerts into the event log of the job that crossed a threshold */
+    /**
+     * @param jobs               writes alerts into the event log of the job that crossed a threshold
+     * @param reservationTimeout after this a reservation nobody settled is released by a sweep
+     */
     public CostLedger(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Clock clock, String actor,
-            JobStateMachine jobs, Meters meters) {
+            JobStateMachine jobs, Meters meters, Duration reservationTimeout) {
+        this.reservationTimeout = reservationTimeout;
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
@@ -79,6 +85,12 @@ public class CostLedger {
                 .addValue("usd", usd)
                 .addValue("budget_usd", budget.dailyUsd())
                 .addValue("max_requests", budget.maxRequestsPerHour());
+        if (budget.dailyUsd() != null && usd.compareTo(budget.dailyUsd()) > 0) {
+            meters.budgetRefusal(budget.service(), "over_daily_budget");
+            return new Outcome(null, new BudgetRefusal(budget.service(), "over_daily_budget", budget.service()
+                    + " would cost an estimated $" + plain(usd) + ", more than the whole daily budget of $"
+                    + plain(budget.dailyUsd()), null));
+        }
         Outcome outcome = tx.execute(status -> {
             if (budget.maxRequestsPerHour() > 0) {
                 jdbc.update(SqlStatements.load("cost/open-hour.sql"), params);
@@ -99,8 +111,13 @@ public class CostLedger {
             }
             raiseCrossedAlerts(budget.service(), day, committed.get(0).subtract(usd), committed.get(0),
                     budget.dailyUsd(), job);
-            return new Outcome(new Reservation(budget.service(), day, usd,
-                    budget.maxRequestsPerHour() > 0 ? hour : null), null);
+            Instant cappedHour = budget.maxRequestsPerHour() > 0 ? hour : null;
+            long id = jdbc.queryForObject(SqlStatements.load("cost/hold-reservation.sql"), new MapSqlParameterSource()
+                    .addValue("service", budget.service()).addValue("day", Date.valueOf(day))
+                    .addValue("hour", cappedHour == null ? null : Timestamp.from(cappedHour)).addValue("usd", usd)
+                    .addValue("job_id", job).addValue("owner", actor)
+                    .addValue("timeout_seconds", reservationTimeout.toSeconds()), Long.class);
+            return new Outcome(new Reservation(id, budget.service(), day, usd, cappedHour), null);
         });
         if (outcome.refusal() != null) {
             meters.budgetRefusal(budget.service(), outcome.refusal().limit());
@@ -121,8 +138,11 @@ public class CostLedger {
      */
     public void settle(Reservation reservation, BigDecimal actualUsd, long pages, long tokens, UUID job, boolean sent) {
         tx.executeWithoutResult(status -> {
-            book(reservation.service(), reservation.day(), reservation.usd(), actualUsd, pages, tokens, sent ? 1 : 0, job);
-            if (!sent && reservation.hour() != null) {
+            // a reservation the expiry sweep released already holds nothing any more
+            boolean held = take(reservation);
+            book(reservation.service(), reservation.day(), held ? reservation.usd() : BigDecimal.ZERO, actualUsd, pages,
+                    tokens, sent ? 1 : 0, job);
+            if (held && !sent && reservation.hour() != null) {
                 jdbc.update(SqlStatements.load("cost/release-hour.sql"), new MapSqlParameterSource()
                         .addValue("service", reservation.service()).addValue("hour", Timestamp.from(reservation.hour())));
             }
@@ -136,7 +156,8 @@ public class CostLedger {
      */
     public void commitParseEstimate(UUID job, Reservation reservation) {
         tx.executeWithoutResult(status -> {
-            book(reservation.service(), reservation.day(), reservation.usd(), reservation.usd(), 0, 0, 1, job);
+            book(reservation.service(), reservation.day(), take(reservation) ? reservation.usd() : BigDecimal.ZERO,
+                    reservation.usd(), 0, 0, 1, job);
             jdbc.update(SqlStatements.load("cost/record-parse-estimate.sql"), new MapSqlParameterSource()
                     .addValue("job_id", job).addValue("usd", reservation.usd())
                     .addValue("day", Date.valueOf(reservation.day())));
@@ -145,18 +166,57 @@ public class CostLedger {
 
     /**
      * Replaces a parse job's committed estimate by its actual cost, on the day it was committed; once, however
-     * often the result is delivered. Call inside the transaction that stores the result.
+     * often the result is delivered. Call inside the transaction that stores the result. A job without an estimate
+     * (a LlamaParse job adopted from its webhook after its upload's process died) books its actual cost today.
      */
     public void correctParseEstimate(String service, UUID job, BigDecimal actualUsd, long pages) {
         List<Map<String, Object>> estimate = jdbc.queryForList(SqlStatements.load("cost/take-parse-estimate.sql"),
                 new MapSqlParameterSource("job_id", job));
         if (estimate.isEmpty()) {
-            return; // corrected already, or submitted before costs were kept
+            jdbc.update(SqlStatements.load("cost/open-day.sql"), new MapSqlParameterSource()
+                    .addValue("service", service).addValue("day", Date.valueOf(today())).addValue("budget_usd", null));
+            book(service, today(), BigDecimal.ZERO, actualUsd, pages, 0, 1, job);
+            meters.providerCost(service, actualUsd.doubleValue());
+            return;
         }
         BigDecimal estimated = (BigDecimal) estimate.get(0).get("usd");
         LocalDate day = ((Date) estimate.get(0).get("day")).toLocalDate();
         book(service, day, BigDecimal.ZERO, actualUsd.subtract(estimated), pages, 0, 0, job);
         meters.providerCost(service, actualUsd.doubleValue());
+    }
+
+    /**
+     * Gives back reservations whose process never settled them (it died between reserve and settle): past their
+     * expiry, or, on the embedded database at start, all of them (their process is gone). The request each held in
+     * the hour's cap is given back too: nothing says it was sent.
+     *
+     * @return the reservations released
+     */
+    public int releaseAbandonedReservations(boolean all, int limit) {
+        Integer released = tx.execute(status -> {
+            List<Map<String, Object>> rows = jdbc.queryForList(SqlStatements.load("cost/release-abandoned-reservations.sql"),
+                    new MapSqlParameterSource().addValue("all", all).addValue("limit", limit));
+            for (Map<String, Object> row : rows) {
+                String service = (String) row.get("service");
+                book(service, ((Date) row.get("day")).toLocalDate(), (BigDecimal) row.get("usd"), BigDecimal.ZERO, 0, 0,
+                        0, (UUID) row.get("job_id"));
+                if (row.get("hour") != null) {
+                    jdbc.update(SqlStatements.load("cost/release-hour.sql"), new MapSqlParameterSource()
+                            .addValue("service", service).addValue("hour", row.get("hour")));
+                }
+            }
+            return rows.size();
+        });
+        if (released != null && released > 0) {
+            LOG.warn("released {} budget reservations their process never settled", released);
+        }
+        return released == null ? 0 : released;
+    }
+
+    /** Deletes the reservation's row; false when the expiry sweep released it already. */
+    private boolean take(Reservation reservation) {
+        return jdbc.update(SqlStatements.load("cost/take-reservation.sql"),
+                new MapSqlParameterSource("id", reservation.id())) == 1;
     }
 
     /** Moves {@code releasedUsd} out of the day's reservations and adds {@code spentUsd} (maybe negative) to its spend. */

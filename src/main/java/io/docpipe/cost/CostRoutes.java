@@ -4,8 +4,8 @@ import io.docpipe.sweep.Sweep;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * The budget's sweeps: releasing jobs rescheduled for a budget window that has opened, and delivering budget
- * alerts to {@code ALERT_WEBHOOK_URL}.
+ * The budget's sweeps: releasing jobs rescheduled for a budget window that has opened, giving back reservations
+ * nobody settled, and delivering budget alerts to {@code ALERT_WEBHOOK_URL}.
  */
 public class CostRoutes extends RouteBuilder {
 
@@ -13,6 +13,10 @@ public class CostRoutes extends RouteBuilder {
     public void configure() {
         Sweep.from(this, "release-rescheduled-jobs", "Lets jobs rescheduled for a budget window go on once it has opened")
                 .bean("rescheduledJobs", "releaseDue")
+                .bean("sweepRuns", "finish");
+
+        Sweep.from(this, "release-abandoned-reservations", "Gives back budget reservations whose process died before settling them")
+                .bean("costLedger", "releaseAbandonedReservations(false, ${properties:docpipe.sweeps.batch-size})")
                 .bean("sweepRuns", "finish");
 
         Sweep.from(this, "deliver-budget-alerts", "Posts raised budget alerts to ALERT_WEBHOOK_URL until it takes them")

@@ -51,7 +51,7 @@ public class RescheduledJobs {
             String reason = Boolean.TRUE.equals(row.get("window_opened"))
                     ? "budget window opened at " + ((Timestamp) row.get("rescheduled_until")).toInstant()
                     : "daily budget raised";
-            if (jobs.release(job.id(), job.status(), reason + "; released").applied()) {
+            if (jobs.release(job, job.status(), reason + "; released").applied()) {
                 released++;
             }
         }

@@ -18,8 +18,10 @@ public class EmbedRoutes extends RouteBuilder {
                 .setVariable(JobVariables.JOBS, method("embedStage", "start"))
                 .bean("embedStage", "plan")
                 .split(body()).stopOnException()
-                    // a batch whose provider refused or was unavailable has set its jobs aside: skip what is theirs
-                    .filter(method("embedStage", "stillWorking"))
+                    // a paid call follows: only for jobs this worker still holds (an earlier batch may have set some
+                    // aside, another worker may have taken some over); their leases are renewed
+                    .bean("embedStage", "fence")
+                    .filter(body().isNotNull())
                         .to("direct:embed-batch")
                         .filter(body().isNotNull())
                             .bean("embedStage", "store")

@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.observe.CorrelationContext;
@@ -37,10 +39,12 @@ public class EmbedStage {
     private final EmbeddingBatcher batcher;
     private final TransactionTemplate tx;
     private final OpenAiBudget pricing;
+    private final ClaimedJobs claimedJobs;
 
     /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, OpenAiBudget pricing) {
+            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs) {
+        this.claimedJobs = claimedJobs;
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
@@ -58,14 +62,14 @@ public class EmbedStage {
         for (ClaimedJob job : claimed) {
             CorrelationContext.enter(job);
             JobStatus status = job.status();
-            if (status == CHUNKS_STORED && jobs.advance(job.id(), CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
+            if (status == CHUNKS_STORED && jobs.advance(job, CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
                 status = EMBEDDING_QUEUED;
             }
-            if (status == EMBEDDING_QUEUED && jobs.advance(job.id(), EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
+            if (status == EMBEDDING_QUEUED && jobs.advance(job, EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
                 status = EMBEDDING_IN_PROGRESS;
             }
             if (status == EMBEDDING_IN_PROGRESS || status == EMBEDDINGS_STORED) {
-                started.add(new ClaimedJob(job.id(), job.documentId(), job.correlationId(), status));
+                started.add(job.in(status));
             }
         }
         CorrelationContext.leave();
@@ -99,14 +103,23 @@ public class EmbedStage {
     public void rejected(@Variable(JobVariables.BATCH) PendingBatch batch, @Body ProviderAnswer answer) {
         for (ClaimedJob job : batch.jobs()) {
             CorrelationContext.enter(job);
-            jobs.fail(job.id(), EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, answer.rejection().toString(), null);
+            jobs.fail(job, EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, answer.rejection().toString(), null);
         }
         CorrelationContext.leave();
     }
 
-    /** True while this worker still holds one of the batch's jobs in embedding_in_progress (not failed or postponed). */
-    public boolean stillWorking(@Body PendingBatch batch) {
-        return batch.jobs().stream().anyMatch(job -> jobs.isHeldBySelf(job.id(), EMBEDDING_IN_PROGRESS));
+    /**
+     * Right before a batch is paid for: the batch cut to the chunks of jobs this worker still holds in
+     * {@code embedding_in_progress}, their leases renewed (fencing); null when it holds none of them any more. A job
+     * an earlier batch of this claim set aside (failed, postponed) or another worker took over is no longer held.
+     */
+    public PendingBatch fence(@Body PendingBatch batch) {
+        Set<ClaimedJob> held = Set.copyOf(claimedJobs.stillHeld(batch.jobs()));
+        if (held.size() == batch.jobs().size()) {
+            return batch;
+        }
+        List<PendingChunk> chunks = batch.chunks().stream().filter(chunk -> held.contains(chunk.job())).toList();
+        return chunks.isEmpty() ? null : new PendingBatch(chunks, chunks.stream().mapToInt(PendingChunk::tokens).sum());
     }
 
     /** Marks each job's vectors stored once every chunk of it has one, then completes it. */
@@ -116,9 +129,9 @@ public class EmbedStage {
             Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED
                     // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
                     || embeddings.countUnembedded(job.documentId()) == 0
-                            && jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
+                            && jobs.advance(job, EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
             if (Boolean.TRUE.equals(stored)) {
-                jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+                jobs.handOff(job, EMBEDDINGS_STORED, COMPLETE, null);
             }
         }
         CorrelationContext.leave();

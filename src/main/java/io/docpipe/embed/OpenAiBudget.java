@@ -37,15 +37,30 @@ public class OpenAiBudget extends BudgetGate {
         reserve(exchange, usd(batch.tokenCount()), firstJob(batch));
     }
 
-    /** Settles with OpenAI's reported usage; a request without vectors costs nothing. */
+    /**
+     * Settles with OpenAI's reported usage; a request without vectors costs nothing, unless its outcome is unknown
+     * (OpenAI may have billed it): then its estimate stays booked.
+     */
     public void settleBatch(@Body ProviderAnswer answer, Exchange exchange) {
         PendingBatch batch = exchange.getVariable(JobVariables.BATCH, PendingBatch.class);
         if (answer.is(ProviderAnswer.Kind.ANSWERED)) {
             EmbeddedBatch embedded = answer.valueAs(EmbeddedBatch.class);
             settle(exchange, usd(embedded.usageTokens()), 0, embedded.usageTokens(), firstJob(batch), true);
+        } else if (answer.outcomeUnknown()) {
+            settle(exchange, usd(batch.tokenCount()), 0, batch.tokenCount(), firstJob(batch), true);
         } else {
             settle(exchange, BigDecimal.ZERO, 0, 0, firstJob(batch), answer.sent());
         }
+    }
+
+    /** At most {@code tokens}, and no more than a whole day's budget pays for (a request must fit into one day). */
+    public int tokensWithin(int tokens) {
+        if (budget().dailyUsd() == null || usdPerMillionTokens.signum() == 0) {
+            return tokens;
+        }
+        BigDecimal affordable = budget().dailyUsd().multiply(BigDecimal.valueOf(1_000_000))
+                .divide(usdPerMillionTokens, 0, RoundingMode.FLOOR);
+        return affordable.compareTo(BigDecimal.valueOf(tokens)) >= 0 ? tokens : affordable.intValue();
     }
 
     public BigDecimal usd(long tokens) {

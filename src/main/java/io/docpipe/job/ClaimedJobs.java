@@ -2,14 +2,17 @@ package io.docpipe.job;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.observe.CorrelationContext;
+import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Service;
@@ -85,6 +88,32 @@ public class ClaimedJobs {
             }
         });
         return taken;
+    }
+
+    /**
+     * Right before a paid call for a claimed job: renews its lease and returns it while this worker still holds it
+     * (fencing); null when the job was taken over or given up, so nothing is paid for it here.
+     */
+    public ClaimedJob fence(@Body ClaimedJob job) {
+        return stillHeld(List.of(job)).isEmpty() ? null : job;
+    }
+
+    /** The jobs of {@code jobs} this worker still holds, their leases renewed (see {@link #fence}). */
+    public List<ClaimedJob> stillHeld(List<ClaimedJob> jobs) {
+        List<ClaimedJob> claimed = jobs.stream().filter(job -> job.leaseToken() != null).toList();
+        if (claimed.isEmpty()) {
+            return jobs;
+        }
+        Set<UUID> held = new HashSet<>(jdbc.queryForList(SqlStatements.load("jobs/renew-lease.sql"), new MapSqlParameterSource()
+                .addValue("lease_seconds", lease.toSeconds())
+                .addValue("job_ids", claimed.stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                .addValue("lease_tokens", claimed.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new)), UUID.class));
+        List<ClaimedJob> still = jobs.stream().filter(job -> job.leaseToken() == null || held.contains(job.id())).toList();
+        if (still.size() < jobs.size()) {
+            jobs.stream().filter(job -> !still.contains(job)).forEach(job ->
+                    LOG.warn("job {} was taken over by another worker; nothing is paid for it here", job.id()));
+        }
+        return still;
     }
 
     /** Renews the unexpired leases this instance holds (see the class comment); returns how many. */

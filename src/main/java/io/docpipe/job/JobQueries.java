@@ -43,7 +43,7 @@ public class JobQueries {
                 rs.getString("correlation_id"), rs.getString("status"), rs.getInt("attempts"),
                 rs.getString("last_error"), timestamp(rs, "created_at"), timestamp(rs, "updated_at"),
                 rs.getBigDecimal("cost_usd"), timestamp(rs, "next_attempt_at"), timestamp(rs, "rescheduled_until"),
-                rs.getBoolean("dead"), null);
+                rs.getBoolean("dead"), rs.getString("parse_job_id"), null);
     }
 
     private static String timestamp(ResultSet rs, String column) throws SQLException {

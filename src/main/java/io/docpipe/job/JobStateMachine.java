@@ -46,7 +46,8 @@ public class JobStateMachine {
         ALLOWED.put(EMBEDDINGS_STORED, EnumSet.of(COMPLETE));
         ALLOWED.put(COMPLETE, EnumSet.noneOf(JobStatus.class));
         // a retry puts a failed job back into the queue of the stage that failed
-        ALLOWED.put(FAILED_PARSE, EnumSet.of(UPLOADED));
+        // (a failed parse whose LlamaParse job is known goes back to reading its result)
+        ALLOWED.put(FAILED_PARSE, EnumSet.of(UPLOADED, PARSE_QUEUED));
         ALLOWED.put(FAILED_CHUNKING, EnumSet.of(PARSED));
         ALLOWED.put(FAILED_EMBEDDING, EnumSet.of(EMBEDDING_QUEUED));
     }
@@ -84,22 +85,27 @@ public class JobStateMachine {
     }
 
     /** A step inside a stage: the worker keeps its lease on the job. */
-    public Transition advance(UUID jobId, JobStatus from, JobStatus to, String detail) {
-        return apply(new Change(jobId, from, to, detail).keepLease());
+    public Transition advance(ClaimedJob job, JobStatus from, JobStatus to, String detail) {
+        return apply(new Change(job, from, to, detail).keepLease());
     }
 
     /** The last step of a stage: the job rests in {@code to} and its lease is released for the next stage. */
-    public Transition handOff(UUID jobId, JobStatus from, JobStatus to, String detail) {
-        return apply(new Change(jobId, from, to, detail));
+    public Transition handOff(ClaimedJob job, JobStatus from, JobStatus to, String detail) {
+        return apply(new Change(job, from, to, detail));
     }
 
     /**
      * Sends a failed job back to the queue of the stage that failed. A manual retry gives the job a fresh set of
-     * attempts; an automatic one (the retry sweep) keeps counting them.
+     * attempts; an automatic one (the retry sweep) keeps counting them. A failed parse whose LlamaParse job is known
+     * (its result could not be read) goes back to reading that result, not to a second, paid upload.
+     *
+     * @param parseJobKnown the job has a LlamaParse job whose result may still be read
      */
-    public Transition retry(UUID jobId, JobStatus failed, String detail, boolean manual) {
-        Change change = new Change(jobId, failed, retryTarget(failed), detail);
+    public Transition retry(ClaimedJob job, JobStatus failed, String detail, boolean manual, boolean parseJobKnown) {
+        boolean fetchAgain = failed == FAILED_PARSE && parseJobKnown;
+        Change change = new Change(job, failed, fetchAgain ? PARSE_QUEUED : retryTarget(failed), detail);
         change.resetAttempts = manual;
+        change.markParseReady = fetchAgain;
         return apply(change);
     }
 
@@ -109,11 +115,11 @@ public class JobStateMachine {
      * @param nextAttemptAt when the retry sweep sends it back to its queue; null when it is not retried by itself
      *                      (a permanent failure, or the last attempt: the job is dead)
      */
-    public Transition fail(UUID jobId, JobStatus from, JobStatus failed, String error, Instant nextAttemptAt) {
+    public Transition fail(ClaimedJob job, JobStatus from, JobStatus failed, String error, Instant nextAttemptAt) {
         if (!failed.isFailed()) {
             throw new IllegalArgumentException(failed + " is not a failed state");
         }
-        Change change = new Change(jobId, from, failed, error);
+        Change change = new Change(job, from, failed, error);
         change.error = error;
         change.notBefore = nextAttemptAt;
         change.attemptIncrement = 1;
@@ -127,8 +133,8 @@ public class JobStateMachine {
      *
      * @param countAttempt true when a call was made and failed, false when the job only waits
      */
-    public Transition postpone(UUID jobId, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
-        Change change = waitingIn(jobId, status, reason);
+    public Transition postpone(ClaimedJob job, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
+        Change change = waitingIn(job, status, reason);
         change.notBefore = notBefore;
         if (countAttempt) {
             change.error = reason;
@@ -141,15 +147,15 @@ public class JobStateMachine {
      * Parks a job until a budget window opens ({@code until}): no claim takes it until the release sweep has seen
      * the window open. It waits in its queue state, like a postponed job.
      */
-    public Transition reschedule(UUID jobId, JobStatus status, Instant until, String reason) {
-        Change change = waitingIn(jobId, status, reason);
+    public Transition reschedule(ClaimedJob job, JobStatus status, Instant until, String reason) {
+        Change change = waitingIn(job, status, reason);
         change.parkedUntil = until;
         return write(change);
     }
 
     /** Lets a rescheduled job be claimed again: its budget window has opened. */
-    public Transition release(UUID jobId, JobStatus status, String reason) {
-        return write(waitingIn(jobId, status, reason));
+    public Transition release(ClaimedJob job, JobStatus status, String reason) {
+        return write(waitingIn(job, status, reason));
     }
 
     /**
@@ -173,18 +179,11 @@ public class JobStateMachine {
                 .addValue("job_id", jobId).addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS)).addValue("actor", actor));
     }
 
-    /** Whether this instance still holds the job, in that state, under an unexpired lease. */
-    public boolean isHeldBySelf(UUID jobId, JobStatus status) {
-        Integer held = jdbc.queryForObject(SqlStatements.load("jobs/is-held-by.sql"), new MapSqlParameterSource()
-                .addValue("job_id", jobId).addValue("status", status.wireName()).addValue("actor", actor), Integer.class);
-        return held != null && held > 0;
-    }
-
-    private static Change waitingIn(UUID jobId, JobStatus status, String reason) {
+    private static Change waitingIn(ClaimedJob job, JobStatus status, String reason) {
         if (status == COMPLETE || status.isFailed()) {
             throw new IllegalTransitionException(status, status);
         }
-        return new Change(jobId, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);
+        return new Change(job, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);
     }
 
     private Transition apply(Change change) {
@@ -196,7 +195,9 @@ public class JobStateMachine {
 
     private Transition write(Change change) {
         MapSqlParameterSource params = new MapSqlParameterSource()
-                .addValue("job_id", change.jobId)
+                .addValue("job_id", change.job.id())
+                .addValue("lease_token", change.job.leaseToken())
+                .addValue("mark_parse_ready", change.markParseReady)
                 .addValue("from_status", change.from.wireName())
                 .addValue("to_status", change.to.wireName())
                 .addValue("attempt_increment", change.attemptIncrement)
@@ -208,10 +209,10 @@ public class JobStateMachine {
                 .addValue("detail", SafeText.lines(change.detail, MAX_TEXT_CHARS))
                 .addValue("actor", actor);
         boolean applied = jdbc.update(SqlStatements.load("jobs/transition.sql"), params) == 1;
-        Transition transition = new Transition(change.jobId, change.from, change.to, applied);
+        Transition transition = new Transition(change.job.id(), change.from, change.to, applied);
         if (applied) {
             onTransition.accept(change.to);
-            LOG.info("job {} {} -> {}{}", change.jobId, change.from, change.to,
+            LOG.info("job {} {} -> {}{}", change.job.id(), change.from, change.to,
                     change.detail == null ? "" : " (" + change.detail + ")");
         } else {
             LOG.info("{}", transition);
@@ -225,7 +226,7 @@ public class JobStateMachine {
 
     /** One change of a job as {@code jobs/transition.sql} writes it; by default the lease is released. */
     private static final class Change {
-        final UUID jobId;
+        final ClaimedJob job;
         final JobStatus from;
         final JobStatus to;
         final String detail;
@@ -235,9 +236,10 @@ public class JobStateMachine {
         int attemptIncrement;
         boolean resetAttempts;
         boolean releaseLease = true;
+        boolean markParseReady;
 
-        Change(UUID jobId, JobStatus from, JobStatus to, String detail) {
-            this.jobId = jobId;
+        Change(ClaimedJob job, JobStatus from, JobStatus to, String detail) {
+            this.job = job;
             this.from = from;
             this.to = to;
             this.detail = detail;

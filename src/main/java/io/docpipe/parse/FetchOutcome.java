@@ -9,8 +9,10 @@ import io.docpipe.provider.ProviderAnswer;
  * @param result the Markdown ({@link Kind#PARSED})
  * @param reason why the parse failed ({@link Kind#FAILED}) or what LlamaParse said it is doing ({@link Kind#RUNNING})
  * @param answer the provider's answer ({@link Kind#RATE_LIMITED}, {@link Kind#UNAVAILABLE})
+ * @param parseJobEnded the LlamaParse job itself ended badly or is gone ({@link Kind#FAILED}): its result will never
+ *               be there, so a retry must upload again
  */
-public record FetchOutcome(Kind kind, ParseResult result, String reason, ProviderAnswer answer) {
+public record FetchOutcome(Kind kind, ParseResult result, String reason, ProviderAnswer answer, boolean parseJobEnded) {
 
     public enum Kind {
         /** LlamaParse says the job succeeded: its Markdown is fetched next. */
@@ -28,15 +30,22 @@ public record FetchOutcome(Kind kind, ParseResult result, String reason, Provide
     }
 
     static FetchOutcome of(Kind kind, String reason) {
-        return new FetchOutcome(kind, null, reason, null);
+        return new FetchOutcome(kind, null, reason, null, false);
+    }
+
+    /** The LlamaParse job ended without a usable result. */
+    static FetchOutcome ended(String reason) {
+        return new FetchOutcome(Kind.FAILED, null, reason, null, true);
     }
 
     /** An answer that is not {@code ANSWERED}, as an outcome. */
     static FetchOutcome unanswered(ProviderAnswer answer) {
         return switch (answer.kind()) {
-            case REJECTED -> of(Kind.FAILED, answer.rejection().toString());
-            case RATE_LIMITED -> new FetchOutcome(Kind.RATE_LIMITED, null, answer.failure(), answer);
-            case UNAVAILABLE -> new FetchOutcome(Kind.UNAVAILABLE, null, answer.failure(), answer);
+            // a LlamaParse job that LlamaParse does not know (any more) has no result to read
+            case REJECTED -> new FetchOutcome(Kind.FAILED, null, answer.rejection().toString(), null,
+                    answer.rejection().httpStatus() == 404);
+            case RATE_LIMITED -> new FetchOutcome(Kind.RATE_LIMITED, null, answer.failure(), answer, false);
+            case UNAVAILABLE -> new FetchOutcome(Kind.UNAVAILABLE, null, answer.failure(), answer, false);
             case ANSWERED -> throw new IllegalArgumentException("an answered request has its own outcome");
         };
     }

@@ -62,14 +62,17 @@ public class LlamaParseBudget extends BudgetGate {
         return credits.multiply(usdPerCredit);
     }
 
-    /** After the submission: LlamaParse took the job (commit the estimate), or it did not (release it). */
+    /**
+     * After the submission: LlamaParse took the job, or may have (its outcome is unknown): the estimate is committed;
+     * it did not: the reservation is released.
+     */
     public void settleSubmission(@Body ProviderAnswer answer, Exchange exchange) {
         ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
         Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
         if (reservation == null) {
             return;
         }
-        if (answer.is(ProviderAnswer.Kind.ANSWERED)) {
+        if (answer.is(ProviderAnswer.Kind.ANSWERED) || answer.outcomeUnknown()) {
             exchange.removeVariable(RESERVATION);
             ledger().commitParseEstimate(job.id(), reservation);
         } else {

@@ -65,21 +65,34 @@ public class LlamaParseStage {
                 job.correlationId());
     }
 
-    /** Records the LlamaParse job and queues ours behind it, releasing the lease: the webhook takes over. */
+    /**
+     * Records the LlamaParse job and queues ours behind it, releasing the lease: the webhook takes over. A job
+     * already in {@code parse_queued} without a LlamaParse job (a mock parse that died, a change of mode) stays there.
+     * Only while this worker still holds the job: one whose lease was taken over records nothing.
+     */
     public void submitted(@Variable(JobVariables.JOB) ClaimedJob job, @Body ProviderAnswer answer) {
         String parseJobId = answer.valueAs(String.class);
-        tx.executeWithoutResult(status -> {
-            jdbc.update(SqlStatements.load("jobs/record-parse-job.sql"),
-                    new MapSqlParameterSource().addValue("job_id", job.id()).addValue("parse_job_id", parseJobId));
-            if (!jobs.handOff(job.id(), UPLOADED, PARSE_QUEUED, "LlamaParse job " + parseJobId).applied()) {
+        String detail = "LlamaParse job " + parseJobId;
+        Boolean recorded = tx.execute(status -> {
+            int rows = jdbc.update(SqlStatements.load("jobs/record-parse-job.sql"), new MapSqlParameterSource()
+                    .addValue("job_id", job.id()).addValue("parse_job_id", parseJobId)
+                    .addValue("lease_token", job.leaseToken()));
+            boolean moved = rows == 1 && (job.status() == UPLOADED ? jobs.handOff(job, UPLOADED, PARSE_QUEUED, detail)
+                    : jobs.release(job, PARSE_QUEUED, detail)).applied();
+            if (!moved) {
                 status.setRollbackOnly();
             }
+            return moved;
         });
+        if (!Boolean.TRUE.equals(recorded)) {
+            LOG.warn("job {} was taken over while LlamaParse job {} was created for it; its webhook finds the job by its"
+                    + " correlation id", job.id(), parseJobId);
+        }
     }
 
     /** LlamaParse refused the document for good (bad key, no credits, file refused): the job fails with its answer. */
     public void rejected(@Variable(JobVariables.JOB) ClaimedJob job, @Body ProviderAnswer answer) {
-        jobs.fail(job.id(), job.status(), FAILED_PARSE, answer.rejection().toString(), null);
+        jobs.fail(job, job.status(), FAILED_PARSE, answer.rejection().toString(), null);
     }
 
     public ProviderRequest statusRequest(@Variable(JobVariables.JOB) ClaimedJob job) {
@@ -98,7 +111,7 @@ public class LlamaParseStage {
         if (status.pending()) {
             return FetchOutcome.of(Kind.RUNNING, "LlamaParse job still " + status.status());
         }
-        return FetchOutcome.of(Kind.FAILED, "LlamaParse job ended " + status.status()
+        return FetchOutcome.ended("LlamaParse job ended " + status.status()
                 + (status.errorCode() == null ? "" : ": " + status.errorCode())
                 + (status.errorMessage() == null ? "" : " - " + LlamaParseApi.abbreviate(status.errorMessage())));
     }
@@ -114,9 +127,9 @@ public class LlamaParseStage {
         }
         ParseResult result = answer.valueAs(ParseResult.class);
         if (result.markdown().isBlank()) {
-            return FetchOutcome.of(Kind.FAILED, "LlamaParse found no text in the document");
+            return FetchOutcome.ended("LlamaParse found no text in the document");
         }
-        return new FetchOutcome(Kind.PARSED, result, null, null);
+        return new FetchOutcome(Kind.PARSED, result, null, null, false);
     }
 
     /**
@@ -133,7 +146,7 @@ public class LlamaParseStage {
             budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
             String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
                     + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
-            if (!jobs.handOff(job.id(), PARSE_QUEUED, PARSED, detail).applied()) {
+            if (!jobs.handOff(job, PARSE_QUEUED, PARSED, detail).applied()) {
                 status.setRollbackOnly(); // another worker got here first
             }
         });
@@ -145,13 +158,22 @@ public class LlamaParseStage {
      */
     public void checkAgainLater(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
         jdbc.update(SqlStatements.load("parse/check-again-later.sql"), new MapSqlParameterSource()
-                .addValue("job_id", job.id()).addValue("poll_seconds", pollInterval.toSeconds()));
+                .addValue("job_id", job.id()).addValue("poll_seconds", pollInterval.toSeconds())
+                .addValue("lease_token", job.leaseToken()));
         LOG.debug("job {}: {}; asking again in {} s", job.id(), outcome.reason(), pollInterval.toSeconds());
     }
 
-    /** The parse failed for good: the job fails with the reason, without an automatic retry. */
+    /**
+     * The parse failed for good: the job fails with the reason, without an automatic retry. When the LlamaParse job
+     * itself ended badly it is forgotten, so that a manual retry uploads again; otherwise (LlamaParse refused to
+     * tell: a bad key, no credits) a retry reads its result again, without paying for a second parse.
+     */
     public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
-        jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null);
+        tx.executeWithoutResult(status -> {
+            if (jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null).applied() && outcome.parseJobEnded()) {
+                jdbc.update(SqlStatements.load("parse/forget-parse-job.sql"), new MapSqlParameterSource("job_id", job.id()));
+            }
+        });
     }
 
     private String parseJobId(ClaimedJob job) {

@@ -38,7 +38,7 @@ public class MockParseStage {
     }
 
     public void parse(ClaimedJob job) {
-        if (job.status() == UPLOADED && !jobs.advance(job.id(), UPLOADED, PARSE_QUEUED, "parsing locally (mock)").applied()) {
+        if (job.status() == UPLOADED && !jobs.advance(job, UPLOADED, PARSE_QUEUED, "parsing locally (mock)").applied()) {
             return;
         }
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
@@ -46,16 +46,16 @@ public class MockParseStage {
         try {
             markdown = extractor.extractMarkdown(store.resolve(document.storagePath()), document.mediaType());
         } catch (UnsupportedDocumentException | DocumentExtractionException e) {
-            jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, e.getMessage(), null);
+            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, e.getMessage(), null);
             return;
         }
         if (markdown.isBlank()) {
-            jobs.fail(job.id(), PARSE_QUEUED, FAILED_PARSE, "the document contains no extractable text", null);
+            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, "the document contains no extractable text", null);
             return;
         }
         tx.executeWithoutResult(status -> {
             documents.storeParsedContent(document.id(), markdown, "mock", null, null);
-            if (!jobs.handOff(job.id(), PARSE_QUEUED, PARSED, "parsed locally: " + markdown.length() + " characters").applied()) {
+            if (!jobs.handOff(job, PARSE_QUEUED, PARSED, "parsed locally: " + markdown.length() + " characters").applied()) {
                 status.setRollbackOnly(); // another worker finished it first; keep its result
             }
         });

@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param down       the service counts as down: its circuit is not closed ({@link Kind#UNAVAILABLE})
  * @param sent       the request went out (a rate limit or an open circuit may have kept it back): the ledger counts
  *                   requests that were sent
+ * @param outcomeUnknown the provider may have done what was asked although the call failed: the request was sent
+ *                   and then timed out, was cut off, met a gateway error (502, 504) or got a 2xx it could not read
+ *                   ({@link Kind#UNAVAILABLE}). A paid request in doubt must not simply be made again.
  */
 public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejection, Duration retryAfter, String failure,
-        boolean down, boolean sent) {
+        boolean down, boolean sent, boolean outcomeUnknown) {
 
     public enum Kind {
         /** A usable answer. */
@@ -29,19 +32,20 @@ public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejectio
     }
 
     public static ProviderAnswer answered(Object value) {
-        return new ProviderAnswer(Kind.ANSWERED, value, null, null, null, false, true);
+        return new ProviderAnswer(Kind.ANSWERED, value, null, null, null, false, true, false);
     }
 
     public static ProviderAnswer rejected(ProviderRejection rejection) {
-        return new ProviderAnswer(Kind.REJECTED, null, rejection, null, rejection.toString(), false, true);
+        return new ProviderAnswer(Kind.REJECTED, null, rejection, null, rejection.toString(), false, true, false);
     }
 
     public static ProviderAnswer rateLimited(Duration pause, String reason, boolean sent) {
-        return new ProviderAnswer(Kind.RATE_LIMITED, null, null, pause, reason, false, sent);
+        return new ProviderAnswer(Kind.RATE_LIMITED, null, null, pause, reason, false, sent, false);
     }
 
-    public static ProviderAnswer unavailable(String failure, Duration retryAfter, boolean down, boolean sent) {
-        return new ProviderAnswer(Kind.UNAVAILABLE, null, null, retryAfter, failure, down, sent);
+    public static ProviderAnswer unavailable(String failure, Duration retryAfter, boolean down, boolean sent,
+            boolean outcomeUnknown) {
+        return new ProviderAnswer(Kind.UNAVAILABLE, null, null, retryAfter, failure, down, sent, outcomeUnknown);
     }
 
     public boolean is(Kind expected) {

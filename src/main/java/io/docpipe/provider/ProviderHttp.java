@@ -135,7 +135,12 @@ public class ProviderHttp {
         if (status >= 200 && status < 300) {
             pacer.answered();
             meters.providerCall(service, "ok");
-            return ProviderAnswer.answered(request.reader().apply(body));
+            try {
+                return ProviderAnswer.answered(request.reader().apply(body));
+            } catch (TransientProviderException unreadable) {
+                stats.failed(redactor.redact(unreadable.getMessage()));
+                throw new TransientProviderException(unreadable.getMessage(), null, status);
+            }
         }
         ProviderError error = errors.read(status, body == null ? "" : body);
         String text = redactor.redact(error.code() + (error.message() == null ? "" : ": " + error.message()));
@@ -152,7 +157,8 @@ public class ProviderHttp {
             return ProviderAnswer.rejected(new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
         }
         meters.providerCall(service, "transient");
-        throw new TransientProviderException(service + " answered HTTP " + status + " " + text, RetryAfter.from(message.getHeaders()));
+        throw new TransientProviderException(service + " answered HTTP " + status + " " + text,
+                RetryAfter.from(message.getHeaders()), status);
     }
 
     /**
@@ -171,7 +177,23 @@ public class ProviderHttp {
         String failure = shortCircuited ? service + " is unavailable (circuit " + breaker.getState() + ")"
                 : redactor.redact(answeredFailure != null ? answeredFailure.getMessage() : describe(cause));
         return ProviderAnswer.unavailable(failure, answeredFailure == null ? null : answeredFailure.retryAfter(), down,
-                !shortCircuited);
+                !shortCircuited, !shortCircuited && outcomeUnknown(cause, answeredFailure));
+    }
+
+    /**
+     * Whether a sent request that failed may still have been carried out: it was answered with a gateway error or
+     * an unreadable 2xx, or the connection broke or timed out after it was made. A refused or timed-out connection
+     * never carried a request; a 500 or 503 says the provider did not do it.
+     */
+    private static boolean outcomeUnknown(Throwable cause, TransientProviderException answered) {
+        if (answered != null) {
+            int status = answered.status();
+            return status == 502 || status == 504 || status >= 200 && status < 300;
+        }
+        return find(cause, java.net.ConnectException.class) == null
+                && find(cause, org.apache.hc.client5.http.ConnectTimeoutException.class) == null
+                && find(cause, java.net.UnknownHostException.class) == null
+                && find(cause, java.io.IOException.class) != null;
     }
 
     /**

@@ -46,14 +46,17 @@ public class ServiceFallback {
     private final NamedParameterJdbcTemplate jdbc;
     private final RetryPolicy retries;
     private final Duration openCircuitWait;
+    private final Duration inDoubtWait;
 
+    /** @param inDoubtWait the least a job waits after a paid request whose outcome is unknown */
     public ServiceFallback(ServiceMode mode, JobStateMachine jobs, NamedParameterJdbcTemplate jdbc, RetryPolicy retries,
-            Duration openCircuitWait) {
+            Duration openCircuitWait, Duration inDoubtWait) {
         this.mode = mode;
         this.jobs = jobs;
         this.jdbc = jdbc;
         this.retries = retries;
         this.openCircuitWait = openCircuitWait;
+        this.inDoubtWait = inDoubtWait;
     }
 
     /** An unavailable answer where the mock may stand in: {@link Next#USE_MOCK} in hybrid mode while the service is down. */
@@ -70,9 +73,34 @@ public class ServiceFallback {
         for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
             if (!answer.sent()) {
-                jobs.postpone(job.id(), job.status(), Instant.now().plus(openCircuitWait), answer.failure() + "; waiting", false);
+                jobs.postpone(job, job.status(), Instant.now().plus(openCircuitWait), answer.failure() + "; waiting", false);
             } else {
                 retryLater(job, answer);
+            }
+        }
+        CorrelationContext.leave();
+    }
+
+    /**
+     * A paid request whose outcome is unknown ({@link ProviderAnswer#outcomeUnknown()}): the provider may have done it.
+     * Each job spends an attempt and waits in its queue state at least the in-doubt window (for LlamaParse: the time
+     * its webhook needs to arrive and adopt the job it may have created) before the request is made again.
+     */
+    public void inDoubt(@Body ProviderAnswer answer, Exchange exchange) {
+        Duration wait = answer.retryAfter() != null && answer.retryAfter().compareTo(inDoubtWait) > 0
+                ? answer.retryAfter() : inDoubtWait;
+        for (ClaimedJob job : jobsOf(exchange)) {
+            CorrelationContext.enter(job);
+            int attempt = attemptsOf(job) + 1;
+            Optional<RetryPolicy.NextAttempt> next = retries.nextAttempt(attempt, wait);
+            String failure = answer.failure() + "; the provider may have taken the request, so its cost stays booked";
+            if (next.isEmpty()) {
+                jobs.fail(job, job.status(), job.status().failedState().orElseThrow(),
+                        "gave up after " + attempt + " attempts: " + failure, null);
+            } else {
+                jobs.postpone(job, job.status(), next.get().at(), "attempt " + attempt + " of " + retries.maxAttempts()
+                        + " in doubt: " + failure + "; asking again at " + next.get().at() + " unless its result comes first",
+                        true);
             }
         }
         CorrelationContext.leave();
@@ -84,7 +112,7 @@ public class ServiceFallback {
         Instant until = Instant.now().plus(pause);
         for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
-            jobs.postpone(job.id(), job.status(), until, answer.failure() + "; waiting until " + until, false);
+            jobs.postpone(job, job.status(), until, answer.failure() + "; waiting until " + until, false);
         }
         CorrelationContext.leave();
     }
@@ -95,22 +123,26 @@ public class ServiceFallback {
         return affected != null ? affected : List.of(exchange.getVariable(JobVariables.JOB, ClaimedJob.class));
     }
 
-    private void retryLater(ClaimedJob job, ProviderAnswer answer) {
+    private int attemptsOf(ClaimedJob job) {
         Integer attempts = jdbc.queryForObject(SqlStatements.load("jobs/find-attempts.sql"),
                 new MapSqlParameterSource("job_id", job.id()), Integer.class);
-        int attempt = (attempts == null ? 0 : attempts) + 1;
+        return attempts == null ? 0 : attempts;
+    }
+
+    private void retryLater(ClaimedJob job, ProviderAnswer answer) {
+        int attempt = attemptsOf(job) + 1;
         Optional<RetryPolicy.NextAttempt> next = retries.nextAttempt(attempt, answer.retryAfter());
         JobStatus failed = job.status().failedState().orElseThrow();
         if (next.isEmpty()) {
-            jobs.fail(job.id(), job.status(), failed, "gave up after " + attempt + " attempts: " + answer.failure(), null);
+            jobs.fail(job, job.status(), failed, "gave up after " + attempt + " attempts: " + answer.failure(), null);
             return;
         }
         String detail = "attempt " + attempt + " of " + retries.maxAttempts() + " failed: " + answer.failure()
                 + "; retry in " + next.get().delay().toMillis() + " ms";
         if (job.status() == JobStatus.PARSE_QUEUED) {
-            jobs.postpone(job.id(), job.status(), next.get().at(), detail, true);
+            jobs.postpone(job, job.status(), next.get().at(), detail, true);
         } else {
-            jobs.fail(job.id(), job.status(), failed, detail, next.get().at());
+            jobs.fail(job, job.status(), failed, detail, next.get().at());
         }
     }
 }

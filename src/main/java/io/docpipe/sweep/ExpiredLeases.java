@@ -39,7 +39,7 @@ public class ExpiredLeases {
             int attempts = ((Number) row.get("attempts")).intValue() + 1;
             if (attempts >= maxAttempts && job.status().failedState().isPresent()) {
                 // the lost attempt was the last: failing counts it and frees the lease
-                if (jobs.fail(job.id(), job.status(), job.status().failedState().get(), "gave up after " + attempts
+                if (jobs.fail(job, job.status(), job.status().failedState().get(), "gave up after " + attempts
                         + " attempts: the lease of its worker (last " + owner + ") expired", null).applied()) {
                     reclaimed++;
                 }

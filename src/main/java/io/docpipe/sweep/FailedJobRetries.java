@@ -35,8 +35,8 @@ public class FailedJobRetries {
             ClaimedJob job = ClaimedJob.fromRow(row);
             CorrelationContext.enter(job);
             int attempts = ((Number) row.get("attempts")).intValue();
-            if (jobs.retry(job.id(), job.status(),
-                    "automatic retry after attempt " + attempts + " of " + maxAttempts, false).applied()) {
+            if (jobs.retry(job, job.status(), "automatic retry after attempt " + attempts + " of " + maxAttempts, false,
+                    row.get("parse_job_id") != null).applied()) {
                 retried++;
             }
         }

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.UUID;
 
 /**
  * Uploaded bytes, kept content-addressed under {@code <data dir>/documents/<first two hex digits>/<sha256>}
@@ -71,10 +72,15 @@ public class DocumentStore {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            // the upload directory is on another file system: copy beside the target, then rename atomically
-            Path partial = to.resolveSibling(to.getFileName() + ".partial");
-            Files.copy(from, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, to, StandardCopyOption.ATOMIC_MOVE);
+            // the upload directory is on another file system: copy beside the target under a name of this upload's
+            // own (two identical uploads at once must not write one file), then rename atomically
+            Path partial = to.resolveSibling(to.getFileName() + "." + UUID.randomUUID() + ".partial");
+            try {
+                Files.copy(from, partial);
+                Files.move(partial, to, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
             Files.deleteIfExists(from);
         }
     }

@@ -15,6 +15,7 @@ import io.docpipe.api.ApiResponse;
 import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.Body;
@@ -31,8 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * when sent JSON-encoded as a string), the legacy {@code {"txt","md","json","images"}} body, and
  * {@code {"parse_job_id","correlation_id","status"}}. A job is found by its LlamaParse job id, else by the
  * {@code correlation_id} of the webhook URL docpipe registered: so a delivery that overtakes the upload's answer
- * (the LlamaParse job id is not stored yet) still finds its job. Recording is one transaction: the delivery's event
- * id (a repeat is a duplicate) and the job's result marked ready. The fetch stage then asks LlamaParse's own API how
+ * (the LlamaParse job id is not stored yet) still finds its job, and one for a LlamaParse job whose upload answer
+ * was lost altogether adopts it. Recording is one transaction: the delivery's event id (a repeat is a duplicate) and
+ * the job's result marked ready. The fetch stage then asks LlamaParse's own API how
  * the job ended: a payload's claims are never trusted, and the sender gets its answer without waiting for that.
  */
 public class LlamaParseWebhook {
@@ -47,10 +49,12 @@ public class LlamaParseWebhook {
     private final ObjectMapper json = new ObjectMapper();
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final JobStateMachine jobs;
 
-    public LlamaParseWebhook(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx) {
+    public LlamaParseWebhook(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, JobStateMachine jobs) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.jobs = jobs;
     }
 
     /** The delivery's job and event; 400 for a body of no accepted shape, 404 when it names no job. */
@@ -74,12 +78,17 @@ public class LlamaParseWebhook {
         } else {
             throw ApiException.badRequest("the webhook body has none of the accepted shapes");
         }
-        parseJobId = id(parseJobId);
-        ClaimedJob job = find(parseJobId, id(correlationId)).orElseThrow(() -> ApiException.notFound("unknown parse job"));
+        String named = id(parseJobId);
+        String correlation = id(correlationId);
+        Optional<ClaimedJob> byParseJob = named == null ? Optional.empty() : first(jdbc.query(
+                SqlStatements.load("jobs/find-by-parse-job.sql"), new MapSqlParameterSource("parse_job_id", named),
+                (rs, n) -> job(rs)));
+        ClaimedJob job = byParseJob.or(() -> byCorrelationId(correlation))
+                .orElseThrow(() -> ApiException.notFound("unknown parse job"));
         CorrelationContext.enter(job);
         String type = SafeText.line(eventType, MAX_TEXT_CHARS);
-        return new WebhookDelivery(job, SafeText.line(eventId, MAX_TEXT_CHARS), type, parseJobId,
-                type == null || !NOT_FINISHED_EVENTS.contains(type));
+        return new WebhookDelivery(job, SafeText.line(eventId, MAX_TEXT_CHARS), type, named,
+                type == null || !NOT_FINISHED_EVENTS.contains(type), byParseJob.isEmpty() && named != null);
     }
 
     /**
@@ -99,6 +108,9 @@ public class LlamaParseWebhook {
             }
             if (!delivery.finished()) {
                 return "ignored";
+            }
+            if (delivery.unknownParseJob() && adopt(delivery)) {
+                return "processed";
             }
             return jdbc.update(SqlStatements.load("webhook/mark-result-ready.sql"),
                     new MapSqlParameterSource("job_id", delivery.job().id())) == 1 ? "processed" : "ignored";
@@ -124,19 +136,30 @@ public class LlamaParseWebhook {
         }
     }
 
-    private Optional<ClaimedJob> find(String parseJobId, String correlationId) {
-        if (parseJobId != null) {
-            Optional<ClaimedJob> job = first(jdbc.query(SqlStatements.load("jobs/find-by-parse-job.sql"),
-                    new MapSqlParameterSource("parse_job_id", parseJobId), (rs, n) -> job(rs)));
-            if (job.isPresent()) {
-                return job;
-            }
+    /**
+     * A delivery naming a LlamaParse job docpipe does not know, for a job with none recorded and no worker on it: an
+     * upload whose answer was lost (a timeout, a cut connection) created it. It is adopted instead of uploading the
+     * document again, and its result is read.
+     */
+    private boolean adopt(WebhookDelivery delivery) {
+        List<String> adopted = jdbc.queryForList(SqlStatements.load("webhook/adopt-parse-job.sql"), new MapSqlParameterSource()
+                .addValue("job_id", delivery.job().id()).addValue("parse_job_id", delivery.parseJobId()), String.class);
+        if (adopted.isEmpty()) {
+            return false;
         }
-        if (correlationId != null) {
-            return first(jdbc.query(SqlStatements.load("jobs/find-by-correlation-id.sql"),
-                    new MapSqlParameterSource("correlation_id", correlationId), (rs, n) -> job(rs)));
+        String detail = "adopted LlamaParse job " + delivery.parseJobId() + " from its webhook (its upload's answer was lost)";
+        if (JobStatus.ofWireName(adopted.get(0)) == JobStatus.UPLOADED) {
+            jobs.handOff(delivery.job(), JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, detail);
+        } else {
+            jobs.note(delivery.job().id(), detail);
         }
-        return Optional.empty();
+        return true;
+    }
+
+    private Optional<ClaimedJob> byCorrelationId(String correlationId) {
+        return correlationId == null ? Optional.empty() : first(jdbc.query(
+                SqlStatements.load("jobs/find-by-correlation-id.sql"),
+                new MapSqlParameterSource("correlation_id", correlationId), (rs, n) -> job(rs)));
     }
 
     /** An id as given, or null when it cannot be one (too long, control characters, spaces). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ class CostLedgerTest {
     private JdbcTemplate sql;
     private CostLedger ledger;
     private CostLedger otherInstance;
+    private CostLedger dying;
 
     @BeforeEach
     void database() {
@@ -51,9 +53,13 @@ class CostLedgerTest {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Clock clock = Clock.fixed(NOON, ZoneOffset.UTC);
         Meters meters = new Meters(new DefaultCamelContext());
-        ledger = new CostLedger(jdbc, tx, clock, "instance-a", new JobStateMachine(jdbc, "instance-a", to -> { }), meters);
+        ledger = new CostLedger(jdbc, tx, clock, "instance-a", new JobStateMachine(jdbc, "instance-a", to -> { }), meters,
+                Duration.ofMinutes(10));
         otherInstance = new CostLedger(jdbc, tx, clock, "instance-b", new JobStateMachine(jdbc, "instance-b", to -> { }),
-                meters);
+                meters, Duration.ofMinutes(10));
+        // a process that dies between reserving and settling: its reservations expire at once
+        dying = new CostLedger(jdbc, tx, clock, "instance-c", new JobStateMachine(jdbc, "instance-c", to -> { }), meters,
+                Duration.ZERO);
     }
 
     @AfterEach
@@ -125,6 +131,40 @@ class CostLedgerTest {
 
         ledger.settle(reservation, BigDecimal.ZERO, 0, 0, null, false);
         assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNotNull();
+    }
+
+    @Test
+    void should_give_back_a_reservation_its_process_never_settled_and_book_a_late_settlement_once() {
+        Budget budget = Budget.of("llamaparse", "0.10", 10);
+        Reservation abandoned = dying.reserve(budget, new BigDecimal("0.10"), null).reservation();
+        assertThat(ledger.reserve(budget, new BigDecimal("0.01"), null).reservation()).isNull();
+
+        assertThat(ledger.releaseAbandonedReservations(false, 100)).isEqualTo(1);
+        assertThat(sql.queryForMap("SELECT reserved_usd, requests FROM cost_ledger WHERE service = 'llamaparse'"))
+                .satisfies(row -> assertThat((BigDecimal) row.get("reserved_usd")).isEqualByComparingTo("0"));
+        assertThat(sql.queryForObject("SELECT requests FROM cost_ledger_hours", Long.class)).isZero();
+        Reservation next = ledger.reserve(budget, new BigDecimal("0.04"), null).reservation();
+        assertThat(next).isNotNull();
+
+        // the abandoned call had gone out after all: its settlement books the spend, not a second release
+        dying.settle(abandoned, new BigDecimal("0.05"), 1, 0, null, true);
+        assertThat(sql.queryForMap("SELECT reserved_usd, spent_usd, requests FROM cost_ledger WHERE service = 'llamaparse'"))
+                .satisfies(row -> {
+                    assertThat((BigDecimal) row.get("reserved_usd")).isEqualByComparingTo("0.04");
+                    assertThat((BigDecimal) row.get("spent_usd")).isEqualByComparingTo("0.05");
+                    assertThat(row.get("requests")).isEqualTo(1L);
+                });
+        assertThat(ledger.releaseAbandonedReservations(false, 100)).isZero();
+    }
+
+    @Test
+    void should_refuse_for_good_a_call_that_costs_more_than_the_whole_daily_budget() {
+        BudgetRefusal refusal = ledger.reserve(Budget.of("llamaparse", "0.50", 0), new BigDecimal("0.75"), null).refusal();
+
+        assertThat(refusal.neverFits()).isTrue();
+        assertThat(refusal.limit()).isEqualTo("over_daily_budget");
+        assertThat(refusal.reason()).contains("$0.75").contains("$0.5");
+        assertThat(sql.queryForObject("SELECT count(*) FROM cost_reservations", Integer.class)).isZero();
     }
 
     /** Half the threads reserve through one instance's ledger, half through another's, all released at once. */

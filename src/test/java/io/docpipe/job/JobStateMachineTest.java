@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -38,14 +36,38 @@ class JobStateMachineTest {
         machine = new JobStateMachine(new NamedParameterJdbcTemplate(dataSource), "test-instance", to -> { });
     }
 
+    /** The state machine of the contract (../shared/CONTRACT.md, "Job states"), written out rather than derived. */
     static Stream<Arguments> allowedTransitions() {
-        List<Arguments> pairs = new ArrayList<>();
+        return Stream.of(
+                Arguments.of(JobStatus.UPLOADED, JobStatus.PARSE_QUEUED),
+                Arguments.of(JobStatus.UPLOADED, JobStatus.FAILED_PARSE),
+                Arguments.of(JobStatus.PARSE_QUEUED, JobStatus.PARSED),
+                Arguments.of(JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE),
+                Arguments.of(JobStatus.PARSED, JobStatus.CHUNKING),
+                Arguments.of(JobStatus.PARSED, JobStatus.FAILED_CHUNKING),
+                Arguments.of(JobStatus.CHUNKING, JobStatus.CHUNKS_STORED),
+                Arguments.of(JobStatus.CHUNKING, JobStatus.FAILED_CHUNKING),
+                Arguments.of(JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED),
+                Arguments.of(JobStatus.EMBEDDING_QUEUED, JobStatus.EMBEDDING_IN_PROGRESS),
+                Arguments.of(JobStatus.EMBEDDING_QUEUED, JobStatus.FAILED_EMBEDDING),
+                Arguments.of(JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.EMBEDDINGS_STORED),
+                Arguments.of(JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.EMBEDDING_QUEUED),
+                Arguments.of(JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING),
+                Arguments.of(JobStatus.EMBEDDINGS_STORED, JobStatus.COMPLETE),
+                Arguments.of(JobStatus.FAILED_PARSE, JobStatus.UPLOADED),
+                Arguments.of(JobStatus.FAILED_PARSE, JobStatus.PARSE_QUEUED),
+                Arguments.of(JobStatus.FAILED_CHUNKING, JobStatus.PARSED),
+                Arguments.of(JobStatus.FAILED_EMBEDDING, JobStatus.EMBEDDING_QUEUED));
+    }
+
+    @Test
+    void should_allow_exactly_the_transitions_of_the_contract() {
         for (JobStatus from : JobStatus.values()) {
-            for (JobStatus to : JobStateMachine.allowedFrom(from)) {
-                pairs.add(Arguments.of(from, to));
+            for (JobStatus to : JobStatus.values()) {
+                boolean listed = allowedTransitions().anyMatch(pair -> pair.get()[0] == from && pair.get()[1] == to);
+                assertThat(JobStateMachine.isAllowed(from, to)).as(from + " -> " + to).isEqualTo(listed);
             }
         }
-        return pairs.stream();
     }
 
     static Stream<Arguments> forbiddenTransitions() {
@@ -66,7 +88,7 @@ class JobStateMachineTest {
     void should_apply_every_allowed_transition_with_its_event(JobStatus from, JobStatus to) {
         UUID job = jobIn(from);
 
-        Transition transition = machine.advance(job, from, to, "test");
+        Transition transition = machine.advance(unclaimed(job), from, to, "test");
 
         assertThat(transition.applied()).isTrue();
         assertThat(statusOf(job)).isEqualTo(to.wireName());
@@ -83,7 +105,7 @@ class JobStateMachineTest {
     void should_refuse_a_forbidden_transition_and_change_nothing(JobStatus from, JobStatus to) {
         UUID job = jobIn(from);
 
-        assertThatThrownBy(() -> machine.advance(job, from, to, "test"))
+        assertThatThrownBy(() -> machine.advance(unclaimed(job), from, to, "test"))
                 .isInstanceOf(IllegalTransitionException.class)
                 .hasMessageContaining(from.wireName()).hasMessageContaining(to.wireName());
 
@@ -92,11 +114,40 @@ class JobStateMachineTest {
     }
 
     @Test
+    void should_apply_a_workers_move_only_while_it_holds_its_claim() {
+        UUID job = jobIn(JobStatus.PARSED);
+        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_token = 7, lease_expires_at = now() + interval '1 minute' "
+                + "WHERE id = ?", job);
+        ClaimedJob stale = new ClaimedJob(job, null, "corr-" + job, JobStatus.PARSED, 6L);
+        ClaimedJob holder = new ClaimedJob(job, null, "corr-" + job, JobStatus.PARSED, 7L);
+
+        assertThat(machine.advance(stale, JobStatus.PARSED, JobStatus.CHUNKING, null).applied()).isFalse();
+        assertThat(machine.advance(holder, JobStatus.PARSED, JobStatus.CHUNKING, null).applied()).isTrue();
+        machine.advance(holder, JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
+        assertThat(machine.handOff(holder, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null).applied()).isTrue();
+        // released: the token is gone with the lease, so the old claim moves nothing any more
+        assertThat(sql.queryForMap("SELECT lease_owner, lease_token FROM jobs WHERE id = ?", job))
+                .containsEntry("lease_owner", null).containsEntry("lease_token", null);
+        assertThat(machine.postpone(holder, JobStatus.EMBEDDING_QUEUED, Instant.now(), "late", false).applied()).isFalse();
+    }
+
+    @Test
+    void should_send_a_failed_parse_whose_llamaparse_job_is_known_back_to_reading_its_result() {
+        UUID job = jobIn(JobStatus.PARSE_QUEUED);
+        machine.fail(unclaimed(job), JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "result unreadable", null);
+
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_PARSE, "manual retry", true, true).applied()).isTrue();
+
+        assertThat(sql.queryForMap("SELECT status, parse_ready_at IS NOT NULL AS ready FROM jobs WHERE id = ?", job))
+                .containsEntry("status", "parse_queued").containsEntry("ready", true);
+    }
+
+    @Test
     void should_not_apply_a_repeated_transition() {
         UUID job = jobIn(JobStatus.UPLOADED);
 
-        Transition first = machine.advance(job, JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
-        Transition repeat = machine.advance(job, JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
+        Transition first = machine.advance(unclaimed(job), JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
+        Transition repeat = machine.advance(unclaimed(job), JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, null);
 
         assertThat(first.applied()).isTrue();
         assertThat(repeat.applied()).isFalse();
@@ -108,7 +159,7 @@ class JobStateMachineTest {
     void should_not_apply_a_transition_from_a_state_the_job_has_left() {
         UUID job = jobIn(JobStatus.CHUNKING);
 
-        Transition stale = machine.advance(job, JobStatus.PARSED, JobStatus.CHUNKING, null);
+        Transition stale = machine.advance(unclaimed(job), JobStatus.PARSED, JobStatus.CHUNKING, null);
 
         assertThat(stale.applied()).isFalse();
         assertThat(statusOf(job)).isEqualTo("chunking");
@@ -120,7 +171,7 @@ class JobStateMachineTest {
         UUID job = jobIn(JobStatus.PARSE_QUEUED);
         sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
 
-        machine.fail(job, JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "no text", null);
+        machine.fail(unclaimed(job), JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "no text", null);
 
         Map<String, Object> row = sql.queryForMap("SELECT attempts, last_error, lease_owner FROM jobs WHERE id = ?", job);
         assertThat(row).containsEntry("attempts", 1).containsEntry("last_error", "no text").containsEntry("lease_owner", null);
@@ -131,11 +182,11 @@ class JobStateMachineTest {
         UUID job = jobIn(JobStatus.PARSED);
         sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
 
-        machine.advance(job, JobStatus.PARSED, JobStatus.CHUNKING, null);
+        machine.advance(unclaimed(job), JobStatus.PARSED, JobStatus.CHUNKING, null);
         assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isEqualTo("w1");
 
-        machine.advance(job, JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
-        machine.handOff(job, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null);
+        machine.advance(unclaimed(job), JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
+        machine.handOff(unclaimed(job), JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null);
         assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isNull();
     }
 
@@ -144,21 +195,21 @@ class JobStateMachineTest {
         UUID job = jobIn(JobStatus.EMBEDDING_IN_PROGRESS);
         Instant next = Instant.parse("2030-01-01T00:00:00Z");
 
-        machine.fail(job, JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, "503", next);
+        machine.fail(unclaimed(job), JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, "503", next);
         assertThat(sql.queryForObject("SELECT not_before FROM jobs WHERE id = ?", Timestamp.class, job).toInstant()).isEqualTo(next);
 
-        assertThat(machine.retry(job, JobStatus.FAILED_EMBEDDING, "automatic retry", false).applied()).isTrue();
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false).applied()).isTrue();
         assertThat(sql.queryForMap("SELECT status, attempts, not_before FROM jobs WHERE id = ?", job))
                 .containsEntry("status", "embedding_queued").containsEntry("attempts", 1).containsEntry("not_before", null);
-        assertThat(machine.retry(job, JobStatus.FAILED_EMBEDDING, "automatic retry", false).applied()).isFalse();
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false).applied()).isFalse();
     }
 
     @Test
     void should_start_a_fresh_count_of_attempts_on_a_manual_retry() {
         UUID job = jobIn(JobStatus.UPLOADED);
-        machine.fail(job, JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "gave up", null);
+        machine.fail(unclaimed(job), JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "gave up", null);
 
-        machine.retry(job, JobStatus.FAILED_PARSE, "manual retry", true);
+        machine.retry(unclaimed(job), JobStatus.FAILED_PARSE, "manual retry", true, false);
 
         assertThat(sql.queryForMap("SELECT status, attempts FROM jobs WHERE id = ?", job))
                 .containsEntry("status", "uploaded").containsEntry("attempts", 0);
@@ -169,12 +220,12 @@ class JobStateMachineTest {
         UUID job = jobIn(JobStatus.EMBEDDING_IN_PROGRESS);
         Instant window = Instant.parse("2030-01-02T00:00:00Z");
 
-        machine.reschedule(job, JobStatus.EMBEDDING_IN_PROGRESS, window, "over budget");
+        machine.reschedule(unclaimed(job), JobStatus.EMBEDDING_IN_PROGRESS, window, "over budget");
         assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before = 'infinity' AS parked FROM jobs WHERE id = ?", job))
                 .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", Timestamp.from(window))
                 .containsEntry("parked", true);
 
-        machine.release(job, JobStatus.EMBEDDING_QUEUED, "window opened");
+        machine.release(unclaimed(job), JobStatus.EMBEDDING_QUEUED, "window opened");
         assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before FROM jobs WHERE id = ?", job))
                 .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", null)
                 .containsEntry("not_before", null);
@@ -230,5 +281,9 @@ class JobStateMachineTest {
 
     private static int eventCount(UUID job) {
         return sql.queryForObject("SELECT count(*) FROM job_events WHERE job_id = ?", Integer.class, job);
+    }
+
+    private static ClaimedJob unclaimed(UUID job) {
+        return new ClaimedJob(job, null, "corr-" + job, null);
     }
 }

@@ -86,7 +86,7 @@ class LeaseReclaimTest {
         app.awaitJobStatus(job.id().toString(), "parsed", Duration.ofSeconds(30));
 
         leaseToDeadWorker(job.id());
-        bean("jobStateMachine", JobStateMachine.class).advance(job.id(), JobStatus.PARSED, JobStatus.CHUNKING, "then crashed");
+        bean("jobStateMachine", JobStateMachine.class).advance(job, JobStatus.PARSED, JobStatus.CHUNKING, "then crashed");
         Timestamp leaseExpiry = leaseExpiry(job.id());
 
         app.context().getRouteController().startRoute("claim-chunk-work");

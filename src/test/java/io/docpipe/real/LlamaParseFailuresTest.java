@@ -88,20 +88,19 @@ class LlamaParseFailuresTest {
         assertThat(job.path("last_error").asText()).contains(status).contains("NO_DATA_FOUND_IN_FILE");
     }
 
+    /** Answers that say LlamaParse did not take the document: it is uploaded again after a backoff. */
     static Stream<Arguments> transientFailures() {
         return Stream.of(
-                Arguments.of("503", aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")),
-                Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
-                Arguments.of("timeout", aResponse().withStatus(200).withFixedDelay(3000)
-                        .withBody("{\"id\":\"late\",\"status\":\"PENDING\"}")),
-                Arguments.of("malformed body", aResponse().withStatus(200).withBody("<html>gateway</html>")));
+                Arguments.of("500", aResponse().withStatus(500).withBody("{\"detail\":\"Internal server error\"}")),
+                Arguments.of("503", aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transientFailures")
     void should_retry_a_transient_upload_failure_with_backoff(String name, ResponseDefinitionBuilder failure) {
         providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered").willReturn(failure));
+                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered")
+                .willReturn(failure));
 
         String jobId = upload();
         JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
@@ -112,6 +111,40 @@ class LlamaParseFailuresTest {
         assertThat(job.path("events").findValuesAsText("detail"))
                 .anyMatch(d -> d.startsWith("attempt 1 of 5 failed: ") && d.contains("; retry in "))
                 .contains("automatic retry after attempt 1 of 5");
+    }
+
+    /** Answers after which LlamaParse may have created the parse job all the same. */
+    static Stream<Arguments> answersInDoubt() {
+        return Stream.of(
+                Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
+                Arguments.of("timeout", aResponse().withStatus(200).withFixedDelay(3000)
+                        .withBody("{\"id\":\"late\",\"status\":\"PENDING\"}")),
+                Arguments.of("502", aResponse().withStatus(502).withBody("<html>Bad gateway</html>")),
+                Arguments.of("2xx without a job id", aResponse().withStatus(200).withBody("<html>gateway</html>")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answersInDoubt")
+    void should_not_upload_again_at_once_when_llamaparse_may_have_taken_the_document(String name,
+            ResponseDefinitionBuilder answer) {
+        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered").willReturn(answer));
+
+        String jobId = upload();
+
+        // an attempt is spent, the estimate stays booked, and the job waits for the webhook of the parse job that
+        // LlamaParse may have created (docpipe.llamaparse.webhook-wait-seconds) before it uploads again
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                app.get("/api/v1/jobs/" + jobId).json().path("attempts").asInt() == 1);
+        JsonNode job = app.get("/api/v1/jobs/" + jobId).json();
+        assertThat(job.path("status").asText()).isEqualTo("uploaded");
+        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("attempt 1 of 5 in doubt: ")
+                && d.contains("the provider may have taken the request, so its cost stays booked"));
+        assertThat(java.time.Instant.parse(job.path("next_attempt_at").asText()))
+                .isAfter(java.time.Instant.now().plusSeconds(200));
+        assertThat(app.sql().queryForObject("SELECT parse_estimate_usd FROM jobs WHERE id = ?::uuid",
+                java.math.BigDecimal.class, jobId)).isPositive();
+        assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))).hasSize(1);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.testsupport.RunningDocpipe;
@@ -35,7 +36,7 @@ class SweepsTest {
     @Test
     void should_retry_a_failed_job_once_its_next_attempt_is_due() throws Exception {
         UUID job = uploadHeldIn("claim-parse-work", "retry.txt");
-        stateMachine().fail(job, JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "attempt 1 of 3 failed: 503",
+        stateMachine().fail(new ClaimedJob(job, null, null, JobStatus.UPLOADED), JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "attempt 1 of 3 failed: 503",
                 Instant.now().plusSeconds(1));
         JsonNode failed = app.get("/api/v1/jobs/" + job).json();
         assertThat(failed.path("status").asText()).isEqualTo("failed_parse");
@@ -51,7 +52,7 @@ class SweepsTest {
     @Test
     void should_leave_a_dead_job_alone_list_it_and_let_a_person_retry_it() throws Exception {
         UUID job = uploadHeldIn("claim-parse-work", "dead.txt");
-        stateMachine().fail(job, JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "gave up after 3 attempts: 503", null);
+        stateMachine().fail(new ClaimedJob(job, null, null, JobStatus.UPLOADED), JobStatus.UPLOADED, JobStatus.FAILED_PARSE, "gave up after 3 attempts: 503", null);
         app.context().getRouteController().startRoute("claim-parse-work");
 
         awaitSweepRuns("retry-failed-jobs", 2);

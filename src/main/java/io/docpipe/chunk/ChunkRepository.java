@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
+import io.docpipe.job.ClaimedJob;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 
 /** Reads and writes the {@code chunks} table. */
 public class ChunkRepository {
@@ -19,22 +19,31 @@ public class ChunkRepository {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final String actor;
 
-    public ChunkRepository(NamedParameterJdbcTemplate jdbc) {
+    /** @param actor names this instance in the event rows it writes */
+    public ChunkRepository(NamedParameterJdbcTemplate jdbc, String actor) {
         this.jdbc = jdbc;
+        this.actor = actor;
     }
 
-    /** Replaces a document's chunks (their embeddings go with them), so chunking again never duplicates. */
-    public void replace(UUID documentId, List<Chunk> chunks) {
-        jdbc.update(SqlStatements.load("chunk/delete-chunks.sql"), new MapSqlParameterSource("document_id", documentId));
-        SqlParameterSource[] rows = chunks.stream()
-                .map(c -> new MapSqlParameterSource()
-                        .addValue("document_id", documentId)
-                        .addValue("ordinal", c.ordinal())
-                        .addValue("text", c.text())
-                        .addValue("token_count", c.tokenCount()))
-                .toArray(SqlParameterSource[]::new);
-        jdbc.batchUpdate(SqlStatements.load("chunk/insert-chunk.sql"), rows);
+    /**
+     * Stores a claimed job's chunks and moves it chunking -> chunks_stored with its event, in one statement, only
+     * while the worker still holds the job (chunking again overwrites by ordinal, so it never duplicates).
+     *
+     * @return whether they were stored
+     */
+    public boolean store(ClaimedJob job, List<Chunk> chunks) {
+        return !jdbc.queryForList(SqlStatements.load("chunk/store-chunks.sql"), new MapSqlParameterSource()
+                .addValue("job_id", job.id())
+                .addValue("lease_token", job.leaseToken())
+                .addValue("document_id", job.documentId())
+                .addValue("ordinals", chunks.stream().map(Chunk::ordinal).toArray(Integer[]::new))
+                .addValue("texts", chunks.stream().map(Chunk::text).toArray(String[]::new))
+                .addValue("token_counts", chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new))
+                .addValue("chunk_count", chunks.size())
+                .addValue("detail", chunks.size() + " chunks")
+                .addValue("actor", actor), java.util.UUID.class).isEmpty();
     }
 
     public List<ChunkView> list(UUID documentId) {

@@ -4,7 +4,6 @@ import static io.docpipe.job.JobStatus.CHUNKING;
 import static io.docpipe.job.JobStatus.CHUNKS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 import static io.docpipe.job.JobStatus.FAILED_CHUNKING;
-import static io.docpipe.job.JobStatus.PARSED;
 
 import java.util.List;
 
@@ -35,26 +34,20 @@ public class ChunkStage {
         this.tx = tx;
     }
 
+    /** Chunks a claimed job (its claim moved it to {@code chunking}) and queues it for embedding. */
     public void chunk(ClaimedJob job) {
-        if (job.status() == PARSED && !jobs.advance(job, PARSED, CHUNKING, null).applied()) {
-            return;
-        }
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         List<Chunk> pieces = chunker.chunk(document.parsedContent() == null ? "" : document.parsedContent());
         if (pieces.isEmpty()) {
             jobs.fail(job, CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
             return;
         }
-        Boolean stored = tx.execute(status -> {
-            chunks.replace(document.id(), pieces);
-            if (!jobs.advance(job, CHUNKING, CHUNKS_STORED, pieces.size() + " chunks").applied()) {
-                status.setRollbackOnly(); // another worker stored them first
-                return false;
+        tx.executeWithoutResult(status -> {
+            // nothing is written when the worker no longer holds the job
+            if (chunks.store(job, pieces)) {
+                jobs.moved(CHUNKS_STORED);
+                jobs.handOff(job.in(CHUNKS_STORED), CHUNKS_STORED, EMBEDDING_QUEUED, null);
             }
-            return true;
         });
-        if (Boolean.TRUE.equals(stored)) {
-            jobs.handOff(job, CHUNKS_STORED, EMBEDDING_QUEUED, null);
-        }
     }
 }

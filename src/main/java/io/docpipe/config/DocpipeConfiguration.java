@@ -118,8 +118,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         DocumentRepository documents = new DocumentRepository(jdbc);
-        ChunkRepository chunks = new ChunkRepository(jdbc);
-        EmbeddingRepository embeddings = new EmbeddingRepository(jdbc);
+        ChunkRepository chunks = new ChunkRepository(jdbc, instanceId);
+        EmbeddingRepository embeddings = new EmbeddingRepository(jdbc, instanceId);
         DocumentStore store = new DocumentStore(settings.path("docpipe.data-dir"));
         TextExtractor extractor = TextExtractor.defaults();
         TokenCounter tokenCounter = new TokenCounter();
@@ -137,7 +137,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Duration maxPacingWait = Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms"));
         int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
         registry.bind("jobStateMachine", stateMachine);
-        ClaimedJobs claimedJobs = new ClaimedJobs(jdbc, context, instanceId,
+        ClaimedJobs claimedJobs = new ClaimedJobs(jdbc, stateMachine, context, instanceId,
                 Duration.ofSeconds(settings.number("docpipe.lease-seconds")),
                 Duration.ofSeconds(settings.number("docpipe.lease.max-hold-seconds")));
         registry.bind("claimedJobs", claimedJobs);

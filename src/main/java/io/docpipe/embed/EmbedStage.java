@@ -53,38 +53,39 @@ public class EmbedStage {
     }
 
     /**
-     * Brings each claimed job to {@code embedding_in_progress}.
-     *
-     * @return the jobs this worker goes on with, in the state they are now in; jobs another worker took on are left out
+     * The claimed jobs this worker goes on with, in {@code embedding_in_progress} (the claim started the queued ones)
+     * or {@code embeddings_stored} (taken over after their vectors were stored); jobs taken over after chunking are
+     * started here.
      */
     public List<ClaimedJob> start(@Body List<ClaimedJob> claimed) {
         List<ClaimedJob> started = new ArrayList<>();
+        List<ClaimedJob> stored = new ArrayList<>();
+        List<ClaimedJob> queued = new ArrayList<>();
         for (ClaimedJob job : claimed) {
-            CorrelationContext.enter(job);
-            JobStatus status = job.status();
-            if (status == CHUNKS_STORED && jobs.advance(job, CHUNKS_STORED, EMBEDDING_QUEUED, null).applied()) {
-                status = EMBEDDING_QUEUED;
-            }
-            if (status == EMBEDDING_QUEUED && jobs.advance(job, EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null).applied()) {
-                status = EMBEDDING_IN_PROGRESS;
-            }
-            if (status == EMBEDDING_IN_PROGRESS || status == EMBEDDINGS_STORED) {
-                started.add(job.in(status));
+            if (job.status() == EMBEDDING_IN_PROGRESS || job.status() == EMBEDDINGS_STORED) {
+                started.add(job);
+            } else if (job.status() == CHUNKS_STORED) {
+                stored.add(job);
+            } else if (job.status() == EMBEDDING_QUEUED) {
+                queued.add(job);
             }
         }
-        CorrelationContext.leave();
+        queued.addAll(jobs.moveAll(stored, CHUNKS_STORED, EMBEDDING_QUEUED, null, false));
+        started.addAll(jobs.moveAll(queued, EMBEDDING_QUEUED, EMBEDDING_IN_PROGRESS, null, false));
         return started;
     }
 
     /** Packs the chunks still without a vector, of every job in progress, into request-sized batches. */
     public List<PendingBatch> plan(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
-        List<PendingChunk> pending = new ArrayList<>();
+        Map<UUID, ClaimedJob> byDocument = new LinkedHashMap<>();
         for (ClaimedJob job : started) {
             if (job.status() == EMBEDDING_IN_PROGRESS) {
-                for (UnembeddedChunk chunk : embeddings.findUnembedded(job.documentId())) {
-                    pending.add(new PendingChunk(chunk.chunkId(), job, chunk.text(), 0));
-                }
+                byDocument.put(job.documentId(), job);
             }
+        }
+        List<PendingChunk> pending = new ArrayList<>();
+        for (UnembeddedChunk chunk : embeddings.findUnembedded(List.copyOf(byDocument.keySet()))) {
+            pending.add(new PendingChunk(chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), 0));
         }
         return batcher.batchChunks(pending);
     }
@@ -122,19 +123,26 @@ public class EmbedStage {
         return chunks.isEmpty() ? null : new PendingBatch(chunks, chunks.stream().mapToInt(PendingChunk::tokens).sum());
     }
 
-    /** Marks each job's vectors stored once every chunk of it has one, then completes it. */
+    /**
+     * Completes the jobs whose chunks all have a vector: embedding_in_progress -> embeddings_stored -> complete, each
+     * move one statement for all of them, in one transaction. A job a batch set aside (failed, postponed) is no
+     * longer held in progress and is left alone.
+     */
     public void finish(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
-        for (ClaimedJob job : started) {
-            CorrelationContext.enter(job);
-            Boolean stored = tx.execute(status -> job.status() == EMBEDDINGS_STORED
-                    // chunks still without a vector: a batch set the job aside (postponed or failed); it is not done
-                    || embeddings.countUnembedded(job.documentId()) == 0
-                            && jobs.advance(job, EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
-            if (Boolean.TRUE.equals(stored)) {
-                jobs.handOff(job, EMBEDDINGS_STORED, COMPLETE, null);
+        tx.executeWithoutResult(status -> {
+            List<ClaimedJob> inProgress = started.stream().filter(job -> job.status() == EMBEDDING_IN_PROGRESS).toList();
+            Set<UUID> storedNow = embeddings.storeEmbeddedJobs(inProgress);
+            List<ClaimedJob> stored = new ArrayList<>();
+            for (ClaimedJob job : started) {
+                if (job.status() == EMBEDDINGS_STORED) {
+                    stored.add(job);
+                } else if (storedNow.contains(job.id())) {
+                    jobs.moved(EMBEDDINGS_STORED);
+                    stored.add(job.in(EMBEDDINGS_STORED));
+                }
             }
-        }
-        CorrelationContext.leave();
+            jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true);
+        });
     }
 
     /** The provider's billed tokens split among the batch's jobs in proportion to their inputs' tokens. */

@@ -1,37 +1,57 @@
 package io.docpipe.embed;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
+import io.docpipe.job.ClaimedJob;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 
-/** Reads and writes the {@code embeddings} table; vectors are PostgreSQL {@code real[]}. */
+/** Reads and writes the {@code embeddings} table; vectors are stored as {@link VectorBytes}. */
 public class EmbeddingRepository {
 
     /** A chunk still waiting for its vector. */
-    public record UnembeddedChunk(long chunkId, String text) {
+    public record UnembeddedChunk(long chunkId, UUID documentId, String text) {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final String actor;
 
-    public EmbeddingRepository(NamedParameterJdbcTemplate jdbc) {
+    /** @param actor names this instance in the event rows it writes */
+    public EmbeddingRepository(NamedParameterJdbcTemplate jdbc, String actor) {
         this.jdbc = jdbc;
+        this.actor = actor;
     }
 
-    public List<UnembeddedChunk> findUnembedded(UUID documentId) {
+    /** The chunks still without a vector of all the given documents, in one query, in document order. */
+    public List<UnembeddedChunk> findUnembedded(List<UUID> documentIds) {
+        if (documentIds.isEmpty()) {
+            return List.of();
+        }
         return jdbc.query(SqlStatements.load("embed/find-unembedded-chunks.sql"),
-                new MapSqlParameterSource("document_id", documentId),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getString("text")));
+                new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
+                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getObject("document_id", UUID.class), rs.getString("text")));
     }
 
-    public int countUnembedded(UUID documentId) {
-        Integer count = jdbc.queryForObject(SqlStatements.load("embed/count-unembedded-chunks.sql"),
-                new MapSqlParameterSource("document_id", documentId), Integer.class);
-        return count == null ? 0 : count;
+    /**
+     * Moves the jobs whose chunks all have a vector embedding_in_progress -> embeddings_stored with their events, in
+     * one statement, those the worker still holds.
+     *
+     * @return the ids of the jobs that moved
+     */
+    public Set<UUID> storeEmbeddedJobs(List<ClaimedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList(SqlStatements.load("embed/store-embedded-jobs.sql"), new MapSqlParameterSource()
+                .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                .addValue("lease_tokens", jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
+                .addValue("actor", actor), UUID.class));
     }
 
     /** Adds an embeddings request's billed tokens and their price to the job. */
@@ -43,7 +63,7 @@ public class EmbeddingRepository {
     /** The chunks whose vectors the mock made during an outage, oldest first. */
     public List<UnembeddedChunk> findFallbackEmbedded(int limit) {
         return jdbc.query(SqlStatements.load("embed/find-fallback-embeddings.sql"), new MapSqlParameterSource("limit", limit),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getString("text")));
+                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), null, rs.getString("text")));
     }
 
     /** Replaces fallback vectors with the real service's; a vector that is no longer a fallback is left alone. */
@@ -65,7 +85,7 @@ public class EmbeddingRepository {
                     .addValue("provider", embedded.provider())
                     .addValue("model", embedded.model())
                     .addValue("dimensions", vector.length)
-                    .addValue("vector", vector)
+                    .addValue("vector", VectorBytes.of(vector))
                     .addValue("fallback", embedded.fallback()));
         }
         return rows.toArray(SqlParameterSource[]::new);

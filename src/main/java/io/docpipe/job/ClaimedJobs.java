@@ -44,13 +44,16 @@ public class ClaimedJobs {
     private static final Logger LOG = LoggerFactory.getLogger(ClaimedJobs.class);
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final JobStateMachine stateMachine;
     private final CamelContext context;
     private final String owner;
     private final Duration lease;
     private final Duration maxHold;
 
-    public ClaimedJobs(NamedParameterJdbcTemplate jdbc, CamelContext context, String owner, Duration lease, Duration maxHold) {
+    public ClaimedJobs(NamedParameterJdbcTemplate jdbc, JobStateMachine stateMachine, CamelContext context, String owner,
+            Duration lease, Duration maxHold) {
         this.jdbc = jdbc;
+        this.stateMachine = stateMachine;
         this.context = context;
         this.owner = owner;
         this.lease = lease;
@@ -68,10 +71,10 @@ public class ClaimedJobs {
         List<ClaimedJob> jobs = new ArrayList<>();
         Object taken;
         if (body instanceof List<?> rows) {
-            rows.forEach(row -> jobs.add(ClaimedJob.fromRow((Map<String, Object>) row)));
+            rows.forEach(row -> jobs.add(started((Map<String, Object>) row)));
             taken = jobs;
         } else {
-            ClaimedJob job = ClaimedJob.fromRow((Map<String, Object>) body);
+            ClaimedJob job = started((Map<String, Object>) body);
             jobs.add(job);
             CorrelationContext.enter(job);
             taken = job;
@@ -114,6 +117,16 @@ public class ClaimedJobs {
                     LOG.warn("job {} was taken over by another worker; nothing is paid for it here", job.id()));
         }
         return still;
+    }
+
+    /** A claimed row as a job; a claim that started the job (moved it on) counts that move. */
+    private ClaimedJob started(Map<String, Object> row) {
+        ClaimedJob job = ClaimedJob.fromRow(row);
+        Object claimedStatus = row.get("claimed_status");
+        if (claimedStatus != null && !claimedStatus.equals(row.get("status"))) {
+            stateMachine.moved(job.status());
+        }
+        return job;
     }
 
     /** Renews the unexpired leases this instance holds (see the class comment); returns how many. */

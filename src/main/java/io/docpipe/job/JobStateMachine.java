@@ -4,8 +4,11 @@ import static io.docpipe.job.JobStatus.*;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -92,6 +95,73 @@ public class JobStateMachine {
     /** The last step of a stage: the job rests in {@code to} and its lease is released for the next stage. */
     public Transition handOff(ClaimedJob job, JobStatus from, JobStatus to, String detail) {
         return apply(new Change(job, from, to, detail));
+    }
+
+    /**
+     * The same move for several jobs a worker holds, in one statement (each still a compare-and-set with its event):
+     * a step inside a stage ({@code releaseLease} false) or its last step.
+     *
+     * @return the jobs that moved; the others had moved on, or the worker no longer holds them
+     */
+    public List<ClaimedJob> moveAll(List<ClaimedJob> jobs, JobStatus from, JobStatus to, String detail, boolean releaseLease) {
+        if (!isAllowed(from, to)) {
+            throw new IllegalTransitionException(from, to);
+        }
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> moved = new HashSet<>(jdbc.queryForList(SqlStatements.load("jobs/transition-all.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                        .addValue("lease_tokens", jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
+                        .addValue("from_status", from.wireName())
+                        .addValue("to_status", to.wireName())
+                        .addValue("release_lease", releaseLease)
+                        .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                        .addValue("actor", actor), UUID.class));
+        List<ClaimedJob> movedJobs = new ArrayList<>(moved.size());
+        for (ClaimedJob job : jobs) {
+            if (moved.contains(job.id())) {
+                movedJobs.add(job.in(to));
+                onTransition.accept(to);
+            }
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} of {} jobs {} -> {}", movedJobs.size(), jobs.size(), from, to);
+        }
+        return movedJobs;
+    }
+
+    /**
+     * Counts a move a statement of its own made (a claim that starts the jobs it takes, a stage that stores its
+     * output and moves its job in one statement), for the transition meters.
+     */
+    public void moved(JobStatus to) {
+        onTransition.accept(to);
+    }
+
+    /**
+     * A parser's text stored with its job's move parse_queued -> parsed (lease released), in one statement; only
+     * while the worker still holds the job.
+     *
+     * @return whether it was stored (false: another worker got there first, or took the job over)
+     */
+    public boolean storeParsed(ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits,
+            String detail) {
+        boolean stored = !jdbc.queryForList(SqlStatements.load("parse/store-parsed.sql"), new MapSqlParameterSource()
+                .addValue("job_id", job.id())
+                .addValue("lease_token", job.leaseToken())
+                .addValue("parsed_content", text)
+                .addValue("parse_provider", provider)
+                .addValue("parse_pages", pages)
+                .addValue("parse_credits", credits)
+                .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                .addValue("actor", actor), UUID.class).isEmpty();
+        if (stored) {
+            moved(PARSED);
+            LOG.debug("job {} parse_queued -> parsed ({})", job.id(), detail);
+        }
+        return stored;
     }
 
     /**
@@ -212,10 +282,15 @@ public class JobStateMachine {
         Transition transition = new Transition(change.job.id(), change.from, change.to, applied);
         if (applied) {
             onTransition.accept(change.to);
-            LOG.info("job {} {} -> {}{}", change.job.id(), change.from, change.to,
-                    change.detail == null ? "" : " (" + change.detail + ")");
+            // every move is in the job's event log already; the log shows failures, and the rest at DEBUG
+            if (change.to.isFailed()) {
+                LOG.info("job {} {} -> {}: {}", change.job.id(), change.from, change.to, change.detail);
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("job {} {} -> {}{}", change.job.id(), change.from, change.to,
+                        change.detail == null ? "" : " (" + change.detail + ")");
+            }
         } else {
-            LOG.info("{}", transition);
+            LOG.debug("{}", transition);
         }
         return transition;
     }

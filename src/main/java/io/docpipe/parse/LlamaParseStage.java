@@ -139,16 +139,16 @@ public class LlamaParseStage {
     public void storeResult(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
         ParseResult result = outcome.result();
         BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : budget.usdForCredits(result.credits());
+        String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
+                + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
         tx.executeWithoutResult(status -> {
-            documents.storeParsedContent(job.documentId(), result.markdown(), "llamaparse", result.pages(), result.credits());
+            if (!jobs.storeParsed(job, result.markdown(), "llamaparse", result.pages(), result.credits(), detail)) {
+                status.setRollbackOnly(); // another worker got here first, or took the job over
+                return;
+            }
             jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()
                     .addValue("job_id", job.id()).addValue("cost_usd", cost).addValue("embedding_tokens", 0));
             budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
-            String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
-                    + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
-            if (!jobs.handOff(job, PARSE_QUEUED, PARSED, detail).applied()) {
-                status.setRollbackOnly(); // another worker got here first
-            }
         });
     }
 

@@ -53,12 +53,8 @@ public class MockParseStage {
             jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, "the document contains no extractable text", null);
             return;
         }
-        tx.executeWithoutResult(status -> {
-            documents.storeParsedContent(document.id(), markdown, "mock", null, null);
-            if (!jobs.handOff(job, PARSE_QUEUED, PARSED, "parsed locally: " + markdown.length() + " characters").applied()) {
-                status.setRollbackOnly(); // another worker finished it first; keep its result
-            }
-        });
+        // nothing is written when another worker finished it first or took it over
+        jobs.storeParsed(job, markdown, "mock", null, null, "parsed locally: " + markdown.length() + " characters");
         LOG.debug("parsed document {} ({} characters)", document.id(), markdown.length());
     }
 }

@@ -91,6 +91,26 @@ class TextExtractorTest {
                 .isInstanceOf(DocumentExtractionException.class).hasMessageContaining("could not be read");
     }
 
+    @Test
+    void should_not_take_a_binary_file_for_text_because_of_its_name() throws IOException {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        assertThat(extractor.detectMediaType(write("photo.txt", png), "photo.txt")).isEqualTo("image/png");
+        assertThat(extractor.detectMediaType(write("report.md", SampleDocuments.pdf()), "report.md")).isEqualTo("application/pdf");
+        assertThat(extractor.detectMediaType(write("letter.txt", SampleDocuments.docx()), "letter.txt"))
+                .isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    }
+
+    @Test
+    void should_take_text_named_as_text_by_its_name_and_html_by_its_start() throws IOException {
+        assertThat(extractor.detectMediaType(write("a.md", "# Title\n\ntext".getBytes(StandardCharsets.UTF_8)), "a.md"))
+                .isEqualTo("text/x-web-markdown");
+        assertThat(extractor.detectMediaType(write("b.txt", "  <!DOCTYPE html><p>x</p>".getBytes(StandardCharsets.UTF_8)), "b.txt"))
+                .isEqualTo("text/html");
+        // a multi-byte character cut by the end of the bytes looked at is still text
+        byte[] text = ("é".repeat(4095) + "xé").getBytes(StandardCharsets.UTF_8);
+        assertThat(extractor.detectMediaType(write("c.txt", text), "c.txt")).isEqualTo("text/plain");
+    }
+
     private Path write(String name, byte[] content) throws IOException {
         return Files.write(dir.resolve(name), content);
     }

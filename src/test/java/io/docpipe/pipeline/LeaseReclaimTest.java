@@ -57,6 +57,7 @@ class LeaseReclaimTest {
         EmbedStage stage = bean("embedStage", EmbedStage.class);
         List<ClaimedJob> started = stage.start(List.of(new ClaimedJob(job.id(), job.documentId(), job.correlationId(),
                 JobStatus.EMBEDDING_QUEUED)));
+        assertThat(started).extracting(ClaimedJob::status).containsExactly(JobStatus.EMBEDDING_IN_PROGRESS);
         List<PendingBatch> batches = stage.plan(started);
         assertThat(batches).hasSizeGreaterThan(2);
         stage.store(bean("mockEmbeddingService", MockEmbeddingService.class).embed(batches.get(0)));

@@ -1,1 +1,0 @@
-DELETE FROM chunks WHERE document_id = :document_id

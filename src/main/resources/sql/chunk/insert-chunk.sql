@@ -1,2 +1,0 @@
-INSERT INTO chunks (document_id, ordinal, text, token_count)
-VALUES (:document_id, :ordinal, :text, :token_count)

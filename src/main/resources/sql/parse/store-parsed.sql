@@ -1,0 +1,28 @@
+-- A parser's text stored and its job moved parse_queued -> parsed (lease released for the chunk stage), with the
+-- event row, in one statement: only while the worker still holds the job (its fencing token), so a worker that lost
+-- it writes nothing. No row back: nothing changed.
+WITH moved AS (
+    UPDATE jobs
+       SET status           = 'parsed',
+           updated_at       = now(),
+           not_before       = NULL,
+           lease_owner      = NULL,
+           lease_expires_at = NULL,
+           lease_token      = NULL
+     WHERE id = :job_id
+       AND status = 'parse_queued'
+       AND (CAST(:lease_token AS bigint) IS NULL OR lease_token = CAST(:lease_token AS bigint))
+ RETURNING id, document_id, correlation_id
+), stored AS (
+    UPDATE documents d
+       SET parsed_content = :parsed_content,
+           parse_provider = :parse_provider,
+           parse_pages    = CAST(:parse_pages AS integer),
+           parse_credits  = CAST(:parse_credits AS numeric)
+      FROM moved
+     WHERE d.id = moved.document_id
+)
+INSERT INTO job_events (job_id, correlation_id, from_status, to_status, detail, actor)
+SELECT id, correlation_id, 'parse_queued', 'parsed', :detail, :actor
+  FROM moved
+RETURNING job_id

@@ -2,30 +2,59 @@ package io.docpipe.bench;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.docpipe.chunk.TokenCounter;
-import io.docpipe.embed.EmbeddingBatcher;
-import io.docpipe.testsupport.RunningDocpipe;
-import org.apache.camel.api.management.ManagedCamelContext;
+import io.docpipe.chunk.Chunk;
+import io.docpipe.db.Database;
+import io.docpipe.embed.MockEmbedder;
+import io.docpipe.testsupport.DocpipeProcess;
+import io.docpipe.testsupport.TestPostgres;
+import org.awaitility.Awaitility;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Pushes N small documents through the mock pipeline of a real docpipe instance on its embedded PostgreSQL and
- * prints throughput and upload-to-complete latency ({@code -Dbench.documents=N} to change N, default 1000).
+ * docpipe's mock pipeline against the floor of the database work it must do, in one run on one embedded PostgreSQL.
+ * <ol>
+ * <li>docpipe is started as the user starts it: its own JVM ({@code -Xmx256m}), its embedded PostgreSQL with the
+ * settings it runs with (durable: {@code fsync} and {@code synchronous_commit} on), the sweeps on their shipped
+ * schedules. N Markdown documents of 5 to 20 chunks each are uploaded over HTTP from 8 clients; it prints documents
+ * per second, upload-to-complete latency p50/p99 (from each job's own events) and the process's peak resident
+ * memory.</li>
+ * <li>The floor ({@link DatabaseFloor}): the same per-document writes by plain JDBC from 8 threads, in a fresh
+ * database of the same server, with the texts and chunks docpipe made.</li>
+ * </ol>
+ * Settings: {@code -Dbench.documents} (1000), {@code -Dbench.clients} (8), {@code -Dbench.heap} (256m),
+ * {@code -Dbench.min-chunks} / {@code -Dbench.max-chunks} (5 / 20), {@code -Dbench.jvm-options} (more options for
+ * docpipe's JVM, a profiler say).
  */
 public final class PipelineBenchmark {
+
+    private static final String[] WORDS = ("pipeline vector chunk document token embedding search index parse upload "
+            + "lease claim worker batch request limit budget ledger webhook signature provider model dimension query "
+            + "recall latency throughput memory postgres camel route stage sweep retry failure state machine event "
+            + "correlation cluster instance durable commit transaction storage bucket object stream page text word")
+            .split(" ");
 
     private PipelineBenchmark() {
     }
@@ -33,15 +62,164 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int documents = Integer.getInteger("bench.documents", 1000);
         int clients = Integer.getInteger("bench.clients", 8);
+        String heap = System.getProperty("bench.heap", "256m");
+        int minChunks = Integer.getInteger("bench.min-chunks", 5);
+        int maxChunks = Integer.getInteger("bench.max-chunks", 20);
+        List<byte[]> corpus = corpus(documents, minChunks, maxChunks, 1);
+
         Path dataDir = Files.createTempDirectory("docpipe-bench-");
-        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, shippedSweeps())) {
-            warmUp(app);
-            Instant start = Instant.now();
-            upload(app, documents, clients);
-            Instant uploaded = Instant.now();
-            awaitAllDone(app);
-            Instant done = Instant.now();
-            report(app, documents, clients, Duration.between(start, uploaded), Duration.between(start, done));
+        Map<String, String> properties = new HashMap<>(shippedSweeps());
+        properties.put("docpipe.database.pool-size", "16"); // the service's default
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        // e.g. -Dbench.jvm-options=-XX:StartFlightRecording=filename=/tmp/docpipe.jfr,settings=profile
+        jvm.addAll(List.of(System.getProperty("bench.jvm-options", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
+        try (DocpipeProcess docpipe = DocpipeProcess.startEmbedded(dataDir, properties, jvm)) {
+            String jdbcUrl = jdbcUrl(dataDir, "postgres");
+            JdbcTemplate sql = new JdbcTemplate(TestPostgres.dataSource(jdbcUrl));
+            warmUp(docpipe, sql);
+            int before = count(sql);
+
+            long start = System.nanoTime();
+            upload(docpipe.baseUri(), corpus, clients);
+            double uploadSeconds = (System.nanoTime() - start) / 1e9;
+            Awaitility.await().atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count(sql) - before == documents);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long peakRss = docpipe.peakRssBytes();
+            double[] latency = latencies(sql);
+
+            List<DatabaseFloor.Document> floorDocuments = madeBy(sql, corpus);
+            double floor = floor(dataDir, floorDocuments, clients);
+            Map<String, Object> settings = sql.queryForMap("SELECT current_setting('fsync') AS fsync, "
+                    + "current_setting('synchronous_commit') AS synchronous_commit");
+
+            long chunks = sql.queryForObject("SELECT count(*) FROM chunks", Long.class);
+            System.out.printf("%n=== docpipe mock pipeline against its database floor ===%n");
+            System.out.printf("documents              %d, %d to %d chunks each (%d chunks), %d upload clients%n", documents,
+                    minChunks, maxChunks, chunks, clients);
+            System.out.printf("database               embedded PostgreSQL, fsync=%s, synchronous_commit=%s%n",
+                    settings.get("fsync"), settings.get("synchronous_commit"));
+            System.out.printf("uploads                %.1f s (%.1f uploads/s)%n", uploadSeconds, documents / uploadSeconds);
+            System.out.printf("docpipe                %.1f documents/s (all complete after %.1f s), JVM -Xmx%s%n",
+                    documents / seconds, seconds, heap);
+            System.out.printf("floor (plain JDBC)     %.1f documents/s, %d threads, same writes%n", floor, clients);
+            System.out.printf("ratio                  %.2f%n", documents / seconds / floor);
+            System.out.printf("upload-to-complete     p50 %.0f ms, p99 %.0f ms%n", latency[0], latency[1]);
+            System.out.printf("peak RSS (docpipe)     %d MiB%n", peakRss / (1024 * 1024));
+        }
+    }
+
+    /** Markdown documents of random words, each long enough for {@code min} to {@code max} chunks of 512 tokens. */
+    static List<byte[]> corpus(int documents, int minChunks, int maxChunks, long seed) {
+        Random random = new Random(seed);
+        List<byte[]> corpus = new ArrayList<>(documents);
+        for (int d = 0; d < documents; d++) {
+            int chunks = minChunks + random.nextInt(maxChunks - minChunks + 1);
+            StringBuilder text = new StringBuilder("# Benchmark document ").append(d).append(' ').append(UUID.randomUUID());
+            // about 60 tokens a paragraph, seven paragraphs a chunk
+            for (int p = 0; p < chunks * 7; p++) {
+                text.append("\n\n");
+                for (int w = 0; w < 45; w++) {
+                    text.append(WORDS[random.nextInt(WORDS.length)]).append(w == 44 ? '.' : ' ');
+                }
+            }
+            corpus.add(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return corpus;
+    }
+
+    private static void warmUp(DocpipeProcess docpipe, JdbcTemplate sql) throws Exception {
+        upload(docpipe.baseUri(), corpus(50, 1, 3, 99), 4);
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> count(sql) == 50);
+    }
+
+    private static void upload(URI baseUri, List<byte[]> corpus, int clients) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> uploads = new ArrayList<>();
+            for (byte[] document : corpus) {
+                uploads.add(pool.submit(() -> {
+                    String boundary = "bench-" + UUID.randomUUID();
+                    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.md\""
+                            + "\r\nContent-Type: text/markdown\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+                    return http.send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/documents"))
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, document, tail))).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                }));
+            }
+            for (Future<Integer> upload : uploads) {
+                if (upload.get() != 202) {
+                    throw new IllegalStateException("an upload was answered " + upload.get());
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static int count(JdbcTemplate sql) {
+        return sql.queryForObject("SELECT count(*) FROM jobs WHERE status = 'complete'", Integer.class);
+    }
+
+    /** p50 and p99 upload-to-complete, from each job's own events (the database's clock). */
+    private static double[] latencies(JdbcTemplate sql) {
+        double[] sorted = sql.queryForList("""
+                SELECT EXTRACT(EPOCH FROM (done.at - created.at)) * 1000
+                  FROM job_events created
+                  JOIN job_events done ON done.job_id = created.job_id AND done.to_status = 'complete'
+                 WHERE created.from_status IS NULL
+                """, Double.class).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new double[] {percentile(sorted, 50), percentile(sorted, 99)};
+    }
+
+    /** What docpipe made of each document of the corpus: its text and chunks, for the floor to write again. */
+    private static List<DatabaseFloor.Document> madeBy(JdbcTemplate sql, List<byte[]> corpus) throws Exception {
+        Map<String, DatabaseFloor.Document> bySha = new LinkedHashMap<>();
+        Map<String, List<Chunk>> chunks = new HashMap<>();
+        sql.query("SELECT d.sha256, c.ordinal, c.text, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id "
+                + "ORDER BY d.sha256, c.ordinal", rs -> {
+                    chunks.computeIfAbsent(rs.getString(1), sha -> new ArrayList<>())
+                            .add(new Chunk(rs.getInt(2), rs.getString(3), rs.getInt(4)));
+                });
+        sql.query("SELECT sha256, parsed_content FROM documents", rs -> {
+            bySha.put(rs.getString(1), new DatabaseFloor.Document(null, rs.getString(2), chunks.get(rs.getString(1))));
+        });
+        List<DatabaseFloor.Document> documents = new ArrayList<>(corpus.size());
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        for (byte[] bytes : corpus) {
+            DatabaseFloor.Document made = bySha.get(java.util.HexFormat.of().formatHex(digest.digest(bytes)));
+            documents.add(new DatabaseFloor.Document(bytes, made.parsedText(), made.chunks()));
+        }
+        return documents;
+    }
+
+    private static double floor(Path dataDir, List<DatabaseFloor.Document> documents, int threads) throws Exception {
+        try (Connection connection = TestPostgres.dataSource(jdbcUrl(dataDir, "postgres")).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE floor");
+        }
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(jdbcUrl(dataDir, "floor"));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(threads * 2);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            Database.migrate(pool);
+            float[] vector = new MockEmbedder(1536).embed("the floor's vector");
+            // docpipe's claim sizes and the inputs one embeddings request takes at 512 tokens a chunk
+            return new DatabaseFloor(pool, 8, 8, 64, 300_000 / 512).run(documents, threads, vector);
+        }
+    }
+
+    /** The embedded server's address, from the pid file it writes (line 4: the port). */
+    private static String jdbcUrl(Path dataDir, String database) {
+        try {
+            List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+            return "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/" + database;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -51,7 +229,7 @@ public final class PipelineBenchmark {
         try (Reader reader = Files.newBufferedReader(Path.of("application.properties"))) {
             shipped.load(reader);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         Map<String, String> sweeps = new HashMap<>();
         shipped.stringPropertyNames().stream().filter(key -> key.startsWith("docpipe.sweeps.") && key.endsWith(".cron"))
@@ -59,71 +237,8 @@ public final class PipelineBenchmark {
         return sweeps;
     }
 
-    private static void warmUp(RunningDocpipe app) {
-        String jobId = app.upload("warm-up.txt", "Warm up the JIT and the pools.".getBytes(StandardCharsets.UTF_8))
-                .json().path("job_id").asText();
-        app.awaitJobStatus(jobId, "complete", Duration.ofMinutes(1));
-    }
-
-    private static List<String> upload(RunningDocpipe app, int documents, int clients) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<String>> uploads = new ArrayList<>();
-            for (int i = 0; i < documents; i++) {
-                String text = "# Benchmark document " + i + "\n\n" + ("Small documents measure the pipeline's overhead "
-                        + "per job rather than the cost of parsing. ").repeat(8) + "\n\nEnd of document " + i + ".";
-                uploads.add(pool.submit(() -> app.upload("bench-" + text.hashCode() + ".md",
-                        text.getBytes(StandardCharsets.UTF_8)).json().path("job_id").asText()));
-            }
-            List<String> jobIds = new ArrayList<>();
-            for (Future<String> upload : uploads) {
-                jobIds.add(upload.get());
-            }
-            return jobIds;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    private static void awaitAllDone(RunningDocpipe app) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> app.sql().queryForObject("SELECT count(*) FROM jobs WHERE status <> 'complete'", Integer.class) == 0);
-    }
-
-    private static void report(RunningDocpipe app, int documents, int clients, Duration uploading, Duration total) {
-        // upload-to-complete latency per job, measured by the database clock on the job's own events
-        List<Double> latencies = app.sql().queryForList("""
-                SELECT EXTRACT(EPOCH FROM (done.at - created.at)) * 1000
-                  FROM job_events created
-                  JOIN job_events done ON done.job_id = created.job_id AND done.to_status = 'complete'
-                 WHERE created.from_status IS NULL
-                """, Double.class);
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf("%n=== docpipe mock pipeline benchmark ===%n");
-        System.out.printf("documents              %d (+1 warm-up), %d upload clients, embedded PostgreSQL%n", documents, clients);
-        System.out.printf("upload phase           %.2f s (%.1f uploads/s)%n", seconds(uploading), documents / seconds(uploading));
-        System.out.printf("all complete after     %.2f s%n", seconds(total));
-        System.out.printf("throughput             %.1f documents/s%n", documents / seconds(total));
-        System.out.printf("upload-to-complete     p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
-        System.out.printf("chunks / vectors       %d / %d%n",
-                app.sql().queryForObject("SELECT count(*) FROM chunks", Long.class),
-                app.sql().queryForObject("SELECT count(*) FROM embeddings", Long.class));
-        // each exchange through route embed-batch is one embeddings request (to the mock here, to OpenAI in real mode)
-        long requests = app.context().getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
-                .getManagedRoute("embed-batch").getExchangesTotal();
-        // OpenAI's limits: 2048 inputs and 300,000 tokens a request
-        int minimum = new EmbeddingBatcher(new TokenCounter(), 2048, 300_000, 8191)
-                .batch(app.sql().queryForList("SELECT text FROM chunks", String.class)).size();
-        System.out.printf("embedding requests     %d (the fewest possible for these chunks: %d)%n", requests, minimum);
-    }
-
     private static double percentile(double[] sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static double seconds(Duration duration) {
-        return duration.toNanos() / 1e9;
     }
 }

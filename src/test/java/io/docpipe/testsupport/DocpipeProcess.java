@@ -56,22 +56,53 @@ public final class DocpipeProcess implements AutoCloseable {
     }
 
     private static DocpipeProcess start(Map<String, String> properties) throws Exception {
+        return start(properties, List.of("-Xmx512m"));
+    }
+
+    /** An instance on its embedded PostgreSQL in {@code dataDir}, with these JVM options (heap, say). */
+    public static DocpipeProcess startEmbedded(Path dataDir, Map<String, String> properties, List<String> jvmOptions)
+            throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("docpipe.database.url", "");
+        all.put("docpipe.data-dir", dataDir.toString());
+        all.putAll(properties);
+        return start(all, jvmOptions);
+    }
+
+    private static DocpipeProcess start(Map<String, String> properties, List<String> jvmOptions) throws Exception {
         int port = properties.containsKey("camel.server.port") ? Integer.parseInt(properties.get("camel.server.port"))
                 : RunningDocpipe.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + RunningDocpipe.freePort(),
                 "-Ddocpipe.database.pool-size=8",
                 "-Dcamel.main.routes-reload-enabled=false"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DocpipeApplication.class.getName()));
+        command.addAll(List.of("-cp", classPath(), DocpipeApplication.class.getName()));
         Path log = Files.createTempFile(Path.of("target"), "docpipe-process-", ".log");
         Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         DocpipeProcess started = new DocpipeProcess(process, log, URI.create("http://localhost:" + port));
         started.awaitHealthy(Duration.ofSeconds(120));
         return started;
+    }
+
+    /** This JVM's class path: the test run's, or, under exec:java, that of the class loader Maven made for it. */
+    private static String classPath() {
+        if (DocpipeProcess.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     /** Waits until the business API answers its health check with 200. */
@@ -100,6 +131,16 @@ public final class DocpipeProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The process's peak resident memory so far, in bytes ({@code VmHWM}; Linux). */
+    public long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        return -1;
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop; an embedded PostgreSQL is left running as an orphan. */

@@ -6,7 +6,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -49,6 +51,13 @@ public class JobStateMachine {
         ALLOWED.put(FAILED_PARSE, EnumSet.of(UPLOADED));
         ALLOWED.put(FAILED_CHUNKING, EnumSet.of(PARSED));
         ALLOWED.put(FAILED_EMBEDDING, EnumSet.of(EMBEDDING_QUEUED));
+        // a deleted document's job ends here from wherever it is, unless it had completed
+        ALLOWED.put(CANCELLED, EnumSet.noneOf(JobStatus.class));
+        ALLOWED.forEach((from, to) -> {
+            if (!from.isTerminal()) {
+                to.add(CANCELLED);
+            }
+        });
     }
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -167,6 +176,27 @@ public class JobStateMachine {
         return released;
     }
 
+    /**
+     * Cancels the job of a deleted document from whatever state it is in, unless it completed or was cancelled
+     * already. Runs inside the caller's transaction: the job's row is locked first, so a stage's transaction that
+     * holds it finishes before, and any later compare-and-set of a stage finds the job cancelled and changes
+     * nothing. The lease is released, and no retry or reschedule is left on it.
+     *
+     * @return the applied transition, or empty when the job had completed or was cancelled already
+     */
+    public Optional<Transition> cancel(UUID jobId, String detail) {
+        List<String> locked = jdbc.queryForList(SqlStatements.load("jobs/lock-job.sql"),
+                new MapSqlParameterSource("job_id", jobId), String.class);
+        if (locked.isEmpty() || JobStatus.ofWireName(locked.get(0)).isTerminal()) {
+            return Optional.empty();
+        }
+        Transition transition = apply(new Change(jobId, JobStatus.ofWireName(locked.get(0)), CANCELLED, detail));
+        if (!transition.applied()) {
+            throw new IllegalStateException("job " + jobId + " changed while locked for cancelling");
+        }
+        return Optional.of(transition);
+    }
+
     /** Adds an event to the job's log without changing it. */
     public void note(UUID jobId, String detail) {
         jdbc.update(SqlStatements.load("jobs/note.sql"), new MapSqlParameterSource()
@@ -181,7 +211,7 @@ public class JobStateMachine {
     }
 
     private static Change waitingIn(UUID jobId, JobStatus status, String reason) {
-        if (status == COMPLETE || status.isFailed()) {
+        if (status.isTerminal() || status.isFailed()) {
             throw new IllegalTransitionException(status, status);
         }
         return new Change(jobId, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
@@ -28,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The embed stage's bookkeeping around the provider calls the route makes. The jobs of one claim are embedded
  * together: their chunks still without a vector are packed into as few requests as the provider's limits allow,
  * each batch is stored as it arrives (a reclaimed job pays only for what is missing) with its usage attributed to
- * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}.
+ * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}, where its document
+ * becomes searchable (its source's current version) in the same transaction.
  */
 public class EmbedStage {
 
@@ -37,15 +40,19 @@ public class EmbedStage {
     private final EmbeddingBatcher batcher;
     private final TransactionTemplate tx;
     private final OpenAiBudget pricing;
+    private final DocumentRepository documents;
+    private final DocumentVersions versions;
 
     /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, OpenAiBudget pricing) {
+            TransactionTemplate tx, OpenAiBudget pricing, DocumentRepository documents, DocumentVersions versions) {
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.tx = tx;
         this.pricing = pricing;
+        this.documents = documents;
+        this.versions = versions;
     }
 
     /**
@@ -118,7 +125,12 @@ public class EmbedStage {
                     || embeddings.countUnembedded(job.documentId()) == 0
                             && jobs.advance(job.id(), EMBEDDING_IN_PROGRESS, EMBEDDINGS_STORED, null).applied());
             if (Boolean.TRUE.equals(stored)) {
-                jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null);
+                // complete, and searchable: its source's current version from now on (unless a newer one is)
+                tx.executeWithoutResult(status -> {
+                    if (jobs.handOff(job.id(), EMBEDDINGS_STORED, COMPLETE, null).applied()) {
+                        versions.completed(documents.find(job.documentId()).orElseThrow());
+                    }
+                });
             }
         }
         CorrelationContext.leave();

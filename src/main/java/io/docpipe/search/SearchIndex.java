@@ -42,6 +42,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
@@ -142,13 +143,24 @@ public final class SearchIndex implements Closeable {
                 if (writer != null) {
                     writer.rollback();
                 }
+                empty(directory);
             }
         }
-        // CREATE writes a fresh, empty commit over whatever was there
         IndexWriter writer = new IndexWriter(directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.CREATE));
         writer.setLiveCommitData(Map.of(LAYOUT, CURRENT_LAYOUT).entrySet());
         writer.commit();
         return new SearchIndex(path, directory, writer, analyzer);
+    }
+
+    /** Removes every file of an index that cannot be read (even a new writer reads the last commit), under its lock. */
+    private static void empty(FSDirectory directory) throws IOException {
+        try (Lock lock = directory.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+            for (String file : directory.listAll()) {
+                if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                    directory.deleteFile(file);
+                }
+            }
+        }
     }
 
     private static IndexWriterConfig config(HighDimensionCodec codec, Analyzer analyzer, double ramBufferMb,

@@ -21,13 +21,18 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -63,6 +68,8 @@ public final class SearchIndex implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndex.class);
 
     static final String CHUNK_ID = "chunk_id";
+    /** The chunk id again, as a number for ranking ties (read without loading the stored fields). */
+    static final String CHUNK_ORDER = "chunk_order";
     static final String DOCUMENT_ID = "document_id";
     static final String FILENAME = "filename";
     static final String SOURCE_ID = "source_id";
@@ -77,7 +84,11 @@ public final class SearchIndex implements Closeable {
     private static final String LAYOUT = "docpipe.layout";
     private static final String CURRENT_LAYOUT = "1";
 
-    /** One chunk found, with its score in the list it was found in. */
+    /** A chunk ranked by one search of one commit: its Lucene document, its chunk id, its score. */
+    public record Ranked(int doc, long chunkId, float score) {
+    }
+
+    /** One chunk found, with its score. */
     public record Hit(long chunkId, UUID documentId, String filename, String sourceId, int ordinal, String text,
             String provider, String model, boolean fallback, float score) {
     }
@@ -201,6 +212,7 @@ public final class SearchIndex implements Closeable {
     public void add(SearchableChunk chunk) throws IOException {
         Document document = new Document();
         document.add(new StringField(CHUNK_ID, Long.toString(chunk.chunkId()), Field.Store.YES));
+        document.add(new NumericDocValuesField(CHUNK_ORDER, chunk.chunkId()));
         document.add(new StringField(DOCUMENT_ID, chunk.documentId().toString(), Field.Store.YES));
         document.add(new StoredField(FILENAME, chunk.filename()));
         if (chunk.sourceId() != null) {
@@ -271,7 +283,7 @@ public final class SearchIndex implements Closeable {
         }
 
         /** BM25 over the chunks' text: every word of the query may match; the best {@code n} chunks. */
-        public List<Hit> keyword(String query, int n, Set<UUID> documentIds) throws IOException {
+        public List<Ranked> keyword(String query, int n, Set<UUID> documentIds) throws IOException {
             Set<String> terms = terms(query);
             if (terms.isEmpty()) {
                 return List.of();
@@ -279,23 +291,36 @@ public final class SearchIndex implements Closeable {
             BooleanQuery.Builder words = new BooleanQuery.Builder();
             terms.stream().limit(IndexSearcher.getMaxClauseCount())
                     .forEach(term -> words.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD));
-            return hits(search(filtered(words.build(), documentIds), n).scoreDocs, false);
+            return ranked(search(filtered(words.build(), documentIds), n).scoreDocs, false);
         }
 
         /**
          * The {@code n} chunks nearest to the vector in its space by the HNSW graph, which looks at {@code candidates}
          * (at least {@code n}) of them; scores are cosine similarities.
          */
-        public List<Hit> vector(VectorSpace space, float[] vector, int n, int candidates, Set<UUID> documentIds)
+        public List<Ranked> vector(VectorSpace space, float[] vector, int n, int candidates, Set<UUID> documentIds)
                 throws IOException {
             float[] unit = unitLength(vector);
             if (unit == null) {
                 return List.of();
             }
-            Query nearest = new KnnFloatVectorQuery(space.fieldName(), unit, Math.max(n, candidates), filter(documentIds));
-            ScoreDoc[] found = search(nearest, Math.max(n, candidates)).scoreDocs;
-            List<Hit> hits = hits(found, true);
-            return hits.subList(0, Math.min(n, hits.size()));
+            int breadth = Math.max(n, candidates);
+            Query nearest = new KnnFloatVectorQuery(space.fieldName(), unit, breadth, filter(documentIds));
+            List<Ranked> ranked = ranked(search(nearest, breadth).scoreDocs, true);
+            return ranked.subList(0, Math.min(n, ranked.size()));
+        }
+
+        /** The chunks as a search answers them, with the scores they were ranked by. */
+        public List<Hit> hits(List<Ranked> ranked) throws IOException {
+            StoredFields stored = storedFields();
+            List<Hit> hits = new ArrayList<>(ranked.size());
+            for (Ranked chunk : ranked) {
+                Document d = stored.document(chunk.doc());
+                hits.add(new Hit(chunk.chunkId(), UUID.fromString(d.get(DOCUMENT_ID)), d.get(FILENAME), d.get(SOURCE_ID),
+                        d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT), d.get(PROVIDER), d.get(MODEL),
+                        d.getField(FALLBACK).numericValue().intValue() == 1, chunk.score()));
+            }
+            return hits;
         }
 
         /** How many chunks of the document this commit holds. */
@@ -314,18 +339,17 @@ public final class SearchIndex implements Closeable {
                     : new BooleanQuery.Builder().add(query, Occur.MUST).add(filter, Occur.FILTER).build();
         }
 
-        private List<Hit> hits(ScoreDoc[] found, boolean cosine) throws IOException {
-            StoredFields stored = storedFields();
-            List<Hit> hits = new ArrayList<>(found.length);
+        private List<Ranked> ranked(ScoreDoc[] found, boolean cosine) throws IOException {
+            List<LeafReaderContext> leaves = getIndexReader().leaves();
+            List<Ranked> ranked = new ArrayList<>(found.length);
             for (ScoreDoc scoreDoc : found) {
-                Document d = stored.document(scoreDoc.doc);
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(scoreDoc.doc, leaves));
+                NumericDocValues chunkIds = DocValues.getNumeric(leaf.reader(), CHUNK_ORDER);
+                long chunkId = chunkIds.advanceExact(scoreDoc.doc - leaf.docBase) ? chunkIds.longValue() : -1;
                 // Lucene scores a dot product d as (1 + d) / 2
-                float score = cosine ? 2 * scoreDoc.score - 1 : scoreDoc.score;
-                hits.add(new Hit(Long.parseLong(d.get(CHUNK_ID)), UUID.fromString(d.get(DOCUMENT_ID)), d.get(FILENAME),
-                        d.get(SOURCE_ID), d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT), d.get(PROVIDER),
-                        d.get(MODEL), d.getField(FALLBACK).numericValue().intValue() == 1, score));
+                ranked.add(new Ranked(scoreDoc.doc, chunkId, cosine ? 2 * scoreDoc.score - 1 : scoreDoc.score));
             }
-            return hits;
+            return ranked;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.docpipe.search.SearchIndex.Hit;
+import io.docpipe.search.SearchIndex.Ranked;
 import io.docpipe.search.SearchIndex.Searcher;
 
 /**
@@ -50,49 +51,44 @@ public class SearchService {
         List<Hit> hits;
         long lag;
         try (Searcher searcher = index.acquire()) {
-            List<List<Hit>> ranked = new ArrayList<>();
+            List<List<Ranked>> lists = new ArrayList<>();
             if (request.mode().usesWords()) {
-                ranked.add(searcher.keyword(request.query(), breadth, only));
+                lists.add(searcher.keyword(request.query(), breadth, only));
             }
             if (request.mode().usesVectors()) {
                 for (Map.Entry<VectorSpace, float[]> vector : vectors.vectors().entrySet()) {
-                    ranked.add(searcher.vector(vector.getKey(), vector.getValue(), breadth, candidates, only));
+                    lists.add(searcher.vector(vector.getKey(), vector.getValue(), breadth, candidates, only));
                 }
             }
-            hits = ranked.size() == 1 ? best(ranked.get(0), k) : fuse(ranked, k);
+            hits = searcher.hits(lists.size() == 1 ? best(lists.get(0), k) : fuse(lists, k));
             lag = indexLag(searcher, only);
         }
         return new Results(hits, queries.pendingDocuments(only), lag);
     }
 
     /** One list as it is, ties in chunk order, so every instance answers alike. */
-    private static List<Hit> best(List<Hit> hits, int k) {
-        return hits.stream().sorted(Comparator.comparing(Hit::score).reversed().thenComparing(Hit::chunkId))
+    private static List<Ranked> best(List<Ranked> ranked, int k) {
+        return ranked.stream().sorted(Comparator.comparing(Ranked::score).reversed().thenComparing(Ranked::chunkId))
                 .limit(k).toList();
     }
 
     /** Reciprocal rank fusion: a chunk scores the sum of 1 / (rank constant + rank) over the lists it is in. */
-    private List<Hit> fuse(List<List<Hit>> ranked, int k) {
-        Map<Long, Hit> byChunk = new HashMap<>();
+    private List<Ranked> fuse(List<List<Ranked>> lists, int k) {
+        Map<Long, Integer> docs = new HashMap<>();
         Map<Long, Double> fused = new HashMap<>();
-        for (List<Hit> list : ranked) {
-            List<Hit> ordered = best(list, list.size());
+        for (List<Ranked> list : lists) {
+            List<Ranked> ordered = best(list, list.size());
             for (int rank = 1; rank <= ordered.size(); rank++) {
-                Hit hit = ordered.get(rank - 1);
-                byChunk.putIfAbsent(hit.chunkId(), hit);
-                fused.merge(hit.chunkId(), 1.0 / (rankConstant + rank), Double::sum);
+                Ranked chunk = ordered.get(rank - 1);
+                docs.putIfAbsent(chunk.chunkId(), chunk.doc());
+                fused.merge(chunk.chunkId(), 1.0 / (rankConstant + rank), Double::sum);
             }
         }
         return fused.entrySet().stream()
                 .sorted(Map.Entry.<Long, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(k)
-                .map(entry -> withScore(byChunk.get(entry.getKey()), entry.getValue().floatValue()))
+                .map(entry -> new Ranked(docs.get(entry.getKey()), entry.getKey(), entry.getValue().floatValue()))
                 .toList();
-    }
-
-    private static Hit withScore(Hit hit, float score) {
-        return new Hit(hit.chunkId(), hit.documentId(), hit.filename(), hit.sourceId(), hit.ordinal(), hit.text(),
-                hit.provider(), hit.model(), hit.fallback(), score);
     }
 
     /**

@@ -63,6 +63,7 @@ import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.provider.ServiceStats;
 import io.docpipe.provider.RatePacer;
+import io.docpipe.search.HighDimensionCodec;
 import io.docpipe.search.QueryEmbedder;
 import io.docpipe.search.SearchChangeLog;
 import io.docpipe.search.SearchIndex;
@@ -252,6 +253,11 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 settings.integer("docpipe.openai.reembed-chunks-per-run"), tx, searchChanges));
 
         // search: this instance's index, following PostgreSQL's changes
+        int dimensions = settings.integer("docpipe.embedding.dimensions");
+        if (dimensions < 1 || dimensions > HighDimensionCodec.MAX_DIMENSIONS) {
+            throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to " + HighDimensionCodec.MAX_DIMENSIONS
+                    + " (the search index's limit), was " + dimensions);
+        }
         SearchIndex searchIndex = SearchIndex.open(settings.path("docpipe.search.index-dir"),
                 settings.integer("docpipe.search.hnsw.max-connections"), settings.integer("docpipe.search.hnsw.beam-width"),
                 settings.integer("docpipe.search.index-ram-buffer-mb"));

@@ -5,17 +5,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -72,39 +72,45 @@ public final class SearchBenchmark {
         List<String> candidateSettings = List.of(System.getProperty("bench.search.candidates", "100,200,400").split(","));
         // one segment for the whole build: the fastest to search (the service's default buffer is 256 MiB)
         String ramBufferMb = System.getProperty("bench.search.ram-buffer-mb", "1024");
-        Path dataDir = Files.createTempDirectory("docpipe-search-bench-");
+        // -Dbench.search.reuse=<data dir of an earlier run>: search what that run built, without writing or building
+        String reuse = System.getProperty("bench.search.reuse", "");
+        Path dataDir = reuse.isEmpty() ? Files.createTempDirectory("docpipe-search-bench-") : Path.of(reuse);
         Map<String, String> properties = new java.util.HashMap<>(PipelineBenchmark.shippedSweeps());
         properties.put("docpipe.search.index-ram-buffer-mb", ramBufferMb);
-        Corpus corpus = new Corpus(new Random(42));
-        List<String> texts;
-        int indexed;
-        double writeSeconds;
-        double buildSeconds;
-        try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, properties)) {
-            app.context().getRouteController().stopRoute("follow-search-index");
-            long writing = System.nanoTime();
-            texts = write(app, chunkCount, corpus);
-            writeSeconds = (System.nanoTime() - writing) / 1e9;
-            long building = System.nanoTime();
-            indexed = app.context().createProducerTemplate().requestBody("direct:rebuild-search-index", null, Integer.class);
-            buildSeconds = (System.nanoTime() - building) / 1e9;
+        List<String> texts = generate(new Corpus(new Random(42)), chunkCount);
+        int indexed = chunkCount;
+        double writeSeconds = 0;
+        double buildSeconds = 0;
+        if (reuse.isEmpty()) {
+            try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, properties)) {
+                app.context().getRouteController().stopRoute("follow-search-index");
+                long writing = System.nanoTime();
+                write(app, texts);
+                writeSeconds = (System.nanoTime() - writing) / 1e9;
+                long building = System.nanoTime();
+                indexed = app.context().createProducerTemplate().requestBody("direct:rebuild-search-index", null, Integer.class);
+                buildSeconds = (System.nanoTime() - building) / 1e9;
+            }
         }
         long segments;
         try (var files = Files.list(dataDir.resolve("index/0"))) {
             segments = files.filter(f -> f.getFileName().toString().endsWith(".si")).count();
         }
         Random random = new Random(7);
+        Corpus general = new Corpus(new Random(11));
         List<String> queries = new ArrayList<>();
         for (int i = 0; i < Math.max(queriesPerMode, recallQueries); i++) {
-            queries.add(queryFrom(texts.get(random.nextInt(texts.size())), corpus, random));
+            queries.add(queryFrom(texts.get(random.nextInt(texts.size())), general, random));
         }
         System.out.printf("%n=== docpipe search benchmark ===%n");
-        System.out.printf("corpus                 %d chunks of %d words (%d topics), %d-dimension mock vectors, %d documents%n",
-                indexed, WORDS_PER_CHUNK, TOPICS, DIMENSIONS, chunkCount / CHUNKS_PER_DOCUMENT);
-        System.out.printf("written to PostgreSQL  %.1f s (%.0f chunks/s, through the repositories)%n",
-                writeSeconds, chunkCount / writeSeconds);
-        System.out.printf("index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW M=16 beam 100 + BM25),"
-                + " %d segment(s) with a %s MiB buffer%n", buildSeconds, indexed / buildSeconds, segments, ramBufferMb);
+        System.out.printf("corpus                 %d chunks of %d words (%d topics), %d-dimension mock vectors, %d documents; %s%n",
+                indexed, WORDS_PER_CHUNK, TOPICS, DIMENSIONS, chunkCount / CHUNKS_PER_DOCUMENT, dataDir);
+        if (reuse.isEmpty()) {
+            System.out.printf("written to PostgreSQL  %.1f s (%.0f chunks/s, through the repositories)%n",
+                    writeSeconds, chunkCount / writeSeconds);
+            System.out.printf("index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW M=16 beam 100 + BM25),"
+                    + " %d segment(s) with a %s MiB buffer%n", buildSeconds, indexed / buildSeconds, segments, ramBufferMb);
+        }
         for (String candidates : candidateSettings) {
             properties.put("docpipe.search.candidates", candidates.trim());
             try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, properties)) {
@@ -117,8 +123,20 @@ public final class SearchBenchmark {
         }
     }
 
+    /** The chunks' texts, document after document, each document about one topic. */
+    private static List<String> generate(Corpus corpus, int chunkCount) {
+        List<String> texts = new ArrayList<>(chunkCount);
+        for (int d = 0; d < chunkCount / CHUNKS_PER_DOCUMENT; d++) {
+            int topic = corpus.topic();
+            for (int c = 0; c < CHUNKS_PER_DOCUMENT; c++) {
+                texts.add(corpus.chunk(topic, WORDS_PER_CHUNK));
+            }
+        }
+        return texts;
+    }
+
     /** Complete documents with chunks and vectors, and their search changes, a transaction per 50 documents. */
-    private static List<String> write(RunningDocpipe app, int chunkCount, Corpus corpus) {
+    private static void write(RunningDocpipe app, List<String> texts) {
         DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(dataSource);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -127,8 +145,7 @@ public final class SearchBenchmark {
         EmbeddingRepository embeddings = new EmbeddingRepository(jdbc);
         SearchChangeLog changes = new SearchChangeLog(jdbc);
         MockEmbedder embedder = new MockEmbedder(DIMENSIONS);
-        List<String> texts = new ArrayList<>(chunkCount);
-        int documentCount = chunkCount / CHUNKS_PER_DOCUMENT;
+        int documentCount = texts.size() / CHUNKS_PER_DOCUMENT;
         for (int first = 0; first < documentCount; first += 50) {
             int last = Math.min(documentCount, first + 50);
             int from = first;
@@ -143,11 +160,8 @@ public final class SearchBenchmark {
                             .addValue("detail", "benchmark").addValue("actor", "benchmark"));
                     jdbc.update("UPDATE jobs SET status = 'complete' WHERE id = :id", Map.of("id", job));
                     List<Chunk> pieces = new ArrayList<>();
-                    int topic = corpus.topic();
                     for (int c = 0; c < CHUNKS_PER_DOCUMENT; c++) {
-                        String text = corpus.chunk(topic, WORDS_PER_CHUNK);
-                        texts.add(text);
-                        pieces.add(new Chunk(c, text, WORDS_PER_CHUNK));
+                        pieces.add(new Chunk(c, texts.get(d * CHUNKS_PER_DOCUMENT + c), WORDS_PER_CHUNK));
                     }
                     chunks.replace(id, pieces);
                     List<Long> ids = jdbc.queryForList("SELECT id FROM chunks WHERE document_id = :id ORDER BY ordinal",
@@ -162,7 +176,6 @@ public final class SearchBenchmark {
                 }
             });
         }
-        return texts;
     }
 
     /** A few words of a chunk, and a word from elsewhere: what a person looking for that passage might type. */
@@ -220,9 +233,17 @@ public final class SearchBenchmark {
         long scanning = System.nanoTime();
         List<Set<String>> exact = queries.parallelStream().map(query -> {
             float[] q = embedder.embed(query);
-            return IntStream.range(0, vectors.size()).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> -dot(q, vectors.get(i))))
-                    .limit(10).map(keys::get).collect(java.util.stream.Collectors.toSet());
+            PriorityQueue<Map.Entry<Double, Integer>> nearest = new PriorityQueue<>(Map.Entry.comparingByKey());
+            for (int i = 0; i < vectors.size(); i++) {
+                double similarity = dot(q, vectors.get(i));
+                if (nearest.size() < 10) {
+                    nearest.add(Map.entry(similarity, i));
+                } else if (similarity > nearest.peek().getKey()) {
+                    nearest.poll();
+                    nearest.add(Map.entry(similarity, i));
+                }
+            }
+            return nearest.stream().map(entry -> keys.get(entry.getValue())).collect(Collectors.toSet());
         }).toList();
         double scanMillis = (System.nanoTime() - scanning) / 1e6 / queries.size();
         int found = 0;

@@ -8,11 +8,22 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final Long retryAfterSeconds;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After}: when asking again may succeed; null for none */
+    public ApiException(int status, String code, String message, Long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -11,6 +11,11 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(202, body);
     }
 
+    /** A reply without a body (a delete). */
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, null);
+    }
+
     /** A reply that is not JSON (a CSV export): written as is, with its content type and disposition. */
     public static ApiResponse text(int status, String contentType, String text, String contentDisposition) {
         return new ApiResponse(status, new Text(contentType, text, contentDisposition));

@@ -13,6 +13,30 @@ public class ApiRoutes extends RouteBuilder {
                 .bean("documentsApi", "upload")
                 .process("jsonResponseWriter");
 
+        from("platform-http:/api/v1/documents?httpMethodRestrict=GET")
+                .routeId("list-document-versions").routeConfigurationId("api")
+                .description("Lists the versions of a source (?source_id=), newest first, and which one search uses")
+                .bean("documentsApi", "versions")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/documents/{document_id}?httpMethodRestrict=DELETE")
+                .routeId("delete-document").routeConfigurationId("api")
+                .description("Deletes a document: its job is cancelled, its chunks, vectors, index entries and stored file go")
+                .bean("documentsApi", "delete")
+                .process("jsonResponseWriter");
+
+        from("platform-http:/api/v1/search?httpMethodRestrict=POST")
+                .routeId("search-documents").routeConfigurationId("api")
+                .description("Finds the chunks of current versions nearest a query by words, vectors or both, saying how complete the index is")
+                .setVariable(SearchApi.REQUEST, method("searchApi", "request"))
+                .setBody(constant(null))
+                .filter(method("searchApi", "usesVectors"))
+                    .setBody(method("searchApi", "query"))
+                    .to("direct:embed-query")
+                .end()
+                .bean("searchApi", "search")
+                .process("jsonResponseWriter");
+
         from("platform-http:/api/v1/documents/{document_id}/chunks?httpMethodRestrict=GET")
                 .routeId("list-document-chunks").routeConfigurationId("api")
                 .description("Lists a document's chunks in order with the provenance of their vectors")

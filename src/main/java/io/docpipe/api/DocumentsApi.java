@@ -1,6 +1,8 @@
 package io.docpipe.api;
 
 import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -8,26 +10,35 @@ import jakarta.activation.DataHandler;
 import jakarta.activation.FileDataSource;
 
 import io.docpipe.chunk.ChunkRepository;
+import io.docpipe.document.DocumentDeletion;
 import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
 import io.docpipe.upload.UploadReceipt;
 import io.docpipe.upload.UploadService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.attachment.AttachmentMessage;
 
-/** {@code /api/v1/documents}: uploads and the chunks of a document. */
+/** {@code /api/v1/documents}: uploads, the versions of a source, the chunks of a document, deletes. */
 public class DocumentsApi {
 
     static final String FILE_PART = "file";
+    /** The optional form field naming the caller's source (path, URL or key) the upload is a version of. */
+    static final String SOURCE_ID_FIELD = "source_id";
 
     private final UploadService uploads;
     private final DocumentRepository documents;
     private final ChunkRepository chunks;
+    private final DocumentVersions versions;
+    private final DocumentDeletion deletion;
 
-    public DocumentsApi(UploadService uploads, DocumentRepository documents, ChunkRepository chunks) {
+    public DocumentsApi(UploadService uploads, DocumentRepository documents, ChunkRepository chunks,
+            DocumentVersions versions, DocumentDeletion deletion) {
         this.uploads = uploads;
         this.documents = documents;
         this.chunks = chunks;
+        this.versions = versions;
+        this.deletion = deletion;
     }
 
     /** The HTTP server has already streamed the multipart part to a temporary file. */
@@ -38,15 +49,37 @@ public class DocumentsApi {
             throw ApiException.badRequest("expected multipart/form-data with a part named 'file'");
         }
         File file = source.getFile();
-        UploadReceipt receipt = uploads.accept(file.toPath(), source.getName(), file.length());
+        UploadReceipt receipt = uploads.accept(file.toPath(), source.getName(), file.length(),
+                message.getHeader(SOURCE_ID_FIELD, String.class));
         return receipt.duplicate() ? ApiResponse.ok(receipt) : ApiResponse.accepted(receipt);
     }
 
     public ApiResponse chunks(@Header("document_id") String documentId) {
         UUID id = PathIds.parse(documentId, "document");
-        if (documents.find(id).isEmpty()) {
+        if (documents.find(id).filter(document -> !document.deleted()).isEmpty()) {
             throw ApiException.notFound("no document " + documentId);
         }
         return ApiResponse.ok(Map.of("chunks", chunks.list(id)));
+    }
+
+    /** The source's live versions, newest first; an unknown source has none. */
+    public ApiResponse versions(@Header(SOURCE_ID_FIELD) String sourceId) {
+        if (sourceId == null || sourceId.isBlank()) {
+            throw ApiException.badRequest("source_id is required: GET /api/v1/documents?source_id=<your path, URL or key>");
+        }
+        List<DocumentVersions.Version> found = versions.list(sourceId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source_id", sourceId);
+        body.put("current_document_id", found.stream().filter(DocumentVersions.Version::current)
+                .map(DocumentVersions.Version::documentId).findFirst().orElse(null));
+        body.put("versions", found);
+        return ApiResponse.ok(body);
+    }
+
+    public ApiResponse delete(@Header("document_id") String documentId) {
+        if (!deletion.delete(PathIds.parse(documentId, "document"))) {
+            throw ApiException.notFound("no document " + documentId);
+        }
+        return ApiResponse.noContent();
     }
 }

@@ -42,6 +42,13 @@ public class JsonResponseWriter implements Processor {
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+        if (failure instanceof ApiException api && api.retryAfterSeconds() != null) {
+            out.setHeader("Retry-After", api.retryAfterSeconds());
+        }
+        if (response.body() == null) {
+            out.setBody(null);
+            return;
+        }
         if (response.body() instanceof ApiResponse.Text text) {
             out.setHeader(Exchange.CONTENT_TYPE, text.contentType());
             out.setHeader("Content-Disposition", text.contentDisposition());

@@ -16,13 +16,15 @@ import org.apache.camel.Ordered;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Answers what no route takes on the business port in the contract's JSON error shape instead of the HTTP server's
  * HTML page: 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, 503 while
- * docpipe is still starting (its routes are not all there yet), and what the HTTP server refuses itself (400, 413). It is the last route of the business router,
- * installed as soon as the HTTP server exists, before the routes start.
+ * docpipe is still starting (its routes are not all there yet), and what the HTTP server refuses itself (400, 413).
+ * It is the last route of the business router, installed the moment the HTTP server listens, before the routes start.
  */
 public class UnroutedRequests implements Handler<RoutingContext>, StartupListener, Ordered {
 
@@ -37,11 +39,17 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
     }
 
     /**
-     * Runs right after the startup listener that starts the HTTP server (the last one, and the earliest moment the
-     * router exists): from here on this is the router's last route.
+     * Runs before the startup listener that starts the deferred services, the business HTTP server among them: starts
+     * that server itself and makes this the router's last route right away. Left to that listener, the server would
+     * listen while the services after it start (the management server, ...), and answer with its HTML page meanwhile.
      */
     @Override
-    public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
+    public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) throws Exception {
+        MainHttpServer server = starting.hasService(MainHttpServer.class);
+        if (server == null) {
+            throw new IllegalStateException("docpipe needs camel.server.enabled=true: its API runs on the business HTTP server");
+        }
+        ServiceHelper.startService(server);
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(starting,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -58,10 +66,10 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
         // installed while starting
     }
 
-    /** Among listeners of the same order the later added runs later: after camel's own that starts the server. */
+    /** Before camel's own listener that starts deferred services (it is {@link Ordered#LOWEST}). */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST;
+        return Ordered.LOWEST - 1;
     }
 
     private void failed(RoutingContext request) {

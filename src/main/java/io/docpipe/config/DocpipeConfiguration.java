@@ -21,6 +21,7 @@ import io.docpipe.api.HealthApi;
 import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.api.JobsApi;
 import io.docpipe.api.JsonResponseWriter;
+import io.docpipe.api.SearchApi;
 import io.docpipe.api.UnroutedRequests;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.chunk.ChunkStage;
@@ -33,7 +34,9 @@ import io.docpipe.parse.LlamaParseBudget;
 import io.docpipe.embed.OpenAiBudget;
 import io.docpipe.cost.RescheduledJobs;
 import io.docpipe.db.Database;
+import io.docpipe.document.DocumentDeletion;
 import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
 import io.docpipe.embed.EmbedStage;
 import io.docpipe.embed.EmbeddingBatcher;
 import io.docpipe.embed.EmbeddingRepository;
@@ -60,6 +63,13 @@ import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.provider.ServiceStats;
 import io.docpipe.provider.RatePacer;
+import io.docpipe.search.HighDimensionCodec;
+import io.docpipe.search.QueryEmbedder;
+import io.docpipe.search.SearchChangeLog;
+import io.docpipe.search.SearchIndex;
+import io.docpipe.search.SearchIndexFollower;
+import io.docpipe.search.SearchQueries;
+import io.docpipe.search.SearchService;
 import io.docpipe.sweep.ExpiredLeases;
 import io.docpipe.sweep.FailedJobRetries;
 import io.docpipe.sweep.RetentionPurge;
@@ -76,10 +86,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.UnitOfWorkFactory;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -118,6 +130,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         DocumentRepository documents = new DocumentRepository(jdbc);
+        SearchChangeLog searchChanges = new SearchChangeLog(jdbc);
+        DocumentVersions versions = new DocumentVersions(jdbc, searchChanges);
         ChunkRepository chunks = new ChunkRepository(jdbc, instanceId);
         EmbeddingRepository embeddings = new EmbeddingRepository(jdbc, instanceId);
         DocumentStore store = new DocumentStore(settings.path("docpipe.data-dir"));
@@ -191,7 +205,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("expiredLeases", new ExpiredLeases(jdbc, stateMachine, maxAttempts,
                 settings.integer("docpipe.sweeps.batch-size")));
         registry.bind("retentionPurge", new RetentionPurge(jdbc, settings.integer("docpipe.retention.events-days"),
-                settings.integer("docpipe.retention.ledger-days"), settings.integer("docpipe.retention.sweep-runs-days")));
+                settings.integer("docpipe.retention.ledger-days"), settings.integer("docpipe.retention.sweep-runs-days"),
+                settings.integer("docpipe.retention.search-changes-days")));
 
         // parse stage
         registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, store, extractor, tx));
@@ -231,10 +246,10 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 // a request must fit a whole day's budget, or it would wait for a window that never opens
                 Math.max(maxTokensPerInput, openAiGate.tokensWithin(settings.integer("docpipe.embedding.max-tokens-per-request"))),
                 maxTokensPerInput);
-        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate, claimedJobs));
-        registry.bind("mockEmbeddingService", new MockEmbeddingService(
-                new MockEmbedder(settings.integer("docpipe.embedding.dimensions")),
-                settings.string("docpipe.embedding.model")));
+        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate, claimedJobs,
+                documents, versions));
+        MockEmbedder mockEmbedder = new MockEmbedder(settings.integer("docpipe.embedding.dimensions"));
+        registry.bind("mockEmbeddingService", new MockEmbeddingService(mockEmbedder, settings.string("docpipe.embedding.model")));
         ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
                 OpenAiEmbeddingsApi.errorPolicy(), redactor, new ServiceStats(), meters, openAiBreaker, Map.of(
                         OpenAiEmbeddingsApi.EMBEDDINGS, new RatePacer("OpenAI embeddings",
@@ -247,14 +262,45 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("openAiFallback", new ServiceFallback(openAiMode, stateMachine, jdbc, retries, openCircuitWait,
                 Duration.ZERO));
         registry.bind("reembedService", new ReembedService(embeddings, batcher, openAiMode, openAiBreaker,
-                settings.integer("docpipe.openai.reembed-chunks-per-run")));
+                settings.integer("docpipe.openai.reembed-chunks-per-run"), tx, searchChanges));
+
+        // search: this instance's index, following PostgreSQL's changes
+        int dimensions = settings.integer("docpipe.embedding.dimensions");
+        if (dimensions < 1 || dimensions > HighDimensionCodec.MAX_DIMENSIONS) {
+            throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to " + HighDimensionCodec.MAX_DIMENSIONS
+                    + " (the search index's limit), was " + dimensions);
+        }
+        SearchIndex searchIndex = SearchIndex.open(settings.path("docpipe.search.index-dir"),
+                settings.integer("docpipe.search.hnsw.max-connections"), settings.integer("docpipe.search.hnsw.beam-width"),
+                settings.integer("docpipe.search.index-ram-buffer-mb"));
+        LOG.info("search index in {}", searchIndex.path());
+        // added after the database, so stopped before it (and after the routes)
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                searchIndex.close();
+            }
+        }, true, true);
+        SearchQueries searchQueries = new SearchQueries(jdbc);
+        TransactionTemplate snapshotTx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshotTx.setReadOnly(true);
+        registry.bind("searchIndexFollower", new SearchIndexFollower(searchIndex, searchQueries, embeddings, snapshotTx));
+        registry.bind("queryEmbedder", new QueryEmbedder(openAiMode, mockEmbedder, settings.string("docpipe.embedding.model"),
+                tokenCounter, settings.integer("docpipe.embedding.max-tokens-per-input"),
+                Duration.ofMillis(settings.number("docpipe.search.max-pacing-wait-ms")),
+                settings.integer("docpipe.search.query-cache-entries")));
+        registry.bind("searchApi", new SearchApi(new SearchService(searchIndex, searchQueries,
+                settings.integer("docpipe.search.candidates"), settings.integer("docpipe.search.rrf-rank-constant")),
+                settings.integer("docpipe.search.max-query-chars")));
 
         // upload and API
         registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
         context.addStartupListener(new UnroutedRequests(context, settings.integer("camel.server.port")));
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
-        registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, store, extractor,
-                settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks));
+        registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, versions, store, extractor,
+                settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks, versions,
+                new DocumentDeletion(jdbc, tx, stateMachine, versions, searchChanges, store)));
         registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));
         registry.bind("costsApi", new CostsApi(jdbc, ledger, List.of(llamaParseBudget, openAiBudget)));
         Map<String, ServiceHealth> services = new LinkedHashMap<>();

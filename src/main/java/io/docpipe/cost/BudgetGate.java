@@ -109,17 +109,17 @@ public class BudgetGate {
         }
         for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
-            if (refusal.neverFits()) {
+            if (hybrid) {
+                jobs.note(job.id(), refusal.reason() + "; the mock stands in");
+            } else if (refusal.neverFits()) {
                 // no day's budget can take it: waiting would be forever, so the job fails for good and says why
                 jobs.fail(job, job.status(), job.status().failedState().orElseThrow(), refusal.reason(), null);
-            } else if (hybrid) {
-                jobs.note(job.id(), refusal.reason() + "; the mock stands in");
             } else {
                 jobs.reschedule(job, job.status(), refusal.windowOpensAt(),
                         refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
             }
         }
         CorrelationContext.leave();
-        return hybrid && !refusal.neverFits() ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
+        return hybrid ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
     }
 }

@@ -122,8 +122,9 @@ public class CostLedger {
         if (outcome.refusal() != null) {
             meters.budgetRefusal(budget.service(), outcome.refusal().limit());
             if (outcome.refusal().limit().equals("daily_budget")) {
-                BigDecimal committed = jdbc.queryForObject(SqlStatements.load("cost/find-committed.sql"), params,
-                        BigDecimal.class);
+                // no row when the refused reservation was the day's first (its rollback took the new row with it)
+                BigDecimal committed = jdbc.queryForList(SqlStatements.load("cost/find-committed.sql"), params,
+                        BigDecimal.class).stream().findFirst().orElse(BigDecimal.ZERO);
                 alert(budget.service(), day, 100, committed, budget.dailyUsd(), job);
             }
         }

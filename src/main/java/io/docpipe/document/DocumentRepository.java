@@ -15,7 +15,8 @@ public class DocumentRepository {
     private static final RowMapper<StoredDocument> ROW = (rs, n) -> new StoredDocument(
             rs.getObject("id", UUID.class), rs.getString("sha256"), rs.getString("filename"),
             rs.getString("media_type"), rs.getLong("size_bytes"), rs.getString("storage_path"),
-            rs.getString("parsed_content"));
+            rs.getString("parsed_content"), rs.getString("source_id"), (Integer) rs.getObject("version"),
+            rs.getBoolean("deleted"));
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -28,19 +29,21 @@ public class DocumentRepository {
                 .stream().findFirst();
     }
 
-    /** @return false when a document with the same SHA-256 already exists (nothing is written then) */
-    public boolean insert(StoredDocument document) {
+    /** Inserts a new document; the caller has ruled out duplicates under the upload's locks. */
+    public void insert(StoredDocument document) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("id", document.id())
                 .addValue("sha256", document.sha256())
                 .addValue("filename", document.filename())
                 .addValue("media_type", document.mediaType())
                 .addValue("size_bytes", document.sizeBytes())
-                .addValue("storage_path", document.storagePath());
-        return jdbc.update(SqlStatements.load("documents/insert-document.sql"), params) == 1;
+                .addValue("storage_path", document.storagePath())
+                .addValue("source_id", document.sourceId())
+                .addValue("version", document.version());
+        jdbc.update(SqlStatements.load("documents/insert-document.sql"), params);
     }
 
-    /** Stores the parse stage's output; pages and credits are null when the parser does not report them. */
+    /** Stores the parse stage's output (a deleted document takes none); pages and credits are null when the parser does not report them. */
     public void storeParsedContent(UUID documentId, String content, String provider, Integer pages, BigDecimal credits) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("id", documentId)

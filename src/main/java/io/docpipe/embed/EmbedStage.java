@@ -7,12 +7,16 @@ import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
+import io.docpipe.document.StoredDocument;
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
@@ -30,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The embed stage's bookkeeping around the provider calls the route makes. The jobs of one claim are embedded
  * together: their chunks still without a vector are packed into as few requests as the provider's limits allow,
  * each batch is stored as it arrives (a reclaimed job pays only for what is missing) with its usage attributed to
- * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}.
+ * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}, where its document
+ * becomes searchable (its source's current version) in the same transaction.
  */
 public class EmbedStage {
 
@@ -40,16 +45,21 @@ public class EmbedStage {
     private final TransactionTemplate tx;
     private final OpenAiBudget pricing;
     private final ClaimedJobs claimedJobs;
+    private final DocumentRepository documents;
+    private final DocumentVersions versions;
 
     /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs) {
+            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs, DocumentRepository documents,
+            DocumentVersions versions) {
         this.claimedJobs = claimedJobs;
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.tx = tx;
         this.pricing = pricing;
+        this.documents = documents;
+        this.versions = versions;
     }
 
     /**
@@ -141,7 +151,12 @@ public class EmbedStage {
                     stored.add(job.in(EMBEDDINGS_STORED));
                 }
             }
-            jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true);
+            // complete, and searchable: each its source's current version from now on (unless a newer one is);
+            // sources locked in one order, so two workers completing versions of the same sources never deadlock
+            jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true).stream()
+                    .map(job -> documents.find(job.documentId()).orElseThrow())
+                    .sorted(Comparator.comparing(StoredDocument::sourceId, Comparator.nullsFirst(Comparator.naturalOrder())))
+                    .forEach(versions::completed);
         });
     }
 

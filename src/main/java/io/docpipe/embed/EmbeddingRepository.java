@@ -1,31 +1,77 @@
 package io.docpipe.embed;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 
-/** Reads and writes the {@code embeddings} table; vectors are stored as {@link VectorBytes}. */
+/**
+ * Reads and writes the {@code embeddings} table; vectors are stored as {@link VectorBytes}. The only code that reads
+ * or writes vectors: their storage format can change here alone.
+ */
 public class EmbeddingRepository {
+
+    /** Rows fetched at a time when streaming vectors (inside a transaction, PostgreSQL then uses a cursor). */
+    private static final int STREAM_FETCH_ROWS = 256;
+    /** Documents per statement when streaming the chunks of changed documents (bind parameters are limited). */
+    private static final int DOCUMENTS_PER_STATEMENT = 500;
 
     /** A chunk still waiting for its vector. */
     public record UnembeddedChunk(long chunkId, UUID documentId, String text) {
     }
 
+    /** A chunk search can find: its text, its document's names, and its vector with its provenance. */
+    public record SearchableChunk(long chunkId, UUID documentId, String filename, String sourceId, int ordinal,
+            String text, String provider, String model, boolean fallback, float[] vector) {
+    }
+
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
+    private final NamedParameterJdbcTemplate streaming;
 
     /** @param actor names this instance in the event rows it writes */
     public EmbeddingRepository(NamedParameterJdbcTemplate jdbc, String actor) {
         this.jdbc = jdbc;
         this.actor = actor;
+        JdbcTemplate cursor = new JdbcTemplate(jdbc.getJdbcTemplate().getDataSource());
+        cursor.setFetchSize(STREAM_FETCH_ROWS);
+        this.streaming = new NamedParameterJdbcTemplate(cursor);
+    }
+
+    /**
+     * Streams every searchable chunk (complete, current, not deleted) to {@code sink}. Call it inside a transaction:
+     * the rows then come from one snapshot, a few at a time.
+     */
+    public void streamSearchable(Consumer<SearchableChunk> sink) {
+        streaming.query(SqlStatements.load("embed/stream-searchable-chunks.sql"), new MapSqlParameterSource(),
+                (RowCallbackHandler) rs -> sink.accept(searchable(rs)));
+    }
+
+    /** As {@link #streamSearchable(Consumer)}, for these documents only (those no longer searchable give nothing). */
+    public void streamSearchable(List<UUID> documentIds, Consumer<SearchableChunk> sink) {
+        for (int from = 0; from < documentIds.size(); from += DOCUMENTS_PER_STATEMENT) {
+            List<UUID> some = documentIds.subList(from, Math.min(documentIds.size(), from + DOCUMENTS_PER_STATEMENT));
+            streaming.query(SqlStatements.load("embed/stream-searchable-chunks-of.sql"),
+                    new MapSqlParameterSource("document_ids", some), (RowCallbackHandler) rs -> sink.accept(searchable(rs)));
+        }
+    }
+
+    private static SearchableChunk searchable(ResultSet rs) throws SQLException {
+        return new SearchableChunk(rs.getLong("chunk_id"), rs.getObject("document_id", UUID.class),
+                rs.getString("filename"), rs.getString("source_id"), rs.getInt("ordinal"), rs.getString("text"),
+                rs.getString("provider"), rs.getString("model"), rs.getBoolean("fallback"), VectorBytes.read(rs.getBytes("vector")));
     }
 
     /** The chunks still without a vector of all the given documents, in one query, in document order. */
@@ -71,7 +117,7 @@ public class EmbeddingRepository {
         jdbc.batchUpdate(SqlStatements.load("embed/replace-fallback-embedding.sql"), rows(embedded));
     }
 
-    /** Inserts a batch's vectors; a chunk that already has one keeps it. */
+    /** Inserts a batch's vectors; a chunk that already has one keeps it, and a deleted document's chunk gets none. */
     public void insert(EmbeddedBatch embedded) {
         jdbc.batchUpdate(SqlStatements.load("embed/insert-embedding.sql"), rows(embedded));
     }

@@ -1,17 +1,21 @@
 package io.docpipe.embed;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Deterministic stand-in vectors: the text's SHA-256 seeds a random generator whose Gaussian draws, L2-normalised,
- * make the vector. The same text always gets the same vector; different texts get unrelated ones.
+ * Deterministic, free stand-in vectors that behave like embeddings for search: lexical. Each word of the text
+ * (a run of letters or digits, lower-cased) is hashed to one of the dimensions with a sign (the "hashing trick"),
+ * weighted by 1 + ln(its count), and the vector is L2-normalised. The same text always gets the same vector, texts
+ * sharing words are near (their cosine grows with the words they share), and texts without a word in common are
+ * nearly orthogonal. A text without any word (only punctuation) is hashed whole into one dimension.
  */
 public class MockEmbedder {
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
 
     private final int dimensions;
 
@@ -23,14 +27,16 @@ public class MockEmbedder {
     }
 
     public float[] embed(String text) {
-        SplittableRandom random = new SplittableRandom(seed(text));
         double[] values = new double[dimensions];
-        double sumOfSquares = 0;
-        for (int i = 0; i < dimensions; i++) {
-            values[i] = random.nextGaussian();
-            sumOfSquares += values[i] * values[i];
+        for (Map.Entry<String, Integer> word : wordCounts(text).entrySet()) {
+            add(values, hash(word.getKey()), 1 + Math.log(word.getValue()));
         }
-        double norm = Math.sqrt(sumOfSquares);
+        double norm = norm(values);
+        if (norm == 0) {
+            // no word, or words whose signs cancelled out: the whole text is the feature
+            add(values, hash("\u0000" + text), 1);
+            norm = norm(values);
+        }
         float[] vector = new float[dimensions];
         for (int i = 0; i < dimensions; i++) {
             vector[i] = (float) (values[i] / norm);
@@ -42,12 +48,50 @@ public class MockEmbedder {
         return texts.stream().map(this::embed).toList();
     }
 
-    private static long seed(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
+    private static Map<String, Integer> wordCounts(String text) {
+        Map<String, Integer> counts = new HashMap<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i <= text.length(); i++) {
+            int c = i < text.length() ? text.codePointAt(i) : ' ';
+            if (Character.isLetterOrDigit(c)) {
+                word.appendCodePoint(c);
+                if (Character.charCount(c) == 2) {
+                    i++;
+                }
+            } else if (word.length() > 0) {
+                counts.merge(word.toString().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                word.setLength(0);
+            }
         }
+        return counts;
+    }
+
+    /** The dimension is taken from the hash's low bits, the sign from its top bit. */
+    private void add(double[] values, long hash, double weight) {
+        int dimension = (int) Long.remainderUnsigned(hash, dimensions);
+        values[dimension] += hash < 0 ? -weight : weight;
+    }
+
+    /** 64-bit FNV-1a over the UTF-16 code units, finished with MurmurHash3's mixer so every bit depends on all. */
+    private static long hash(String word) {
+        long h = FNV_OFFSET;
+        for (int i = 0; i < word.length(); i++) {
+            h ^= word.charAt(i);
+            h *= FNV_PRIME;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static double norm(double[] values) {
+        double sumOfSquares = 0;
+        for (double value : values) {
+            sumOfSquares += value * value;
+        }
+        return Math.sqrt(sumOfSquares);
     }
 }

@@ -4,8 +4,10 @@ import java.util.List;
 
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.provider.ServiceMode;
+import io.docpipe.search.SearchChangeLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Body;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Upgrades the vectors the mock made while OpenAI was down or over budget (hybrid mode): once OpenAI's circuit is
@@ -18,14 +20,18 @@ public class ReembedService {
     private final ServiceMode mode;
     private final CircuitBreaker breaker;
     private final int chunksPerRun;
+    private final TransactionTemplate tx;
+    private final SearchChangeLog changes;
 
     public ReembedService(EmbeddingRepository embeddings, EmbeddingBatcher batcher, ServiceMode mode,
-            CircuitBreaker breaker, int chunksPerRun) {
+            CircuitBreaker breaker, int chunksPerRun, TransactionTemplate tx, SearchChangeLog changes) {
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.mode = mode;
         this.breaker = breaker;
         this.chunksPerRun = chunksPerRun;
+        this.tx = tx;
+        this.changes = changes;
     }
 
     /**
@@ -47,7 +53,11 @@ public class ReembedService {
         return batches.stream().mapToInt(batch -> batch.chunks().size()).sum();
     }
 
+    /** Replaces the vectors and tells the search indexes, in one transaction. */
     public void replace(@Body EmbeddedBatch embedded) {
-        embeddings.replaceFallback(embedded);
+        tx.executeWithoutResult(status -> {
+            embeddings.replaceFallback(embedded);
+            changes.chunksChanged(embedded.batch().chunkIds());
+        });
     }
 }

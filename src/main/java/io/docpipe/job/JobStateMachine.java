@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -53,6 +54,13 @@ public class JobStateMachine {
         ALLOWED.put(FAILED_PARSE, EnumSet.of(UPLOADED, PARSE_QUEUED));
         ALLOWED.put(FAILED_CHUNKING, EnumSet.of(PARSED));
         ALLOWED.put(FAILED_EMBEDDING, EnumSet.of(EMBEDDING_QUEUED));
+        // a deleted document's job ends here from wherever it is, unless it had completed
+        ALLOWED.put(CANCELLED, EnumSet.noneOf(JobStatus.class));
+        ALLOWED.forEach((from, to) -> {
+            if (!from.isTerminal()) {
+                to.add(CANCELLED);
+            }
+        });
     }
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -243,6 +251,29 @@ public class JobStateMachine {
         return released;
     }
 
+    /**
+     * Cancels the job of a deleted document from whatever state it is in, unless it completed or was cancelled
+     * already. Runs inside the caller's transaction: the job's row is locked first, so a stage's transaction that
+     * holds it finishes before, and any later compare-and-set of a stage finds the job cancelled and changes
+     * nothing. The lease is released, and no retry or reschedule is left on it.
+     *
+     * @return the applied transition, or empty when the job had completed or was cancelled already
+     */
+    public Optional<Transition> cancel(UUID jobId, String detail) {
+        List<String> locked = jdbc.queryForList(SqlStatements.load("jobs/lock-job.sql"),
+                new MapSqlParameterSource("job_id", jobId), String.class);
+        JobStatus status = locked.isEmpty() ? null : JobStatus.ofWireName(locked.get(0));
+        if (status == null || status.isTerminal()) {
+            return Optional.empty();
+        }
+        // not a worker's move: no lease token to check, and whoever held the lease loses it
+        Transition transition = apply(new Change(new ClaimedJob(jobId, null, null, status), status, CANCELLED, detail));
+        if (!transition.applied()) {
+            throw new IllegalStateException("job " + jobId + " changed while locked for cancelling");
+        }
+        return Optional.of(transition);
+    }
+
     /** Adds an event to the job's log without changing it. */
     public void note(UUID jobId, String detail) {
         jdbc.update(SqlStatements.load("jobs/note.sql"), new MapSqlParameterSource()
@@ -250,7 +281,7 @@ public class JobStateMachine {
     }
 
     private static Change waitingIn(ClaimedJob job, JobStatus status, String reason) {
-        if (status == COMPLETE || status.isFailed()) {
+        if (status.isTerminal() || status.isFailed()) {
             throw new IllegalTransitionException(status, status);
         }
         return new Change(job, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);

@@ -17,7 +17,9 @@ public enum JobStatus {
     COMPLETE,
     FAILED_PARSE,
     FAILED_CHUNKING,
-    FAILED_EMBEDDING;
+    FAILED_EMBEDDING,
+    /** Terminal: the document was deleted while its job had not completed. */
+    CANCELLED;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
@@ -27,6 +29,11 @@ public enum JobStatus {
 
     public boolean isFailed() {
         return this == FAILED_PARSE || this == FAILED_CHUNKING || this == FAILED_EMBEDDING;
+    }
+
+    /** No transition leaves this state. */
+    public boolean isTerminal() {
+        return this == COMPLETE || this == CANCELLED;
     }
 
     /** The failed state of the stage a job in this state is in; empty between stages (nothing can fail there). */

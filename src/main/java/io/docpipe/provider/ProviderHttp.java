@@ -10,6 +10,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.apache.camel.Variable;
 
 /**
  * The HTTP edge of one provider. Around the circuit breaker it paces each request by its endpoint class
@@ -24,6 +25,8 @@ public class ProviderHttp {
 
     private static final String STARTED = "docpipe.providerCallStarted";
     private static final String REQUEST = "docpipe.providerRequest";
+    /** Exchange variable: the longest this exchange's request waits for its turn (a {@link Duration}). */
+    public static final String MAX_PACING_WAIT = "maxPacingWait";
 
     /** How a provider's error bodies read, and which errors are definitive. */
     public interface ErrorPolicy {
@@ -92,9 +95,13 @@ public class ProviderHttp {
     /**
      * Waits for the request's turn in its endpoint class. Returns the request to send, or, when its turn is further
      * away than docpipe lets a worker wait, a {@code RATE_LIMITED} answer saying when to come back (nothing sent).
+     *
+     * @param maxWait a shorter wait for this request (variable {@link #MAX_PACING_WAIT}: a search waits less than a
+     *                worker), or null
      */
-    public Object awaitTurn(@Body ProviderRequest request) throws InterruptedException {
-        RatePacer.Turn turn = lane(request.lane()).awaitTurn(request.tokens(), maxPacingWait);
+    public Object awaitTurn(@Body ProviderRequest request, @Variable(MAX_PACING_WAIT) Duration maxWait)
+            throws InterruptedException {
+        RatePacer.Turn turn = lane(request.lane()).awaitTurn(request.tokens(), maxWait == null ? maxPacingWait : maxWait);
         if (turn.granted()) {
             return request;
         }

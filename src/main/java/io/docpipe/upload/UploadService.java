@@ -8,6 +8,7 @@ import io.docpipe.api.ApiException;
 import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.parse.TextExtractor;
 import org.slf4j.Logger;
@@ -19,27 +20,33 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Accepts an uploaded file: checks it, stores its bytes and records the document with a job in {@code uploaded},
- * all or nothing. Identical bytes are recognised by SHA-256 and answered with the existing ids.
+ * all or nothing. Identical bytes are recognised by SHA-256 and answered with the existing ids: without a source,
+ * any live document with those bytes; with a {@code source_id}, the source's newest version. Other bytes under a
+ * known source are its next version ({@link DocumentVersions}).
  */
 public class UploadService {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadService.class);
     /** File names longer than this are cut (file systems allow 255 bytes; people read far less). */
     static final int MAX_NAME_CHARS = 255;
+    /** Source ids longer than this are refused (paths and URLs fit; a key is not a document). */
+    static final int MAX_SOURCE_ID_CHARS = 2048;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final DocumentRepository documents;
+    private final DocumentVersions versions;
     private final DocumentStore store;
     private final TextExtractor extractor;
     private final long maxSizeBytes;
     private final String actor;
 
     public UploadService(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DocumentRepository documents,
-            DocumentStore store, TextExtractor extractor, long maxSizeBytes, String actor) {
+            DocumentVersions versions, DocumentStore store, TextExtractor extractor, long maxSizeBytes, String actor) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.documents = documents;
+        this.versions = versions;
         this.store = store;
         this.extractor = extractor;
         this.maxSizeBytes = maxSizeBytes;
@@ -50,8 +57,10 @@ public class UploadService {
      * @param upload   the temporary file the HTTP server streamed the part to
      * @param filename the name the client gave the part
      * @param size     its size in bytes
+     * @param sourceId the caller's path, URL or key the upload is a version of, or null
      */
-    public UploadReceipt accept(Path upload, String filename, long size) {
+    public UploadReceipt accept(Path upload, String filename, long size, String sourceId) {
+        String source = checkedSourceId(sourceId);
         if (size == 0) {
             throw new ApiException(400, "empty_file", "the uploaded file is empty");
         }
@@ -65,42 +74,56 @@ public class UploadService {
                     "files of type " + mediaType + " are not supported");
         }
         String sha256 = DocumentStore.sha256(upload);
-        Optional<UploadReceipt> existing = findBySha256(sha256);
-        if (existing.isPresent()) {
-            LOG.info("upload {} repeats document {}", filename, existing.get().documentId());
-            return existing.get();
-        }
-        String storagePath = store.keep(upload, sha256);
-        StoredDocument document = new StoredDocument(UUID.randomUUID(), sha256, safeName(filename), mediaType, size,
-                storagePath, null);
-        UUID jobId = UUID.randomUUID();
-        String correlationId = UUID.randomUUID().toString();
-        Boolean created = tx.execute(status -> {
-            if (!documents.insert(document)) {
-                return false; // an identical upload won the race
+        UploadReceipt receipt = tx.execute(status -> {
+            versions.lockUpload(source, sha256);
+            Optional<DocumentVersions.Existing> existing = source == null ? versions.duplicateOf(sha256)
+                    : versions.latestVersionWith(source, sha256);
+            if (existing.isPresent()) {
+                DocumentVersions.Existing same = existing.get();
+                return new UploadReceipt(same.documentId(), same.jobId(), same.correlationId(), same.status(), true,
+                        same.sourceId(), same.version());
             }
+            String storagePath = store.keep(upload, sha256);
+            Integer version = source == null ? null : versions.nextVersion(source);
+            StoredDocument document = new StoredDocument(UUID.randomUUID(), sha256, safeName(filename), mediaType, size,
+                    storagePath, null, source, version, false);
+            documents.insert(document);
+            UUID jobId = UUID.randomUUID();
+            String correlationId = UUID.randomUUID().toString();
             jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
                     .addValue("job_id", jobId)
                     .addValue("document_id", document.id())
                     .addValue("correlation_id", correlationId)
-                    .addValue("detail", "uploaded " + document.filename() + " (" + mediaType + ", " + size + " bytes)")
+                    .addValue("detail", "uploaded " + document.filename() + " (" + mediaType + ", " + size + " bytes)"
+                            + (source == null ? "" : ", version " + version + " of its source"))
                     .addValue("actor", actor));
-            return true;
+            return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
         });
-        if (!Boolean.TRUE.equals(created)) {
-            return findBySha256(sha256).orElseThrow();
+        if (receipt.duplicate()) {
+            LOG.info("upload {} repeats document {}", safeName(filename), receipt.documentId());
+            return receipt;
         }
-        MDC.put("correlation_id", correlationId);
-        LOG.info("accepted {} as document {} with job {}", document.filename(), document.id(), jobId);
-        return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false);
+        MDC.put("correlation_id", receipt.correlationId());
+        LOG.info("accepted {} as document {} with job {}", safeName(filename), receipt.documentId(), receipt.jobId());
+        return receipt;
     }
 
-    private Optional<UploadReceipt> findBySha256(String sha256) {
-        return jdbc.query(SqlStatements.load("jobs/find-upload-by-sha256.sql"),
-                new MapSqlParameterSource("sha256", sha256),
-                (rs, n) -> new UploadReceipt(rs.getObject("document_id", UUID.class), rs.getObject("job_id", UUID.class),
-                        rs.getString("correlation_id"), rs.getString("status"), true))
-                .stream().findFirst();
+    /**
+     * A source id is the caller's own path, URL or key, stored and shown as given: at most
+     * {@link #MAX_SOURCE_ID_CHARS} characters, none of them control characters; blank means none.
+     */
+    static String checkedSourceId(String sourceId) {
+        if (sourceId == null || sourceId.isBlank()) {
+            return null;
+        }
+        if (sourceId.length() > MAX_SOURCE_ID_CHARS) {
+            throw ApiException.badRequest("source_id has " + sourceId.length() + " characters; at most "
+                    + MAX_SOURCE_ID_CHARS + " are allowed");
+        }
+        if (sourceId.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+            throw ApiException.badRequest("source_id must not contain control or invisible formatting characters");
+        }
+        return sourceId;
     }
 
     /**

@@ -137,8 +137,10 @@ class HostileInputTest {
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
 
-        RunningDocpipe.Response getUpload = app.get("/api/v1/documents");
-        assertThat(getUpload.status()).isEqualTo(405);
+        // GET /api/v1/documents lists a source's versions now: another method is still refused
+        RunningDocpipe.Response putDocuments = app.send(app.request("/api/v1/documents").PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(putDocuments.status()).isEqualTo(405);
+        assertThat(app.get("/api/v1/search").status()).isEqualTo(405);
         RunningDocpipe.Response putJob = app.send(app.request("/api/v1/jobs/6b1f4a57-2a0e-4f4e-9a43-0d5c1d0f9b11")
                 .PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(putJob.status()).isEqualTo(405);

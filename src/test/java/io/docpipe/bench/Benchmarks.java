@@ -3,10 +3,12 @@ package io.docpipe.bench;
 import java.util.List;
 
 /**
- * Runs docpipe's benchmarks: {@code mvn -B -q -Pbenchmark test-compile exec:java [-Dbench.run=pipeline,edge]}.
+ * Runs docpipe's benchmarks: {@code mvn -B -q -Pbenchmark test-compile exec:java [-Dbench.run=pipeline,edge,search]}.
  * <ul>
  * <li>{@code pipeline} (default): the mock pipeline's throughput and latency ({@link PipelineBenchmark})</li>
  * <li>{@code edge}: real mode against rate-limited LlamaCloud and OpenAI stand-ins ({@link ProviderEdgeBenchmark})</li>
+ * <li>{@code search}: indexing rate, search latency per mode and vector recall over 100,000 chunks
+ * ({@link SearchBenchmark})</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -20,7 +22,8 @@ public final class Benchmarks {
             switch (run.trim()) {
                 case "pipeline" -> PipelineBenchmark.main(args);
                 case "edge" -> ProviderEdgeBenchmark.main(args);
-                default -> throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline or edge");
+                case "search" -> SearchBenchmark.main(args);
+                default -> throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline, edge or search");
             }
         }
         // the instances' thread pools are gone; stray non-daemon threads (WireMock, Jetty) must not keep Maven waiting

@@ -20,6 +20,13 @@ class StartupChecksTest {
     }
 
     @Test
+    void should_refuse_more_embedding_dimensions_than_the_search_index_takes() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.embedding.dimensions", "4097")))
+                .rootCause().isInstanceOf(StartupRefusedException.class)
+                .hasMessage("EMBEDDING_DIMENSIONS must be from 1 to 4096 (the search index's limit), was 4097");
+    }
+
+    @Test
     void should_refuse_hybrid_openai_without_its_key() {
         assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.openai.mode", "hybrid")))
                 .rootCause().isInstanceOf(StartupRefusedException.class)

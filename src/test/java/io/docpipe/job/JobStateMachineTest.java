@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -57,7 +58,19 @@ class JobStateMachineTest {
                 Arguments.of(JobStatus.FAILED_PARSE, JobStatus.UPLOADED),
                 Arguments.of(JobStatus.FAILED_PARSE, JobStatus.PARSE_QUEUED),
                 Arguments.of(JobStatus.FAILED_CHUNKING, JobStatus.PARSED),
-                Arguments.of(JobStatus.FAILED_EMBEDDING, JobStatus.EMBEDDING_QUEUED));
+                Arguments.of(JobStatus.FAILED_EMBEDDING, JobStatus.EMBEDDING_QUEUED),
+                // a deleted document's job is cancelled from wherever it is, unless it completed
+                Arguments.of(JobStatus.UPLOADED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.PARSE_QUEUED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.PARSED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.CHUNKING, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.CHUNKS_STORED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.EMBEDDING_QUEUED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.EMBEDDINGS_STORED, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.FAILED_PARSE, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.FAILED_CHUNKING, JobStatus.CANCELLED),
+                Arguments.of(JobStatus.FAILED_EMBEDDING, JobStatus.CANCELLED));
     }
 
     @Test
@@ -258,10 +271,28 @@ class JobStateMachineTest {
     }
 
     @Test
-    void should_let_no_state_but_complete_be_a_dead_end() {
+    void should_let_only_complete_and_cancelled_be_dead_ends_and_let_every_other_state_be_cancelled() {
         for (JobStatus status : JobStatus.values()) {
-            assertThat(JobStateMachine.allowedFrom(status).isEmpty()).as(status.wireName())
-                    .isEqualTo(status == JobStatus.COMPLETE);
+            boolean terminal = status == JobStatus.COMPLETE || status == JobStatus.CANCELLED;
+            assertThat(JobStateMachine.allowedFrom(status).isEmpty()).as(status.wireName()).isEqualTo(terminal);
+            assertThat(status.isTerminal()).as(status.wireName()).isEqualTo(terminal);
+            assertThat(JobStateMachine.isAllowed(status, JobStatus.CANCELLED)).as(status.wireName()).isEqualTo(!terminal);
+        }
+    }
+
+    @Test
+    void should_cancel_a_job_from_any_unfinished_state_once_with_its_event() {
+        for (JobStatus status : JobStatus.values()) {
+            UUID job = jobIn(status);
+
+            Optional<Transition> cancelled = machine.cancel(job, "document deleted");
+            Optional<Transition> again = machine.cancel(job, "document deleted");
+
+            assertThat(cancelled.isPresent()).as(status.wireName()).isEqualTo(!status.isTerminal());
+            assertThat(again).as(status.wireName()).isEmpty();
+            assertThat(statusOf(job)).isEqualTo(status.isTerminal() ? status.wireName() : "cancelled");
+            assertThat(sql.queryForObject("SELECT count(*) FROM job_events WHERE job_id = ? AND to_status = 'cancelled'"
+                    + " AND from_status = ?", Integer.class, job, status.wireName())).isEqualTo(status.isTerminal() ? 0 : 1);
         }
     }
 

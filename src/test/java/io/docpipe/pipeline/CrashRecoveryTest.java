@@ -143,7 +143,8 @@ class CrashRecoveryTest {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                answers.add(response.statusCode() + " " + response.body());
+                // the time tells which part of the start answered (compare with the process log)
+                answers.add(response.statusCode() + " " + response.body() + " at " + java.time.LocalTime.now());
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {

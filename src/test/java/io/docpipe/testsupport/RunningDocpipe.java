@@ -145,8 +145,15 @@ public final class RunningDocpipe implements AutoCloseable {
 
     /** Uploads bytes as the multipart part {@code file}. */
     public Response upload(String filename, byte[] content) {
+        return upload(filename, content, null);
+    }
+
+    /** Uploads bytes as the multipart part {@code file}, as a version of {@code sourceId} (a form field) unless null. */
+    public Response upload(String filename, byte[] content, String sourceId) {
         String boundary = "docpipe-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+        String field = sourceId == null ? "" : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"source_id\"\r\n\r\n"
+                + sourceId + "\r\n";
+        byte[] head = (field + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[head.length + content.length + tail.length];
@@ -164,6 +171,16 @@ public final class RunningDocpipe implements AutoCloseable {
 
     public Response post(String path) {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** POSTs a JSON body. */
+    public Response postJson(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    public Response delete(String path) {
+        return send(request(path).DELETE());
     }
 
     public Response send(HttpRequest.Builder request) {

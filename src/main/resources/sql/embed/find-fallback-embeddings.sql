@@ -1,4 +1,4 @@
-SELECT c.id, c.text
+SELECT c.id, c.text, c.token_count
   FROM embeddings e
   JOIN chunks c ON c.id = e.chunk_id
  WHERE e.fallback

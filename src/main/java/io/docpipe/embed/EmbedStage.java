@@ -95,7 +95,7 @@ public class EmbedStage {
         }
         List<PendingChunk> pending = new ArrayList<>();
         for (UnembeddedChunk chunk : embeddings.findUnembedded(List.copyOf(byDocument.keySet()))) {
-            pending.add(new PendingChunk(chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), 0));
+            pending.add(new PendingChunk(chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), chunk.tokenCount()));
         }
         return batcher.batchChunks(pending);
     }

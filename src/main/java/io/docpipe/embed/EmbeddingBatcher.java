@@ -28,10 +28,14 @@ public class EmbeddingBatcher {
         this.maxTokensPerInput = maxTokensPerInput;
     }
 
-    /** Batches chunks, keeping each one's job and recording the text sent and its tokens. */
+    /**
+     * Batches chunks, keeping each one's job and recording the text sent and its tokens; a chunk's tokens are those
+     * it carries when known (the chunk stage counted them with the same encoding), else counted here.
+     */
     public List<PendingBatch> batchChunks(List<PendingChunk> pending) {
         List<PendingBatch> batches = new ArrayList<>();
-        for (EmbeddingBatch batch : batch(pending.stream().map(PendingChunk::text).toList())) {
+        for (EmbeddingBatch batch : batch(pending.stream().map(PendingChunk::text).toList(),
+                pending.stream().map(PendingChunk::tokens).toList())) {
             List<PendingChunk> chunks = new ArrayList<>(batch.indexes().size());
             for (int i = 0; i < batch.indexes().size(); i++) {
                 PendingChunk chunk = pending.get(batch.indexes().get(i));
@@ -43,6 +47,11 @@ public class EmbeddingBatcher {
     }
 
     public List<EmbeddingBatch> batch(List<String> texts) {
+        return batch(texts, null);
+    }
+
+    /** @param knownTokens each text's token count when known (above 0), or null to count them all */
+    private List<EmbeddingBatch> batch(List<String> texts, List<Integer> knownTokens) {
         List<EmbeddingBatch> batches = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
@@ -53,7 +62,7 @@ public class EmbeddingBatcher {
             if (text == null || text.isEmpty()) {
                 throw new IllegalArgumentException("input " + i + " is empty; the embeddings API refuses empty inputs");
             }
-            int count = counter.count(text);
+            int count = knownTokens != null && knownTokens.get(i) > 0 ? knownTokens.get(i) : counter.count(text);
             if (count > maxTokensPerInput) {
                 text = counter.truncate(text, maxTokensPerInput);
                 count = counter.count(text);

@@ -28,8 +28,8 @@ public class EmbeddingRepository {
     /** Documents per statement when streaming the chunks of changed documents (bind parameters are limited). */
     private static final int DOCUMENTS_PER_STATEMENT = 500;
 
-    /** A chunk still waiting for its vector. */
-    public record UnembeddedChunk(long chunkId, UUID documentId, String text) {
+    /** A chunk still waiting for its vector, with its tokens as the chunk stage counted them. */
+    public record UnembeddedChunk(long chunkId, UUID documentId, String text, int tokenCount) {
     }
 
     /** A chunk search can find: its text, its document's names, and its vector with its provenance. */
@@ -81,7 +81,8 @@ public class EmbeddingRepository {
         }
         return jdbc.query(SqlStatements.load("embed/find-unembedded-chunks.sql"),
                 new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getObject("document_id", UUID.class), rs.getString("text")));
+                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getObject("document_id", UUID.class), rs.getString("text"),
+                        rs.getInt("token_count")));
     }
 
     /**
@@ -109,7 +110,7 @@ public class EmbeddingRepository {
     /** The chunks whose vectors the mock made during an outage, oldest first. */
     public List<UnembeddedChunk> findFallbackEmbedded(int limit) {
         return jdbc.query(SqlStatements.load("embed/find-fallback-embeddings.sql"), new MapSqlParameterSource("limit", limit),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), null, rs.getString("text")));
+                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), null, rs.getString("text"), rs.getInt("token_count")));
     }
 
     /** Replaces fallback vectors with the real service's; a vector that is no longer a fallback is left alone. */

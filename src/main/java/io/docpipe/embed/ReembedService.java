@@ -45,7 +45,7 @@ public class ReembedService {
 
     public List<PendingBatch> pending() {
         return batcher.batchChunks(embeddings.findFallbackEmbedded(chunksPerRun).stream()
-                .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), 0)).toList());
+                .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), chunk.tokenCount())).toList());
     }
 
     /** @return the chunks a run tried to re-embed (the sweep's count) */

@@ -16,6 +16,7 @@ public class SearchRoutes extends RouteBuilder {
     public void configure() {
         from("scheduler:follow-search-index?delay={{docpipe.search.follow-interval-ms}}&initialDelay=0")
                 .routeId("follow-search-index")
+                .autoStartup("{{docpipe.search.follow-enabled}}")
                 .description("Applies to this instance's search index the documents PostgreSQL changed since its last commit (built from scratch when it has none)")
                 .bean("searchIndexFollower", "follow");
 

@@ -26,12 +26,16 @@ import javax.sql.DataSource;
 import io.docpipe.chunk.Chunk;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.DocumentVersions;
+import io.docpipe.document.StoredDocument;
 import io.docpipe.embed.EmbeddedBatch;
 import io.docpipe.embed.EmbeddingRepository;
 import io.docpipe.embed.PendingBatch;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.search.SearchChangeLog;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -45,7 +49,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * like docpipe's workers, claim whatever work is there: the upload's document and job, the parse claim, the move to
  * parse_queued, the read of the document and the stored text with its move, the chunk claim, the read and the stored
  * chunks with their moves, the embed claim, the read of the unembedded chunks, the fencing renewal, the vectors, and
- * the moves to embeddings_stored and complete.
+ * the moves to embeddings_stored and complete, each completed document's search change.
  */
 final class DatabaseFloor {
 
@@ -56,6 +60,8 @@ final class DatabaseFloor {
     private final JobStateMachine jobs;
     private final ChunkRepository chunks;
     private final EmbeddingRepository embeddings;
+    private final DocumentRepository documentRows;
+    private final DocumentVersions versions;
     private final Map<String, Object> claimSettings;
     private final int parseBatch;
     private final int chunkBatch;
@@ -68,6 +74,8 @@ final class DatabaseFloor {
         this.jobs = new JobStateMachine(jdbc, "floor", to -> { });
         this.chunks = new ChunkRepository(jdbc, "floor");
         this.embeddings = new EmbeddingRepository(jdbc, "floor");
+        this.documentRows = new DocumentRepository(jdbc);
+        this.versions = new DocumentVersions(jdbc, new SearchChangeLog(jdbc));
         this.parseBatch = parseBatch;
         this.chunkBatch = chunkBatch;
         this.embedBatch = embedBatch;
@@ -118,12 +126,11 @@ final class DatabaseFloor {
         String sha256 = sha256(document.bytes());
         UUID documentId = UUID.randomUUID();
         byDocument.put(documentId, document);
-        jdbc.queryForList(SqlStatements.load("jobs/find-upload-by-sha256.sql"), new MapSqlParameterSource("sha256", sha256));
         tx.executeWithoutResult(status -> {
-            jdbc.update(SqlStatements.load("documents/insert-document.sql"), new MapSqlParameterSource()
-                    .addValue("id", documentId).addValue("sha256", sha256).addValue("filename", "floor.md")
-                    .addValue("media_type", "text/x-web-markdown").addValue("size_bytes", document.bytes().length)
-                    .addValue("storage_path", "documents/" + sha256.substring(0, 2) + "/" + sha256));
+            versions.lockUpload(null, sha256);
+            versions.duplicateOf(sha256);
+            documentRows.insert(new StoredDocument(documentId, sha256, "floor.md", "text/x-web-markdown",
+                    document.bytes().length, "documents/" + sha256.substring(0, 2) + "/" + sha256, null, null, null, false));
             jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
                     .addValue("job_id", UUID.randomUUID()).addValue("document_id", documentId)
                     .addValue("correlation_id", UUID.randomUUID().toString())
@@ -182,7 +189,9 @@ final class DatabaseFloor {
             java.util.Set<UUID> stored = embeddings.storeEmbeddedJobs(started);
             List<ClaimedJob> done = started.stream().filter(job -> stored.contains(job.id()))
                     .map(job -> job.in(EMBEDDINGS_STORED)).toList();
-            completed[0] = jobs.moveAll(done, EMBEDDINGS_STORED, COMPLETE, null, true).size();
+            List<ClaimedJob> completedJobs = jobs.moveAll(done, EMBEDDINGS_STORED, COMPLETE, null, true);
+            completedJobs.forEach(job -> versions.completed(documentRows.find(job.documentId()).orElseThrow()));
+            completed[0] = completedJobs.size();
         });
         return completed[0];
     }

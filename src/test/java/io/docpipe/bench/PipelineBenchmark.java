@@ -70,6 +70,9 @@ public final class PipelineBenchmark {
         Path dataDir = Files.createTempDirectory("docpipe-bench-");
         Map<String, String> properties = new HashMap<>(shippedSweeps());
         properties.put("docpipe.database.pool-size", "16"); // the service's default
+        // -Dbench.follow-index=false: the pipeline alone, without this instance indexing what completes for search
+        boolean followIndex = Boolean.parseBoolean(System.getProperty("bench.follow-index", "true"));
+        properties.put("docpipe.search.follow-enabled", String.valueOf(followIndex));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         // e.g. -Dbench.jvm-options=-XX:StartFlightRecording=filename=/tmp/docpipe.jfr,settings=profile
         jvm.addAll(List.of(System.getProperty("bench.jvm-options", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
@@ -85,6 +88,11 @@ public final class PipelineBenchmark {
             Awaitility.await().atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
                     .until(() -> count(sql) - before == documents);
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (followIndex) {
+                Awaitility.await().atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> indexLag(docpipe.baseUri()) == 0);
+            }
+            double searchableSeconds = (System.nanoTime() - start) / 1e9;
             long peakRss = docpipe.peakRssBytes();
             double[] latency = latencies(sql);
 
@@ -102,6 +110,9 @@ public final class PipelineBenchmark {
             System.out.printf("uploads                %.1f s (%.1f uploads/s)%n", uploadSeconds, documents / uploadSeconds);
             System.out.printf("docpipe                %.1f documents/s (all complete after %.1f s), JVM -Xmx%s%n",
                     documents / seconds, seconds, heap);
+            System.out.printf("search index           %s%n", followIndex
+                    ? String.format("every chunk searchable after %.1f s (this instance indexes what completes)", searchableSeconds)
+                    : "not followed (-Dbench.follow-index=false): the pipeline alone");
             System.out.printf("floor (plain JDBC)     %.1f documents/s, %d threads, same writes%n", floor, clients);
             System.out.printf("ratio                  %.2f%n", documents / seconds / floor);
             System.out.printf("upload-to-complete     p50 %.0f ms, p99 %.0f ms%n", latency[0], latency[1]);
@@ -131,6 +142,15 @@ public final class PipelineBenchmark {
     private static void warmUp(DocpipeProcess docpipe, JdbcTemplate sql) throws Exception {
         upload(docpipe.baseUri(), corpus(50, 1, 3, 99), 4);
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> count(sql) == 50);
+    }
+
+    /** The embeddings the instance's search index has not applied yet, as its search answers say. */
+    private static long indexLag(URI baseUri) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"pipeline\",\"mode\":\"keyword\",\"k\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("index_lag").asLong(-1);
     }
 
     private static void upload(URI baseUri, List<byte[]> corpus, int clients) throws Exception {

@@ -79,13 +79,20 @@ public final class SearchBenchmark {
         Path dataDir = reuse.isEmpty() ? Files.createTempDirectory("docpipe-search-bench-") : Path.of(reuse);
         Map<String, String> properties = new java.util.HashMap<>(PipelineBenchmark.shippedSweeps());
         properties.put("docpipe.search.index-ram-buffer-mb", ramBufferMb);
+        String beamWidth = System.getProperty("bench.search.beam-width", "");
+        if (!beamWidth.isEmpty()) {
+            properties.put("docpipe.search.hnsw.beam-width", beamWidth);
+        }
         List<String> texts = generate(new Corpus(new Random(42)), chunkCount);
         int indexed = chunkCount;
         double writeSeconds = 0;
         double buildSeconds = 0;
+        String hnsw = "";
         if (reuse.isEmpty()) {
             try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, properties)) {
                 app.context().getRouteController().stopRoute("follow-search-index");
+                hnsw = "M=" + app.context().getPropertiesComponent().resolveProperty("docpipe.search.hnsw.max-connections").orElseThrow()
+                        + " beam " + app.context().getPropertiesComponent().resolveProperty("docpipe.search.hnsw.beam-width").orElseThrow();
                 long writing = System.nanoTime();
                 write(app, texts);
                 writeSeconds = (System.nanoTime() - writing) / 1e9;
@@ -110,8 +117,8 @@ public final class SearchBenchmark {
         if (reuse.isEmpty()) {
             System.out.printf("written to PostgreSQL  %.1f s (%.0f chunks/s, through the repositories)%n",
                     writeSeconds, chunkCount / writeSeconds);
-            System.out.printf("index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW M=16 beam 100 + BM25),"
-                    + " %d segment(s) with a %s MiB buffer%n", buildSeconds, indexed / buildSeconds, segments, ramBufferMb);
+            System.out.printf("index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW %s + BM25),"
+                    + " %d segment(s) with a %s MiB buffer%n", buildSeconds, indexed / buildSeconds, hnsw, segments, ramBufferMb);
         }
         for (String candidates : candidateSettings) {
             properties.put("docpipe.search.candidates", candidates.trim());

@@ -49,6 +49,37 @@ class TokenChunkerTest {
     }
 
     @Test
+    void should_bound_every_chunk_of_varied_texts_and_keep_every_word() {
+        // texts of many shapes (short and long paragraphs, runs of punctuation, digits, newlines, long words), so
+        // joins fall where tokens merge across them: no chunk may pass the limit, and no word may be lost
+        java.util.Random random = new java.util.Random(42);
+        String[] words = {"pipeline", "the", "a", "Δ", "2026", "...", "—", "end.", "(x)", "\n", "well-known", "42%",
+                "naïve", "東京", "stage!", "embeddings?", "x".repeat(30), "   ", "#", "- item"};
+        TokenChunker chunker = new TokenChunker(COUNTER, 64, 8);
+        for (int text = 0; text < 200; text++) {
+            StringBuilder markdown = new StringBuilder();
+            int paragraphs = 1 + random.nextInt(12);
+            for (int p = 0; p < paragraphs; p++) {
+                int length = random.nextInt(random.nextBoolean() ? 20 : 150);
+                for (int w = 0; w < length; w++) {
+                    markdown.append(words[random.nextInt(words.length)]).append(random.nextInt(8) == 0 ? "" : " ");
+                }
+                markdown.append(random.nextBoolean() ? "\n\n" : "\n\n\n");
+            }
+
+            List<Chunk> chunks = chunker.chunk(markdown.toString());
+
+            String joined = String.join(" ", chunks.stream().map(Chunk::text).toList()).replaceAll("\\s+", "");
+            for (Chunk chunk : chunks) {
+                assertThat(chunk.tokenCount()).as("text %d", text).isEqualTo(COUNTER.count(chunk.text())).isBetween(1, 64);
+            }
+            for (String word : markdown.toString().split("\\s+")) {
+                assertThat(joined).as("text %d keeps %s", text, word).contains(word);
+            }
+        }
+    }
+
+    @Test
     void should_start_a_new_chunk_at_every_heading() {
         String markdown = "# Intro\n\nFirst section text.\n\n## Details\n\nSecond section text.\n# Last\nThird.";
 

@@ -135,7 +135,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         ChunkRepository chunks = new ChunkRepository(jdbc, instanceId);
         EmbeddingRepository embeddings = new EmbeddingRepository(jdbc, instanceId);
         DocumentStore store = new DocumentStore(settings.path("docpipe.data-dir"));
-        TextExtractor extractor = TextExtractor.defaults();
+        TextExtractor extractor = TextExtractor.defaults().withMaxTextChars(settings.integer("docpipe.parse.max-text-chars"));
         TokenCounter tokenCounter = new TokenCounter();
         Redactor redactor = new Redactor(List.of(settings.string("docpipe.llamaparse.api-key"),
                 settings.string("docpipe.openai.api-key"), settings.string("docpipe.llamaparse.webhook-secret"),

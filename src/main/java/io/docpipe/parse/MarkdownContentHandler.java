@@ -13,9 +13,15 @@ import org.xml.sax.helpers.DefaultHandler;
 class MarkdownContentHandler extends DefaultHandler {
 
     private final StringBuilder out = new StringBuilder();
+    private final int maxChars;
     private int skipDepth;
     private boolean firstCellInRow;
     private boolean pendingSpace;
+
+    /** @param maxChars characters of text at most: past them the parse ends ({@link TextExtractor.TextTooLongException}) */
+    MarkdownContentHandler(int maxChars) {
+        this.maxChars = maxChars;
+    }
 
     @Override
     public void startElement(String uri, String localName, String qName, Attributes attributes) {
@@ -84,6 +90,9 @@ class MarkdownContentHandler extends DefaultHandler {
                 pendingSpace = false;
                 out.append(c);
             }
+        }
+        if (out.length() > maxChars) {
+            throw new TextExtractor.TextTooLongException();
         }
     }
 

@@ -49,16 +49,31 @@ public class TextExtractor {
             "html", "text/html", "htm", "text/html");
     private static final int HEAD_BYTES = 8192;
 
+    /** Characters of text a document may have (a book of about 1,500 pages); see {@link #maxTextChars}. */
+    public static final int DEFAULT_MAX_TEXT_CHARS = 4_000_000;
+
     private final Set<String> allowedMediaTypes;
+    private final int maxTextChars;
     private final AutoDetectParser parser = new AutoDetectParser();
     private final Detector detector = parser.getDetector();
 
-    public TextExtractor(Set<String> allowedMediaTypes) {
+    /**
+     * @param maxTextChars characters of text a document may have at most: the stages hold a document's text whole
+     *                     (chunking it, storing it), so a bigger one is refused while it is read, not when the heap
+     *                     runs out
+     */
+    public TextExtractor(Set<String> allowedMediaTypes, int maxTextChars) {
         this.allowedMediaTypes = Set.copyOf(allowedMediaTypes);
+        this.maxTextChars = maxTextChars;
     }
 
     public static TextExtractor defaults() {
-        return new TextExtractor(DEFAULT_MEDIA_TYPES);
+        return new TextExtractor(DEFAULT_MEDIA_TYPES, DEFAULT_MAX_TEXT_CHARS);
+    }
+
+    /** A copy that refuses documents of more than {@code maxTextChars} characters of text. */
+    public TextExtractor withMaxTextChars(int maxTextChars) {
+        return new TextExtractor(allowedMediaTypes, maxTextChars);
     }
 
     /**
@@ -129,7 +144,14 @@ public class TextExtractor {
         }
         try {
             return VERBATIM_TYPES.contains(mediaType) ? readText(file) : parse(file, mediaType);
-        } catch (IOException | TikaException | SAXException e) {
+        } catch (IOException | TikaException | SAXException | TextTooLongException e) {
+            // Tika wraps what the content handler throws
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof TextTooLongException) {
+                    throw new DocumentExtractionException("the document has more than " + maxTextChars
+                            + " characters of text, more than docpipe processes (docpipe.parse.max-text-chars)", e);
+                }
+            }
             throw new DocumentExtractionException("the " + mediaType + " document could not be read: " + e.getMessage(), e);
         }
     }
@@ -152,12 +174,15 @@ public class TextExtractor {
         }
     }
 
-    private static String readText(Path file) throws IOException, TikaException {
+    private String readText(Path file) throws IOException, TikaException {
         try (Reader reader = new AutoDetectReader(TikaInputStream.get(file))) {
             StringBuilder text = new StringBuilder();
             char[] buffer = new char[8192];
             for (int n = reader.read(buffer); n != -1; n = reader.read(buffer)) {
                 text.append(buffer, 0, n);
+                if (text.length() > maxTextChars) {
+                    throw new TextTooLongException();
+                }
             }
             return text.toString().replace("\r\n", "\n").replace('\r', '\n').strip();
         }
@@ -166,10 +191,17 @@ public class TextExtractor {
     private String parse(Path file, String mediaType) throws IOException, TikaException, SAXException {
         Metadata metadata = new Metadata();
         metadata.set(Metadata.CONTENT_TYPE, mediaType);
-        MarkdownContentHandler handler = new MarkdownContentHandler();
+        MarkdownContentHandler handler = new MarkdownContentHandler(maxTextChars);
         try (InputStream in = TikaInputStream.get(file)) {
             parser.parse(in, handler, metadata, new ParseContext());
         }
         return handler.markdown();
+    }
+
+    /** Thrown while reading a document whose text passes the limit. */
+    static final class TextTooLongException extends RuntimeException {
+        TextTooLongException() {
+            super(null, null, false, false);
+        }
     }
 }

@@ -28,6 +28,22 @@ class TextExtractorTest {
     }
 
     @Test
+    void should_refuse_a_document_with_more_text_than_the_limit_while_reading_it() throws IOException {
+        TextExtractor small = extractor.withMaxTextChars(1000);
+        Path text = write("long.md", "word ".repeat(300).getBytes(StandardCharsets.UTF_8));
+        Path html = write("long.html", ("<html><body>" + "<p>word word word</p>".repeat(100) + "</body></html>")
+                .getBytes(StandardCharsets.UTF_8));
+        Path fits = write("short.md", "word ".repeat(150).getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> small.extractMarkdown(text, "text/x-web-markdown"))
+                .isInstanceOf(DocumentExtractionException.class)
+                .hasMessageContaining("more than 1000 characters").hasMessageContaining("docpipe.parse.max-text-chars");
+        assertThatThrownBy(() -> small.extractMarkdown(html, "text/html"))
+                .isInstanceOf(DocumentExtractionException.class).hasMessageContaining("more than 1000 characters");
+        assertThat(small.extractMarkdown(fits, "text/x-web-markdown")).hasSize(749);
+    }
+
+    @Test
     void should_keep_markdown_verbatim() throws IOException {
         Path file = write("readme.md", SampleDocuments.markdown());
         String type = extractor.detectMediaType(file, "readme.md");

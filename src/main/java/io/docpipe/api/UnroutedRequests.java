@@ -10,7 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.db.SafeText;
 import io.vertx.core.Handler;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Ordered;
 import org.apache.camel.StartupListener;
@@ -18,6 +20,7 @@ import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.support.service.ServiceHelper;
 
 /**
@@ -36,6 +39,33 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
     public UnroutedRequests(CamelContext context, int port) {
         this.context = context;
         this.port = port;
+    }
+
+    /**
+     * Makes the business HTTP server answer 503 in JSON until docpipe has started, from the moment it listens: its
+     * router's first handler, installed while the router is built, before the server accepts a connection. Camel's
+     * HTTP server takes handlers at that moment only as authentication handlers, so this one is registered as one
+     * (for every path; it lets every request through once docpipe runs). Call before the context starts.
+     */
+    public void answerWhileStarting(MainHttpServer server) {
+        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+        entry.setPath("/*");
+        entry.setAuthenticationProviderFactory(vertx -> null);
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
+                return request -> {
+                    if (context.isStarted()) {
+                        request.next();
+                    } else {
+                        reply(request, 503, "starting", "docpipe is starting; try again in a few seconds", null);
+                    }
+                };
+            }
+        });
+        AuthenticationConfig authentication = server.getConfiguration().getAuthenticationConfig();
+        authentication.getEntries().add(entry);
+        authentication.setEnabled(true);
     }
 
     /**

@@ -84,6 +84,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.UnitOfWorkFactory;
 import org.apache.camel.support.service.ServiceSupport;
@@ -296,7 +297,13 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         // upload and API
         registry.bind("apiAuthentication", new ApiAuthentication(settings.string("docpipe.api.token")));
-        context.addStartupListener(new UnroutedRequests(context, settings.integer("camel.server.port")));
+        UnroutedRequests unrouted = new UnroutedRequests(context, settings.integer("camel.server.port"));
+        MainHttpServer businessServer = context.hasService(MainHttpServer.class);
+        if (businessServer == null) {
+            throw new StartupRefusedException("camel.server.enabled must be true: docpipe's API runs on the business HTTP server");
+        }
+        unrouted.answerWhileStarting(businessServer);
+        context.addStartupListener(unrouted);
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
         registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, versions, store, extractor,
                 settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks, versions,

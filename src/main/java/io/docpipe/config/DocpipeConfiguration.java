@@ -113,6 +113,10 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         ServiceMode llamaParseMode = requireKeyFor(settings, "LLAMAPARSE", "docpipe.llamaparse");
         ServiceMode openAiMode = requireKeyFor(settings, "OPENAI", "docpipe.openai");
+        String webhookUrl = settings.string("docpipe.public-base-url").isEmpty() ? ""
+                : settings.string("docpipe.public-base-url").replaceAll("/+$", "") + "/api/v1/webhooks/llamaparse";
+        LlamaParseApi llamaParseApi = llamaParseApi(settings, webhookUrl);
+        BigDecimal creditsPerPage = creditsPerPage(settings, llamaParseApi);
         // the HTTP servers bind late and only log a failure: a taken port would leave docpipe running without its API
         requireFreePort(settings.integer("camel.server.port"), "HTTP_PORT");
         requireFreePort(settings.integer("camel.management.port"), "MANAGEMENT_PORT");
@@ -176,10 +180,6 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Budget openAiBudget = budget(settings, OpenAiBudget.SERVICE, "OPENAI", "docpipe.openai");
         warnWithoutBudget(llamaParseMode, llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
         warnWithoutBudget(openAiMode, openAiBudget, "OPENAI_DAILY_BUDGET_USD");
-        String webhookUrl = settings.string("docpipe.public-base-url").isEmpty() ? ""
-                : settings.string("docpipe.public-base-url").replaceAll("/+$", "") + "/api/v1/webhooks/llamaparse";
-        LlamaParseApi llamaParseApi = llamaParseApi(settings, webhookUrl);
-        BigDecimal creditsPerPage = creditsPerPage(settings, llamaParseApi);
         if (llamaParseMode.usesRealService()) {
             LOG.info("LlamaParse {}{}: a page is expected to cost {} credits", llamaParseApi.version(),
                     llamaParseApi instanceof LlamaParseV2Api v2 ? ", tier " + v2.tier() + ", parser version "

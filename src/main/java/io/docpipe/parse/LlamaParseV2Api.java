@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -199,8 +200,8 @@ public class LlamaParseV2Api implements LlamaParseApi {
     /** The setting a 410 retired: the parser version or the tier when LlamaParse's message names it, else both. */
     private String retiredOption(String detail) {
         String said = detail.toLowerCase(Locale.ROOT);
-        boolean version = said.contains("version") || said.contains(parserVersion.toLowerCase(Locale.ROOT));
-        boolean tierNamed = said.contains("tier") || said.contains(tier);
+        boolean version = names(said, "version") || names(said, parserVersion.toLowerCase(Locale.ROOT));
+        boolean tierNamed = names(said, "tier") || names(said, tier);
         List<String> options = new ArrayList<>();
         if (version || !tierNamed) {
             options.add("LLAMAPARSE_PARSER_VERSION=" + parserVersion);
@@ -209,5 +210,10 @@ public class LlamaParseV2Api implements LlamaParseApi {
             options.add("LLAMAPARSE_TIER=" + tier);
         }
         return "an option docpipe sends (" + options.stream().collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Whether {@code text} has {@code word} as a word of its own ("retired" does not name a tier). */
+    private static boolean names(String text, String word) {
+        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(word) + "(?![a-z0-9_])").matcher(text).find();
     }
 }

@@ -2,10 +2,6 @@ package io.docpipe.testsupport;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-
 /**
  * The two LlamaParse API generations as tests see them ({@code LLAMAPARSE_API_VERSION}): where a document is
  * submitted, where a job's status is read, and what their answers look like, so one test can run against either.
@@ -14,8 +10,6 @@ public enum LlamaParseGeneration {
 
     V1("v1", "/api/v1/parsing/upload", "/api/v1/parsing/job/", List.of("ERROR", "CANCELLED")),
     V2("v2", "/api/v2/parse/upload", "/api/v2/parse/", List.of("FAILED", "CANCELLED"));
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String apiVersion;
     private final String uploadPath;
@@ -54,40 +48,10 @@ public enum LlamaParseGeneration {
         return badEndings;
     }
 
-    /** A create's answer naming the job {@code parseJobId}. */
-    public String createdAnswer(String parseJobId) {
-        return this == V1 ? "{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}"
-                : LlamaParseV2Wire.created(parseJobId, "cost_effective");
-    }
-
     /** A status answer: the job ended {@code status} with {@code message} (v1 adds an error code, v2 has none). */
     public String endedAnswer(String parseJobId, String status, String message) {
         return this == V1 ? "{\"id\":\"" + parseJobId + "\",\"status\":\"" + status
                 + "\",\"error_code\":\"NO_DATA_FOUND_IN_FILE\",\"error_message\":\"" + message + "\"}"
                 : LlamaParseV2Wire.status(parseJobId, status, "cost_effective", message);
-    }
-
-    /** A status answer of a job that succeeded (v2: with its standard pages, as every read asks for them). */
-    public String succeededAnswer(String parseJobId) {
-        return this == V1 ? "{\"id\":\"" + parseJobId + "\",\"status\":\"SUCCESS\"}"
-                : LlamaParseV2Wire.get(parseJobId, "COMPLETED", "cost_effective", null, LlamaParseV2Wire.standardPages(),
-                        java.util.Set.of("markdown", "usage", "job_metadata"));
-    }
-
-    /** The webhook configuration a submission registered (v1: a form field holding the array; v2: in the configuration). */
-    public JsonNode webhookConfiguration(LoggedRequest upload) {
-        try {
-            if (this == V1) {
-                return JSON.readTree(upload.getPart("webhook_configurations").getBody().asString()).get(0);
-            }
-            return JSON.readTree(upload.getPart("configuration").getBody().asString()).path("webhook_configurations").get(0);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The part of a submission that carries its options (and so its webhook URL with the correlation id). */
-    public String optionsPart() {
-        return this == V1 ? "webhook_configurations" : "configuration";
     }
 }

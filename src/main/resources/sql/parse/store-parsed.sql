@@ -1,14 +1,16 @@
 -- A parser's text stored and its job moved parse_queued -> parsed (lease released for the chunk stage), with the
 -- event row, in one statement: only while the worker still holds the job (its fencing token), so a worker that lost
--- it writes nothing. No row back: nothing changed.
+-- it writes nothing. No row back: nothing changed. :failed_pages: page numbers the parser could not parse (an array
+-- literal such as '{2,5}'), or NULL.
 WITH moved AS (
     UPDATE jobs
-       SET status           = 'parsed',
-           updated_at       = now(),
-           not_before       = NULL,
-           lease_owner      = NULL,
-           lease_expires_at = NULL,
-           lease_token      = NULL
+       SET status             = 'parsed',
+           parse_failed_pages = CAST(:failed_pages AS integer[]),
+           updated_at         = now(),
+           not_before         = NULL,
+           lease_owner        = NULL,
+           lease_expires_at   = NULL,
+           lease_token        = NULL
      WHERE id = :job_id
        AND status = 'parse_queued'
        AND (CAST(:lease_token AS bigint) IS NULL OR lease_token = CAST(:lease_token AS bigint))

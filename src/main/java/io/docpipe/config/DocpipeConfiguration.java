@@ -54,6 +54,8 @@ import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.observe.PipelineGauges;
 import io.docpipe.parse.LlamaParseApi;
+import io.docpipe.parse.LlamaParseV1Api;
+import io.docpipe.parse.LlamaParseV2Api;
 import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.parse.MockParseStage;
 import io.docpipe.parse.TextExtractor;
@@ -112,6 +114,10 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         ServiceMode llamaParseMode = requireKeyFor(settings, "LLAMAPARSE", "docpipe.llamaparse");
         ServiceMode openAiMode = requireKeyFor(settings, "OPENAI", "docpipe.openai");
+        String webhookUrl = settings.string("docpipe.public-base-url").isEmpty() ? ""
+                : settings.string("docpipe.public-base-url").replaceAll("/+$", "") + "/api/v1/webhooks/llamaparse";
+        LlamaParseApi llamaParseApi = llamaParseApi(settings, webhookUrl);
+        BigDecimal creditsPerPage = creditsPerPage(settings, llamaParseApi);
         // the HTTP servers bind late and only log a failure: a taken port would leave docpipe running without its API
         requireFreePort(settings.integer("camel.server.port"), "HTTP_PORT");
         requireFreePort(settings.integer("camel.management.port"), "MANAGEMENT_PORT");
@@ -175,8 +181,14 @@ public class DocpipeConfiguration implements CamelConfiguration {
         Budget openAiBudget = budget(settings, OpenAiBudget.SERVICE, "OPENAI", "docpipe.openai");
         warnWithoutBudget(llamaParseMode, llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
         warnWithoutBudget(openAiMode, openAiBudget, "OPENAI_DAILY_BUDGET_USD");
+        if (llamaParseMode.usesRealService()) {
+            LOG.info("LlamaParse {}{}: a page is expected to cost {} credits", llamaParseApi.version(),
+                    llamaParseApi instanceof LlamaParseV2Api v2 ? ", tier " + v2.tier() + ", parser version "
+                            + settings.string("docpipe.llamaparse.parser-version") : "",
+                    creditsPerPage.stripTrailingZeros().toPlainString());
+        }
         LlamaParseBudget llamaParseGate = new LlamaParseBudget(llamaParseBudget, llamaParseMode, ledger, stateMachine,
-                documents, store, extractor, new BigDecimal(settings.string("docpipe.llamaparse.credits-per-page")),
+                documents, store, extractor, creditsPerPage,
                 new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
                 settings.integer("docpipe.llamaparse.estimate-chars-per-page"));
         registry.bind("llamaParseBudget", llamaParseGate);
@@ -211,14 +223,11 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         // parse stage
         registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, store, extractor, tx));
-        String webhookUrl = settings.string("docpipe.public-base-url").isEmpty() ? ""
-                : settings.string("docpipe.public-base-url").replaceAll("/+$", "") + "/api/v1/webhooks/llamaparse";
         if (llamaParseMode.usesRealService() && webhookUrl.isEmpty()) {
             LOG.warn("PUBLIC_BASE_URL is not set: LlamaParse cannot call back, docpipe polls parse jobs instead");
         }
-        LlamaParseApi llamaParseApi = new LlamaParseApi(webhookUrl, settings.string("docpipe.llamaparse.webhook-secret"));
         ProviderHttp llamaParseHttp = new ProviderHttp("LlamaParse", settings.string("docpipe.llamaparse.api-key"),
-                LlamaParseApi.errorPolicy(), redactor, new ServiceStats(), meters, llamaParseBreaker, Map.of(
+                llamaParseApi.errorPolicy(), redactor, new ServiceStats(), meters, llamaParseBreaker, Map.of(
                         LlamaParseApi.UPLOADS, new RatePacer("LlamaParse uploads",
                                 settings.integer("docpipe.llamaparse.requests-per-minute"), 0, headroomPercent),
                         LlamaParseApi.READS, new RatePacer("LlamaParse reads",
@@ -327,6 +336,52 @@ public class DocpipeConfiguration implements CamelConfiguration {
                     + mode.wireName() + " (set it, or use " + service + "_MODE=mock)");
         }
         return mode;
+    }
+
+    /**
+     * LlamaParse's API generation ({@code LLAMAPARSE_API_VERSION}: v2, the default, or v1) with its settings; a value
+     * LlamaParse does not offer stops the start naming its variable.
+     */
+    private static LlamaParseApi llamaParseApi(Settings settings, String webhookUrl) {
+        String secret = settings.string("docpipe.llamaparse.webhook-secret");
+        String tier = settings.string("docpipe.llamaparse.tier");
+        if (!LlamaParseV2Api.TIERS.contains(tier)) {
+            throw new StartupRefusedException("LLAMAPARSE_TIER must be one of " + String.join(", ", LlamaParseV2Api.TIERS)
+                    + ", was '" + tier + "'");
+        }
+        String parserVersion = settings.string("docpipe.llamaparse.parser-version");
+        if (!parserVersion.matches("latest|\\d{4}-\\d{2}-\\d{2}")) {
+            throw new StartupRefusedException("LLAMAPARSE_PARSER_VERSION must be latest or a date such as 2026-08-19, was '"
+                    + parserVersion + "'");
+        }
+        return switch (settings.string("docpipe.llamaparse.api-version")) {
+            case "v2" -> new LlamaParseV2Api(webhookUrl, secret, tier, parserVersion);
+            case "v1" -> new LlamaParseV1Api(webhookUrl, secret);
+            default -> throw new StartupRefusedException("LLAMAPARSE_API_VERSION must be v2 or v1, was '"
+                    + settings.string("docpipe.llamaparse.api-version") + "'");
+        };
+    }
+
+    /**
+     * Credits a page is expected to cost: {@code docpipe.llamaparse.credits-per-page} when set, else the figure of
+     * the v2 tier ({@code docpipe.llamaparse.credits-per-page.<tier>}); v1, which has no tiers, takes cost_effective's.
+     */
+    private static BigDecimal creditsPerPage(Settings settings, LlamaParseApi api) {
+        String key = "docpipe.llamaparse.credits-per-page";
+        String value = settings.string(key);
+        if (value.isEmpty()) {
+            key += "." + (api instanceof LlamaParseV2Api v2 ? v2.tier() : "cost_effective");
+            value = settings.string(key);
+        }
+        try {
+            BigDecimal credits = new BigDecimal(value);
+            if (credits.signum() >= 0) {
+                return credits;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new StartupRefusedException("property " + key + " must be a number of credits, was '" + value + "'");
     }
 
     private static void requireFreePort(int port, String variable) {

@@ -43,7 +43,11 @@ public class JobQueries {
                 rs.getString("correlation_id"), rs.getString("status"), rs.getInt("attempts"),
                 rs.getString("last_error"), timestamp(rs, "created_at"), timestamp(rs, "updated_at"),
                 rs.getBigDecimal("cost_usd"), timestamp(rs, "next_attempt_at"), timestamp(rs, "rescheduled_until"),
-                rs.getBoolean("dead"), rs.getString("parse_job_id"), null);
+                rs.getBoolean("dead"), rs.getString("parse_job_id"), pages(rs.getArray("parse_failed_pages")), null);
+    }
+
+    private static List<Integer> pages(java.sql.Array array) throws SQLException {
+        return array == null ? List.of() : List.of((Integer[]) array.getArray());
     }
 
     private static String timestamp(ResultSet rs, String column) throws SQLException {

@@ -156,6 +156,17 @@ public class JobStateMachine {
      */
     public boolean storeParsed(ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits,
             String detail) {
+        return storeParsed(job, text, provider, pages, credits, List.of(), detail);
+    }
+
+    /**
+     * As {@link #storeParsed(ClaimedJob, String, String, Integer, java.math.BigDecimal, String)}, for a parse whose
+     * {@code failedPages} (page numbers) are not in the text: they are recorded on the job.
+     */
+    public boolean storeParsed(ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits,
+            List<Integer> failedPages, String detail) {
+        String failed = failedPages.isEmpty() ? null
+                : failedPages.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         boolean stored = !jdbc.queryForList(SqlStatements.load("parse/store-parsed.sql"), new MapSqlParameterSource()
                 .addValue("job_id", job.id())
                 .addValue("lease_token", job.leaseToken())
@@ -163,6 +174,7 @@ public class JobStateMachine {
                 .addValue("parse_provider", provider)
                 .addValue("parse_pages", pages)
                 .addValue("parse_credits", credits)
+                .addValue("failed_pages", failed)
                 .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
                 .addValue("actor", actor), UUID.class).isEmpty();
         if (stored) {

@@ -1,6 +1,5 @@
 package io.docpipe.parse;
 
-import io.docpipe.parse.LlamaParseApi.ParseResult;
 import io.docpipe.provider.ProviderAnswer;
 
 /**
@@ -15,7 +14,7 @@ import io.docpipe.provider.ProviderAnswer;
 public record FetchOutcome(Kind kind, ParseResult result, String reason, ProviderAnswer answer, boolean parseJobEnded) {
 
     public enum Kind {
-        /** LlamaParse says the job succeeded: its Markdown is fetched next. */
+        /** LlamaParse says the job succeeded, without its result (v1): its Markdown is fetched next. */
         FINISHED,
         /** The Markdown is in hand: the job is parsed. */
         PARSED,

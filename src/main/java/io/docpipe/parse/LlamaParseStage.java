@@ -15,8 +15,6 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.parse.FetchOutcome.Kind;
-import io.docpipe.parse.LlamaParseApi.ParseJobStatus;
-import io.docpipe.parse.LlamaParseApi.ParseResult;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ProviderRequest;
 import io.docpipe.upload.DocumentStore;
@@ -31,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The parse stage with LlamaParse: submit the document (the job then waits in {@code parse_queued} for the webhook),
  * and, once a webhook or the overdue poll marks its result ready, read the job's status on LlamaParse and store its
- * Markdown. Payloads are never trusted: success is what LlamaParse's own API says.
+ * Markdown. Payloads are never trusted: success is what LlamaParse's own API says. The same for both API generations
+ * ({@link LlamaParseApi}): v2 answers the result with the status, v1 in a second read.
  */
 public class LlamaParseStage {
 
@@ -106,7 +105,7 @@ public class LlamaParseStage {
         }
         ParseJobStatus status = answer.valueAs(ParseJobStatus.class);
         if (status.succeeded()) {
-            return FetchOutcome.of(Kind.FINISHED, null);
+            return status.result() == null ? FetchOutcome.of(Kind.FINISHED, null) : parsed(status.result());
         }
         if (status.pending()) {
             return FetchOutcome.of(Kind.RUNNING, "LlamaParse job still " + status.status());
@@ -114,6 +113,15 @@ public class LlamaParseStage {
         return FetchOutcome.ended("LlamaParse job ended " + status.status()
                 + (status.errorCode() == null ? "" : ": " + status.errorCode())
                 + (status.errorMessage() == null ? "" : " - " + LlamaParseApi.abbreviate(status.errorMessage())));
+    }
+
+    /** The Markdown of a job that succeeded, or, when no page of it has text, why there is none. */
+    private static FetchOutcome parsed(ParseResult result) {
+        if (result.markdown().isBlank()) {
+            String failed = result.failedPagesDetail();
+            return FetchOutcome.ended("LlamaParse found no text in the document" + (failed.isEmpty() ? "" : ": " + failed));
+        }
+        return new FetchOutcome(Kind.PARSED, result, null, null, false);
     }
 
     public ProviderRequest resultRequest(@Variable(JobVariables.JOB) ClaimedJob job) {
@@ -125,24 +133,23 @@ public class LlamaParseStage {
         if (!answer.is(ProviderAnswer.Kind.ANSWERED)) {
             return FetchOutcome.unanswered(answer);
         }
-        ParseResult result = answer.valueAs(ParseResult.class);
-        if (result.markdown().isBlank()) {
-            return FetchOutcome.ended("LlamaParse found no text in the document");
-        }
-        return new FetchOutcome(Kind.PARSED, result, null, null, false);
+        return parsed(answer.valueAs(ParseResult.class));
     }
 
     /**
      * Stores the Markdown and what it cost (on the job, and in the cost ledger in place of the submission's
-     * estimate), and hands the job to the chunk stage, in one transaction.
+     * estimate), and hands the job to the chunk stage, in one transaction. Pages LlamaParse could not parse are left
+     * out of the Markdown; their numbers are kept on the job and said in its event.
      */
     public void storeResult(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
         ParseResult result = outcome.result();
         BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : budget.usdForCredits(result.credits());
         String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
-                + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits";
+                + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits"
+                + (result.failedPages().isEmpty() ? "" : "; " + result.failedPagesDetail() + ", stored without them");
         tx.executeWithoutResult(status -> {
-            if (!jobs.storeParsed(job, result.markdown(), "llamaparse", result.pages(), result.credits(), detail)) {
+            if (!jobs.storeParsed(job, result.markdown(), "llamaparse", result.pages(), result.credits(),
+                    result.failedPages(), detail)) {
                 status.setRollbackOnly(); // another worker got here first, or took the job over
                 return;
             }

@@ -116,6 +116,9 @@ public class ProviderHttp {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_METHOD, request.method());
         message.setHeader(Exchange.HTTP_PATH, request.path());
+        if (request.query() != null) {
+            message.setHeader(Exchange.HTTP_QUERY, request.query());
+        }
         message.setHeader("Authorization", authorization);
         message.setHeader("Accept", "application/json");
         if (request.contentType() != null) {

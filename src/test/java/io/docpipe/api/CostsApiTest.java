@@ -15,7 +15,10 @@ import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /api/v1/costs} and its CSV export, after real (stand-in) calls with budgets set. */
+/**
+ * {@code GET /api/v1/costs} and its CSV export, after real (stand-in) calls with budgets set; LlamaParse on Parse v2,
+ * the default (its job reports the 6 credits v1's did, so the figures are the same in either generation).
+ */
 class CostsApiTest {
 
     @Test

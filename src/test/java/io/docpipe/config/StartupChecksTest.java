@@ -50,6 +50,19 @@ class StartupChecksTest {
     }
 
     @Test
+    void should_refuse_a_llamaparse_api_version_tier_or_parser_version_llamaparse_does_not_offer() {
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.api-version", "v3")))
+                .rootCause().isInstanceOf(StartupRefusedException.class)
+                .hasMessage("LLAMAPARSE_API_VERSION must be v2 or v1, was 'v3'");
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.tier", "premium")))
+                .rootCause().isInstanceOf(StartupRefusedException.class)
+                .hasMessage("LLAMAPARSE_TIER must be one of fast, cost_effective, agentic, agentic_plus, was 'premium'");
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.llamaparse.parser-version", "newest")))
+                .rootCause().isInstanceOf(StartupRefusedException.class)
+                .hasMessage("LLAMAPARSE_PARSER_VERSION must be latest or a date such as 2026-08-19, was 'newest'");
+    }
+
+    @Test
     void should_refuse_a_port_that_is_taken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> RunningDocpipe.start(Map.of("camel.server.port", String.valueOf(taken.getLocalPort()))))

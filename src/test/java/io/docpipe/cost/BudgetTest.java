@@ -23,6 +23,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.TestClock;
@@ -152,7 +153,7 @@ class BudgetTest {
     @Test
     void should_reschedule_llamaparse_submissions_over_budget_and_settle_with_the_reported_credits() throws Exception {
         TestClock clock = new TestClock();
-        try (ProviderStandIns providers = ProviderStandIns.start()) {
+        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
             // the stand-in reports 6 credits for every parse; a page is estimated at 6 credits of $1: estimates are exact
             properties.put("docpipe.llamaparse.usd-per-credit", "1");
@@ -192,7 +193,7 @@ class BudgetTest {
 
     @Test
     void should_parse_with_the_mock_when_llamaparse_is_over_budget_in_hybrid_mode() {
-        try (ProviderStandIns providers = ProviderStandIns.start()) {
+        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             Map<String, String> properties = new HashMap<>(providers.properties("hybrid", "mock"));
             properties.put("docpipe.llamaparse.usd-per-credit", "1");
             properties.put("docpipe.llamaparse.credits-per-page", "6");
@@ -221,7 +222,7 @@ class BudgetTest {
 
     @Test
     void should_replace_a_llamaparse_estimate_by_the_credits_the_result_reports() throws Exception {
-        try (ProviderStandIns providers = ProviderStandIns.start()) {
+        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
             properties.put("docpipe.llamaparse.usd-per-credit", "1");
             properties.put("docpipe.llamaparse.credits-per-page", "2");

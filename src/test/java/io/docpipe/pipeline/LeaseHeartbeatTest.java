@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.TestPostgres;
@@ -27,7 +28,7 @@ class LeaseHeartbeatTest {
 
     @Test
     void should_keep_a_job_whose_worker_works_longer_than_a_lease() throws Exception {
-        try (ProviderStandIns providers = ProviderStandIns.start()) {
+        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             // LlamaParse takes three leases' time to take the upload
             providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
                     .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(6000)

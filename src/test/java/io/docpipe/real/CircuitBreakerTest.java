@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class CircuitBreakerTest {
 
     @BeforeEach
     void start() {
-        providers = ProviderStandIns.start();
+        providers = ProviderStandIns.start(LlamaParseGeneration.V1);
         providers.server().stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(1)
                 .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
                         .withBody("{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")));

@@ -1,194 +1,23 @@
 package io.docpipe.real;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static io.docpipe.real.LlamaParseWebhooks.envelope;
-import static io.docpipe.real.LlamaParseWebhooks.utf8;
-import static org.assertj.core.api.Assertions.assertThat;
+import io.docpipe.testsupport.LlamaParseGeneration;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
+/** LlamaParse's error classes on v1 ({@code LLAMAPARSE_API_VERSION=v1}). */
+class LlamaParseFailuresTest extends AbstractLlamaParseFailuresTest {
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.docpipe.testsupport.ProviderStandIns;
-import io.docpipe.testsupport.RunningDocpipe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-/**
- * LlamaParse's error classes: permanent answers fail the job with the provider's words, transient ones are retried
- * with backoff, and rate limits are waited out.
- */
-class LlamaParseFailuresTest {
-
-    private static ProviderStandIns providers;
-    private static RunningDocpipe app;
-
-    @BeforeAll
-    static void start() {
-        providers = ProviderStandIns.start();
-        app = RunningDocpipe.start(providers.propertiesWithClosedCircuit("real", "mock"));
+    @Override
+    LlamaParseGeneration generation() {
+        return LlamaParseGeneration.V1;
     }
 
-    @AfterAll
-    static void stop() {
-        app.close();
-        providers.close();
+    /** What LlamaCloud answered a v1 parse mode it had retired (a probe of 2026-09, llamaparse-v2.md §1b.7). */
+    @Override
+    String retiredOptionDetail() {
+        return "parse_mode parse_page_with_lvm is no longer supported, use a tier of Parse v2";
     }
 
-    @BeforeEach
-    void resetStandIns() {
-        providers.reset();
-    }
-
-    @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(ints = {401, 402, 403, 404, 413})
-    void should_fail_the_job_on_a_permanent_upload_error(int status) {
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                        .withBody("{\"detail\":\"refused with " + status + "\"}")));
-
-        JsonNode job = app.awaitJobStatus(upload(), "failed_parse", Duration.ofSeconds(20));
-
-        assertThat(job.path("last_error").asText()).contains("HTTP " + status).contains("refused with " + status);
-        assertThat(job.path("attempts").asInt()).isEqualTo(1);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ERROR", "CANCELLED"})
-    void should_fail_the_job_when_llamaparse_says_the_parse_job_ended_badly(String status) {
-        String jobId = upload();
-        app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(20));
-        String parseJobId = app.sql().queryForObject("SELECT parse_job_id FROM jobs WHERE id = ?::uuid", String.class, jobId);
-        providers.server().stubFor(get(urlPathEqualTo("/api/v1/parsing/job/" + parseJobId)).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"" + status
-                                + "\",\"error_code\":\"NO_DATA_FOUND_IN_FILE\",\"error_message\":\"nothing to parse\"}")));
-
-        // the envelope claims success; LlamaParse's own API is what counts
-        LlamaParseWebhooks.sendWithLcSignature(app, "", utf8(envelope("parse.success", parseJobId)));
-
-        JsonNode job = app.awaitJobStatus(jobId, "failed_parse", Duration.ofSeconds(20));
-        assertThat(job.path("last_error").asText()).contains(status).contains("NO_DATA_FOUND_IN_FILE");
-    }
-
-    /** Answers that say LlamaParse did not take the document: it is uploaded again after a backoff. */
-    static Stream<Arguments> transientFailures() {
-        return Stream.of(
-                Arguments.of("500", aResponse().withStatus(500).withBody("{\"detail\":\"Internal server error\"}")),
-                Arguments.of("503", aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("transientFailures")
-    void should_retry_a_transient_upload_failure_with_backoff(String name, ResponseDefinitionBuilder failure) {
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered")
-                .willReturn(failure));
-
-        String jobId = upload();
-        JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
-
-        // the failed call moved the job to failed_parse with a next attempt; the retry sweep sent it back
-        assertThat(job.path("attempts").asInt()).isEqualTo(1);
-        assertThat(job.path("events").findValuesAsText("to_status")).containsSubsequence("failed_parse", "uploaded", "parse_queued");
-        assertThat(job.path("events").findValuesAsText("detail"))
-                .anyMatch(d -> d.startsWith("attempt 1 of 5 failed: ") && d.contains("; retry in "))
-                .contains("automatic retry after attempt 1 of 5");
-    }
-
-    /** Answers after which LlamaParse may have created the parse job all the same. */
-    static Stream<Arguments> answersInDoubt() {
-        return Stream.of(
-                Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
-                Arguments.of("timeout", aResponse().withStatus(200).withFixedDelay(3000)
-                        .withBody("{\"id\":\"late\",\"status\":\"PENDING\"}")),
-                Arguments.of("502", aResponse().withStatus(502).withBody("<html>Bad gateway</html>")),
-                Arguments.of("2xx without a job id", aResponse().withStatus(200).withBody("<html>gateway</html>")));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("answersInDoubt")
-    void should_not_upload_again_at_once_when_llamaparse_may_have_taken_the_document(String name,
-            ResponseDefinitionBuilder answer) {
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .inScenario(name).whenScenarioStateIs(STARTED).willSetStateTo("recovered").willReturn(answer));
-
-        String jobId = upload();
-
-        // an attempt is spent, the estimate stays booked, and the job waits for the webhook of the parse job that
-        // LlamaParse may have created (docpipe.llamaparse.webhook-wait-seconds) before it uploads again
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                app.get("/api/v1/jobs/" + jobId).json().path("attempts").asInt() == 1);
-        JsonNode job = app.get("/api/v1/jobs/" + jobId).json();
-        assertThat(job.path("status").asText()).isEqualTo("uploaded");
-        assertThat(job.path("events").findValuesAsText("detail")).anyMatch(d -> d.startsWith("attempt 1 of 5 in doubt: ")
-                && d.contains("the provider may have taken the request, so its cost stays booked"));
-        assertThat(java.time.Instant.parse(job.path("next_attempt_at").asText()))
-                .isAfter(java.time.Instant.now().plusSeconds(200));
-        assertThat(app.sql().queryForObject("SELECT parse_estimate_usd FROM jobs WHERE id = ?::uuid",
-                java.math.BigDecimal.class, jobId)).isPositive();
-        assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))).hasSize(1);
-    }
-
-    @Test
-    void should_wait_out_a_burst_of_429s_without_spending_attempts() {
-        for (int i = 0; i < 3; i++) {
-            providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                    .inScenario("burst").whenScenarioStateIs(i == 0 ? STARTED : "after-" + i).willSetStateTo("after-" + (i + 1))
-                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0.3")
-                            .withBody("{\"detail\":\"Too many requests\"}")));
-        }
-
-        String jobId = upload();
-        JsonNode job = app.awaitJobStatus(jobId, "parse_queued", Duration.ofSeconds(30));
-
-        // a rate limit is waited out: no attempt spent, the job never failed, and each upload came after the pause
-        assertThat(job.path("attempts").asInt()).isZero();
-        assertThat(job.path("events").findValuesAsText("to_status")).doesNotContain("failed_parse");
-        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.contains("429"))).hasSize(3);
-        List<LoggedRequest> uploads = providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")));
-        assertThat(uploads).hasSize(4);
-        for (int i = 1; i < uploads.size(); i++) {
-            assertThat(Duration.between(uploads.get(i - 1).getLoggedDate().toInstant(), uploads.get(i).getLoggedDate().toInstant()))
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
-        }
-        assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
-                .isEqualTo("CLOSED");
-    }
-
-    @Test
-    void should_poll_llamaparse_when_the_webhook_never_comes() throws Exception {
-        // a short webhook wait for this test: the route's consumer reads the property each poll
-        app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "0");
-        try {
-            String jobId = upload();
-            app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(60));
-            assertThat(providers.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
-                    urlPathMatching("/api/v1/parsing/job/[^/]+")))).isNotEmpty();
-        } finally {
-            app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "300");
-        }
-    }
-
-    private static String upload() {
-        byte[] text = ("A document for LlamaParse " + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return app.upload("doc.txt", text).json().path("job_id").asText();
+    @Override
+    String retiredOptionNamed() {
+        return "LLAMAPARSE_API_VERSION=v1";
     }
 }

@@ -26,6 +26,7 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStatus;
 import io.docpipe.parse.LlamaParseStage;
 import io.docpipe.provider.ProviderAnswer;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,7 @@ class PaidOnceTest {
 
     @BeforeEach
     void start() {
-        providers = ProviderStandIns.start();
+        providers = ProviderStandIns.start(LlamaParseGeneration.V1);
     }
 
     @AfterEach

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.webhook.WebhookSignature;
@@ -44,7 +45,7 @@ class ProviderEdgeTest {
 
     @BeforeEach
     void start() {
-        providers = ProviderStandIns.start();
+        providers = ProviderStandIns.start(LlamaParseGeneration.V1);
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.SampleDocuments;
@@ -33,7 +34,7 @@ class RealModeEndToEndTest {
 
     @BeforeAll
     static void start() {
-        providers = ProviderStandIns.start();
+        providers = ProviderStandIns.start(LlamaParseGeneration.V1);
         Map<String, String> properties = new java.util.HashMap<>(providers.properties("real", "real"));
         properties.put("docpipe.public-base-url", "https://docpipe.example.test/");
         app = RunningDocpipe.start(properties);

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.webhook.WebhookSignature;
@@ -30,7 +31,7 @@ class WebhookTest {
 
     @BeforeAll
     static void start() {
-        providers = ProviderStandIns.start();
+        providers = ProviderStandIns.start(LlamaParseGeneration.V1);
         app = RunningDocpipe.start(providers.properties("real", "real"));
         JsonNode receipt = app.upload("waiting.txt", "A job waiting for its webhook.".getBytes(StandardCharsets.UTF_8)).json();
         jobId = receipt.path("job_id").asText();

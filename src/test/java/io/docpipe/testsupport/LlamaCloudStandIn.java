@@ -34,10 +34,13 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.docpipe.webhook.WebhookSignature;
 
 /**
- * A stand-in that behaves like LlamaCloud's parse API (v1) under load, for benchmarks: uploads and reads each under
- * a sliding-window limit (429 with Retry-After past it), parse jobs that finish a set time after submission, and
- * signed webhook deliveries to the URL of the upload's {@code webhook_configurations}, as LlamaCloud sends them: a
- * 30 s timeout, three attempts with 1 s and 2 s between them. It counts what it served and how deliveries went.
+ * A stand-in that behaves like LlamaCloud's parse API under load, for benchmarks, in both generations: v1 (upload,
+ * job status, Markdown result) and Parse v2 (create with a configuration, the job's GET with its expanded pages and
+ * usage; PENDING, then RUNNING, then COMPLETED). Submissions and reads each under a sliding-window limit (429 with
+ * Retry-After past it), parse jobs that finish a set time after submission, and signed webhook deliveries to the URL
+ * of the submission's {@code webhook_configurations}, as LlamaCloud sends them: a 30 s timeout, three attempts with
+ * 1 s and 2 s between them. It counts what it served and how deliveries went: a v2 read that answers the finished
+ * job's pages counts as a result read, any other as a status read.
  */
 public final class LlamaCloudStandIn implements AutoCloseable {
 
@@ -69,7 +72,7 @@ public final class LlamaCloudStandIn implements AutoCloseable {
                 SlidingWindowLimit.perMinute(readsPerMinute, Duration.ofSeconds(10)), parseTime, sendWebhooks);
         WireMockServer server = new WireMockServer(options().dynamicPort().containerThreads(64).extensions(api));
         server.start();
-        server.stubFor(any(urlPathMatching("/api/v1/parsing/.*")).willReturn(aResponse().withTransformers(Api.NAME)));
+        server.stubFor(any(urlPathMatching("/api/(v1/parsing|v2/parse)/.*")).willReturn(aResponse().withTransformers(Api.NAME)));
         return new LlamaCloudStandIn(server, api);
     }
 
@@ -94,7 +97,7 @@ public final class LlamaCloudStandIn implements AutoCloseable {
         server.stop();
     }
 
-    private record ParseJob(String id, long endsAt, String webhookUrl, String secret) {
+    private record ParseJob(String id, long submittedAt, long endsAt, String webhookUrl, String secret, String tier) {
     }
 
     private static final class Api implements ResponseDefinitionTransformerV2 {
@@ -151,6 +154,12 @@ public final class LlamaCloudStandIn implements AutoCloseable {
             if (path.equals("/api/v1/parsing/upload")) {
                 return upload(request);
             }
+            if (path.equals("/api/v2/parse/upload")) {
+                return create(request);
+            }
+            if (path.startsWith("/api/v2/parse/") && request.getMethod().getName().equals("GET")) {
+                return read(request, path.substring("/api/v2/parse/".length()));
+            }
             String[] parts = path.split("/");
             if (parts.length >= 6 && parts[4].equals("job")) {
                 Duration wait = readLimit.tryPass();
@@ -183,25 +192,71 @@ public final class LlamaCloudStandIn implements AutoCloseable {
                 return tooMany(wait);
             }
             uploads.incrementAndGet();
-            String id = UUID.randomUUID().toString();
-            String webhookUrl = null;
-            String secret = null;
+            JsonNode webhook = null;
             try {
                 Request.Part part = request.getPart("webhook_configurations");
                 if (part != null) {
-                    JsonNode configuration = json.readTree(part.getBody().asString()).get(0);
-                    webhookUrl = configuration.path("webhook_url").asText(null);
-                    secret = configuration.path("webhook_signing_secret").asText(null);
+                    webhook = json.readTree(part.getBody().asString()).get(0);
                 }
             } catch (Exception e) {
                 return answer(400, "{\"detail\":\"webhook_configurations is not valid JSON\"}");
             }
-            ParseJob job = new ParseJob(id, System.nanoTime() + parseTime.toNanos(), webhookUrl, secret);
+            ParseJob job = submitted(UUID.randomUUID().toString(), webhook, null);
+            return answer(200, "{\"id\":\"" + job.id() + "\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}");
+        }
+
+        /** Parse v2's create: the file and a configuration naming a tier and a version (422 otherwise). */
+        private ResponseDefinition create(Request request) {
+            Duration wait = uploadLimit.tryPass();
+            if (wait != null) {
+                return tooMany(wait);
+            }
+            uploads.incrementAndGet();
+            JsonNode configuration = LlamaParseV2Wire.configuration(request);
+            if (request.getPart("file") == null) {
+                return answer(422, LlamaParseV2Wire.missingField("file"));
+            }
+            if (configuration == null || !LlamaParseV2Wire.CREDITS_PER_PAGE.containsKey(configuration.path("tier").asText())) {
+                return answer(422, LlamaParseV2Wire.missingField("tier"));
+            }
+            if (configuration.path("version").asText().isBlank()) {
+                return answer(422, LlamaParseV2Wire.missingField("version"));
+            }
+            String tier = configuration.path("tier").asText();
+            ParseJob job = submitted("pjb-" + UUID.randomUUID(), configuration.path("webhook_configurations").get(0), tier);
+            return answer(200, LlamaParseV2Wire.created(job.id(), tier));
+        }
+
+        private ParseJob submitted(String id, JsonNode webhook, String tier) {
+            String webhookUrl = webhook == null ? null : webhook.path("webhook_url").asText(null);
+            String secret = webhook == null ? null : webhook.path("webhook_signing_secret").asText(null);
+            long now = System.nanoTime();
+            ParseJob job = new ParseJob(id, now, now + parseTime.toNanos(), webhookUrl, secret, tier);
             jobs.put(id, job);
             if (sendWebhooks && webhookUrl != null) {
                 timer.schedule(() -> deliver(job, UUID.randomUUID().toString(), 0), parseTime.toMillis(), TimeUnit.MILLISECONDS);
             }
-            return answer(200, "{\"id\":\"" + id + "\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}");
+            return job;
+        }
+
+        /** Parse v2's GET: the job's status, and, once it is COMPLETED, what {@code expand} asks for. */
+        private ResponseDefinition read(Request request, String id) {
+            Duration wait = readLimit.tryPass();
+            if (wait != null) {
+                return tooMany(wait);
+            }
+            ParseJob job = jobs.get(id);
+            if (job == null || job.tier() == null) {
+                return answer(404, "{\"detail\":\"Job not found\"}");
+            }
+            long now = System.nanoTime();
+            String status = now >= job.endsAt() ? "COMPLETED" : now - job.submittedAt() < (job.endsAt() - job.submittedAt()) / 2
+                    ? "PENDING" : "RUNNING";
+            java.util.Set<String> expand = LlamaParseV2Wire.expand(request);
+            boolean result = status.equals("COMPLETED") && (expand.contains("markdown") || expand.contains("text"));
+            (result ? resultReads : statusReads).incrementAndGet();
+            return answer(200, LlamaParseV2Wire.get(id, status, job.tier(), null,
+                    List.of(LlamaParseV2Wire.Page.ok(1, MARKDOWN)), expand));
         }
 
         /** One delivery attempt; LlamaCloud tries three times in all, 1 s then 2 s apart. */

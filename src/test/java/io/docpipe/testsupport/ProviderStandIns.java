@@ -13,9 +13,11 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 /**
- * Local stand-ins for LlamaParse v1 and OpenAI on one WireMock server, speaking their real wire formats: Bearer
- * auth, LlamaParse's upload / job status / Markdown result with {@code job_metadata}, and OpenAI embeddings
- * computed per request ({@link OpenAiEmbeddingsTransformer}). Tests add failure stubs at a higher priority.
+ * Local stand-ins for LlamaParse and OpenAI on one WireMock server, speaking their real wire formats: Bearer auth;
+ * LlamaParse's both generations, v1 (upload, job status, Markdown result with {@code job_metadata}) and Parse v2
+ * ({@link LlamaParseV2Transformer}: create with a configuration, the job's GET with its expanded pages and usage);
+ * OpenAI embeddings computed per request ({@link OpenAiEmbeddingsTransformer}). The docpipe instance is pointed at
+ * one generation ({@link #properties}); tests add failure stubs at a higher priority.
  */
 public final class ProviderStandIns implements AutoCloseable {
 
@@ -26,18 +28,30 @@ public final class ProviderStandIns implements AutoCloseable {
             + "---\n\nThe second page has more text about vectors.";
 
     private final WireMockServer server;
+    private final LlamaParseGeneration generation;
 
-    private ProviderStandIns(WireMockServer server) {
+    private ProviderStandIns(WireMockServer server, LlamaParseGeneration generation) {
         this.server = server;
+        this.generation = generation;
     }
 
+    /** Stand-ins for docpipe's default LlamaParse generation, v2. */
     public static ProviderStandIns start() {
+        return start(LlamaParseGeneration.V2);
+    }
+
+    /** Stand-ins for an instance that speaks {@code generation} to LlamaParse (both are served either way). */
+    public static ProviderStandIns start(LlamaParseGeneration generation) {
         WireMockServer server = new WireMockServer(options().dynamicPort()
-                .extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY)));
+                .extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY), new LlamaParseV2Transformer(LLAMAPARSE_KEY)));
         server.start();
-        ProviderStandIns standIns = new ProviderStandIns(server);
+        ProviderStandIns standIns = new ProviderStandIns(server, generation);
         standIns.stubHappyPaths();
         return standIns;
+    }
+
+    public LlamaParseGeneration generation() {
+        return generation;
     }
 
     public WireMockServer server() {
@@ -48,10 +62,11 @@ public final class ProviderStandIns implements AutoCloseable {
         return server.baseUrl();
     }
 
-    /** Properties that point a docpipe instance at these stand-ins in the given modes. */
+    /** Properties that point a docpipe instance at these stand-ins in the given modes, and at their generation. */
     public Map<String, String> properties(String llamaParseMode, String openAiMode) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("docpipe.llamaparse.mode", llamaParseMode);
+        properties.put("docpipe.llamaparse.api-version", generation.apiVersion());
         properties.put("docpipe.openai.mode", openAiMode);
         properties.put("docpipe.llamaparse.api-key", LLAMAPARSE_KEY);
         properties.put("docpipe.llamaparse.base-url", baseUrl());
@@ -105,6 +120,8 @@ public final class ProviderStandIns implements AutoCloseable {
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v1/parsing/.*")).atPriority(20)
                 .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
                         .withBody("{\"detail\":\"Invalid authentication token\"}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v2/parse.*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(LlamaParseV2Transformer.NAME)));
         server.stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(10)
                 .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
     }

@@ -38,7 +38,7 @@ public final class RunningDocpipe implements AutoCloseable {
     /** The sweeps of routes/sweeps.yaml. */
     public static final List<String> SWEEPS = List.of("retry-failed-jobs", "reclaim-expired-leases",
             "poll-overdue-parse-jobs", "release-rescheduled-jobs", "reembed-fallback-vectors", "deliver-budget-alerts",
-            "purge-expired-records", "release-abandoned-reservations");
+            "purge-expired-records", "release-abandoned-reservations", "purge-orphaned-files");
 
     private final Main main;
     private final URI baseUri;

@@ -169,6 +169,18 @@ public final class RunningDocpipe implements AutoCloseable {
         return send(request(path).GET());
     }
 
+    /** GETs bytes (a download), with the answer's headers. */
+    public HttpResponse<byte[]> getBytes(String path) {
+        try {
+            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response post(String path) {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }

@@ -121,6 +121,12 @@ public final class S3StandIn implements AutoCloseable {
         }
     }
 
+    /** The object's ETag, quoted as S3 answers it. */
+    public String etag(String key) {
+        String etag = blobs.blobMetadata(bucket, key).getETag();
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
     /** The object's user metadata and content type. */
     public Map<String, String> metadata(String key) {
         Blob blob = blobs.getBlob(bucket, key);

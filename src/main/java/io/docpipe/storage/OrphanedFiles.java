@@ -46,8 +46,17 @@ public class OrphanedFiles {
         this.batchSize = batchSize;
     }
 
-    /** @return the files removed (at most the batch size per run) */
+    /** @return the files removed (at most the batch size per run); none while the store cannot be reached */
     public int purge() {
+        try {
+            return purgeOld();
+        } catch (StorageUnavailableException e) {
+            LOG.warn("stored files without a live document were not looked for: {}", e.getMessage());
+            return 0;
+        }
+    }
+
+    private int purgeOld() {
         Instant cutoff = clock.instant().minus(grace);
         AtomicInteger removed = new AtomicInteger();
         storage.list(page -> {

@@ -74,8 +74,10 @@ class S3StartupTest {
 
             RunningDocpipe.Response upload = app.upload("nowhere.md", "# Nowhere\n".getBytes());
             assertThat(upload.status()).isEqualTo(503);
-            assertThat(upload.body()).isEqualTo("{\"error\":{\"code\":\"storage_unavailable\",\"message\":\"the document"
-                    + " store cannot be reached; try again shortly\"}}");
+            assertThat(upload.json().path("error").path("code").asText()).isEqualTo("storage_unavailable");
+            assertThat(upload.json().path("error").path("message").asText())
+                    .isEqualTo("the document store cannot be reached; try again shortly");
+            assertThat(upload.json().path("error").size()).isEqualTo(2);
         }
     }
 }

@@ -34,8 +34,8 @@ public interface DocumentStorage {
     String location();
 
     /**
-     * Before the upload's transaction: stores the bytes where that takes time (a bucket; an object already there is
-     * not written again). Nothing for a local directory.
+     * Before the upload's transaction, for bytes no live document has: stores them where that takes time (a bucket).
+     * Nothing for a local directory.
      */
     void prepare(Path upload, StoredFile file);
 

@@ -114,12 +114,10 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
         return settings.prefix() + storagePath;
     }
 
+    /** Sends the bytes (the caller knows of no live document that has them: an orphan there is simply replaced). */
     @Override
     public void prepare(Path upload, StoredFile file) {
-        String path = DocumentStorage.pathOf(file.sha256());
-        if (!exists(path)) {
-            put(upload, file, path);
-        }
+        put(upload, file, DocumentStorage.pathOf(file.sha256()));
     }
 
     @Override

@@ -89,7 +89,10 @@ public class UploadService {
         StoredFile file = new StoredFile(sha256, mediaType, safeName(filename), size);
         UploadReceipt receipt;
         try {
-            storage.prepare(upload, file);
+            // bytes a live document uses are stored (its rows prove it): nothing to send before the transaction
+            if (!isStored(file.sha256())) {
+                storage.prepare(upload, file);
+            }
             receipt = record(upload, file, source);
         } catch (StorageUnavailableException e) {
             LOG.warn("upload {} refused: the document store cannot be reached: {}", safeName(filename), e.getMessage());
@@ -134,6 +137,12 @@ public class UploadService {
                     .addValue("actor", actor));
             return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
         });
+    }
+
+    private boolean isStored(String sha256) {
+        Integer users = jdbc.queryForObject(SqlStatements.load("documents/count-live-with-bytes.sql"),
+                new MapSqlParameterSource("sha256", sha256), Integer.class);
+        return users != null && users > 0;
     }
 
     private static void deleteQuietly(Path upload) {

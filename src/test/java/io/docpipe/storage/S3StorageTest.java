@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * docpipe on a real S3 server (S3Proxy): an upload is complete with its bytes in the bucket under the prefix, with
  * their media type and name as metadata, and nothing on local disk; a download is a presigned link that serves the
  * exact bytes and stops working when it expires; a delete removes the object only when no other live document
- * shares it; bytes without a row are removed by the orphan sweep.
+ * shares it; bytes without a row are removed by the orphan sweep; bytes a delete removed before the upload's rows
+ * committed are stored again; large files go up in parts.
  */
 class S3StorageTest {
 
@@ -153,6 +154,27 @@ class S3StorageTest {
 
         assertThat(s3.keys()).doesNotContain("tenant-a/" + DocumentStorage.pathOf(orphanSha))
                 .contains("tenant-a/" + DocumentStorage.pathOf(sha256(kept)));
+    }
+
+    @Test
+    void should_store_the_bytes_again_when_a_delete_removed_them_between_prepare_and_keep() throws Exception {
+        Path upload = Files.createTempFile("raced-", ".txt");
+        Files.writeString(upload, "Stored, removed by a delete of the same bytes, then recorded.\n");
+        String sha256 = ContentAddress.sha256(upload);
+        DocumentStorage.StoredFile file = new DocumentStorage.StoredFile(sha256, "text/plain", "raced.txt", Files.size(upload));
+        S3DocumentStorage bucket = new S3DocumentStorage(new S3Settings(URI.create(s3.endpoint()), S3StandIn.REGION,
+                s3.bucket(), "raced/", S3StandIn.ACCESS_KEY_ID, S3StandIn.SECRET_ACCESS_KEY, 16 << 20, 8 << 20),
+                Files.createTempDirectory("spool-"));
+        try {
+            bucket.prepare(upload, file);
+            bucket.remove(DocumentStorage.pathOf(sha256));
+            assertThat(bucket.exists(DocumentStorage.pathOf(sha256))).isFalse();
+
+            assertThat(bucket.keep(upload, file)).isEqualTo(DocumentStorage.pathOf(sha256));
+            assertThat(s3.bytes("raced/" + DocumentStorage.pathOf(sha256))).isEqualTo(Files.readAllBytes(upload));
+        } finally {
+            bucket.close();
+        }
     }
 
     @Test

@@ -21,6 +21,14 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(status, new Text(contentType, text, contentDisposition));
     }
 
+    /** A reply of bytes streamed to the client (a download), with their content type and disposition. */
+    public static ApiResponse stream(String contentType, java.io.InputStream stream, String contentDisposition) {
+        return new ApiResponse(200, new Stream(contentType, stream, contentDisposition));
+    }
+
     public record Text(String contentType, String text, String contentDisposition) {
+    }
+
+    public record Stream(String contentType, java.io.InputStream stream, String contentDisposition) {
     }
 }

@@ -37,6 +37,12 @@ public class ApiRoutes extends RouteBuilder {
                 .bean("searchApi", "search")
                 .process("jsonResponseWriter");
 
+        from("platform-http:/api/v1/documents/{document_id}/download?httpMethodRestrict=GET")
+                .routeId("download-document").routeConfigurationId("api")
+                .description("Answers a signed, time-limited link to a document's bytes in the bucket, or streams them from local storage")
+                .bean("documentsApi", "download")
+                .process("jsonResponseWriter");
+
         from("platform-http:/api/v1/documents/{document_id}/chunks?httpMethodRestrict=GET")
                 .routeId("list-document-chunks").routeConfigurationId("api")
                 .description("Lists a document's chunks in order with the provenance of their vectors")

@@ -1,6 +1,7 @@
 package io.docpipe.api;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,19 @@ import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.document.DocumentDeletion;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
+import io.docpipe.document.StoredDocument;
+import io.docpipe.storage.ContentDisposition;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.DocumentStorage.Download;
+import io.docpipe.storage.StorageUnavailableException;
+import io.docpipe.storage.StoredFileMissingException;
 import io.docpipe.upload.UploadReceipt;
 import io.docpipe.upload.UploadService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.attachment.AttachmentMessage;
 
-/** {@code /api/v1/documents}: uploads, the versions of a source, the chunks of a document, deletes. */
+/** {@code /api/v1/documents}: uploads, the versions of a source, the chunks of a document, downloads, deletes. */
 public class DocumentsApi {
 
     static final String FILE_PART = "file";
@@ -31,14 +38,19 @@ public class DocumentsApi {
     private final ChunkRepository chunks;
     private final DocumentVersions versions;
     private final DocumentDeletion deletion;
+    private final DocumentStorage storage;
+    private final Duration linkLifetime;
 
+    /** @param linkLifetime how long a download link works ({@code docpipe.storage.link-seconds}) */
     public DocumentsApi(UploadService uploads, DocumentRepository documents, ChunkRepository chunks,
-            DocumentVersions versions, DocumentDeletion deletion) {
+            DocumentVersions versions, DocumentDeletion deletion, DocumentStorage storage, Duration linkLifetime) {
         this.uploads = uploads;
         this.documents = documents;
         this.chunks = chunks;
         this.versions = versions;
         this.deletion = deletion;
+        this.storage = storage;
+        this.linkLifetime = linkLifetime;
     }
 
     /** The HTTP server has already streamed the multipart part to a temporary file. */
@@ -74,6 +86,36 @@ public class DocumentsApi {
                 .map(DocumentVersions.Version::documentId).findFirst().orElse(null));
         body.put("versions", found);
         return ApiResponse.ok(body);
+    }
+
+    /**
+     * The document's bytes: from a bucket, a presigned GET link (JSON, so that no client sends its API token on to
+     * the bucket by following a redirect); from a local store, the bytes themselves.
+     */
+    public ApiResponse download(@Header("document_id") String documentId) {
+        StoredDocument document = documents.find(PathIds.parse(documentId, "document")).filter(found -> !found.deleted())
+                .orElseThrow(() -> ApiException.notFound("no document " + documentId));
+        Download download;
+        try {
+            download = storage.download(document.storagePath(), document.filename(), document.mediaType(), linkLifetime);
+        } catch (StorageUnavailableException e) {
+            throw new ApiException(503, "storage_unavailable", "the document store cannot be reached; try again shortly",
+                    UploadService.STORAGE_RETRY_AFTER_SECONDS);
+        } catch (StoredFileMissingException e) {
+            throw new ApiException(404, "file_missing", "the stored file of document " + documentId + " is missing");
+        }
+        if (download instanceof Download.Link link) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("document_id", document.id());
+            body.put("filename", document.filename());
+            body.put("media_type", document.mediaType());
+            body.put("size_bytes", document.sizeBytes());
+            body.put("url", link.url());
+            body.put("expires_at", link.expiresAt().toString());
+            return ApiResponse.ok(body);
+        }
+        return ApiResponse.stream(document.mediaType(), ((Download.Bytes) download).stream(),
+                ContentDisposition.attachment(document.filename()));
     }
 
     public ApiResponse delete(@Header("document_id") String documentId) {

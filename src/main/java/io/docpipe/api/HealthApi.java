@@ -7,12 +7,14 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.docpipe.provider.ServiceMode;
+import io.docpipe.storage.DocumentStorage;
 import io.docpipe.provider.ServiceStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
- * {@code GET /api/v1/health}: the database, checked live, and each external service's mode, circuit and recent
- * errors. DOWN without a database; DEGRADED while a real service's circuit is not closed.
+ * {@code GET /api/v1/health}: the database and the document store, checked live, and each external service's mode,
+ * circuit and recent errors. DOWN without a database; DEGRADED while the document store cannot be reached (uploads
+ * and parses wait for it) or a real service's circuit is not closed.
  */
 public class HealthApi {
 
@@ -22,17 +24,21 @@ public class HealthApi {
 
     private final DataSource dataSource;
     private final Map<String, ServiceHealth> services;
+    private final DocumentStorage storage;
 
-    public HealthApi(DataSource dataSource, Map<String, ServiceHealth> services) {
+    public HealthApi(DataSource dataSource, Map<String, ServiceHealth> services, DocumentStorage storage) {
         this.dataSource = dataSource;
         this.services = services;
+        this.storage = storage;
     }
 
     public ApiResponse health() {
         Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> database = database();
         report.put("database", database);
-        boolean degraded = false;
+        Map<String, Object> store = storage();
+        report.put("storage", store);
+        boolean degraded = !"UP".equals(store.get("status"));
         for (Map.Entry<String, ServiceHealth> service : services.entrySet()) {
             Map<String, Object> status = service(service.getValue());
             degraded |= !"UP".equals(status.get("status"));
@@ -55,6 +61,17 @@ public class HealthApi {
             result.put("last_error", e.getClass().getSimpleName());
         }
         result.put("response_ms", (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+
+    private Map<String, Object> storage() {
+        DocumentStorage.Health health = storage.check();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("kind", storage.kind());
+        result.put("location", storage.location());
+        result.put("status", health.up() ? "UP" : "DOWN");
+        result.put("response_ms", health.responseMillis());
+        result.put("last_error", health.error());
         return result;
     }
 

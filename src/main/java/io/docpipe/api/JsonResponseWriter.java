@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the exchange's {@link ApiResponse} (or a failure) as the HTTP reply: JSON, or the text of a CSV export.
+ * Writes the exchange's {@link ApiResponse} (or a failure) as the HTTP reply: JSON, the text of a CSV export, or the
+ * bytes of a download.
  * Errors take the contract's shape {@code {"error":{"code","message"}}}; an unexpected failure is logged here and
  * answered without any detail.
  */
@@ -47,6 +48,13 @@ public class JsonResponseWriter implements Processor {
         }
         if (response.body() == null) {
             out.setBody(null);
+            return;
+        }
+        if (response.body() instanceof ApiResponse.Stream stream) {
+            // the HTTP server pumps the stream to the client (chunked) and closes it
+            out.setHeader(Exchange.CONTENT_TYPE, stream.contentType());
+            out.setHeader("Content-Disposition", stream.contentDisposition());
+            out.setBody(stream.stream());
             return;
         }
         if (response.body() instanceof ApiResponse.Text text) {

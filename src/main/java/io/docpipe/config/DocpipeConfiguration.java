@@ -53,6 +53,7 @@ import io.docpipe.observe.CorrelationUnitOfWorkFactory;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.observe.PipelineGauges;
+import io.docpipe.observe.StorageHealthCheck;
 import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseV1Api;
 import io.docpipe.parse.LlamaParseV2Api;
@@ -76,8 +77,12 @@ import io.docpipe.sweep.ExpiredLeases;
 import io.docpipe.sweep.FailedJobRetries;
 import io.docpipe.sweep.RetentionPurge;
 import io.docpipe.sweep.SweepRuns;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.OrphanedFiles;
+import io.docpipe.storage.S3DocumentStorage;
+import io.docpipe.storage.StorageOutage;
+import io.docpipe.storage.StorageUnavailableException;
 import io.docpipe.sweep.SweepScheduler;
-import io.docpipe.upload.DocumentStore;
 import io.docpipe.upload.UploadService;
 import io.docpipe.webhook.LlamaParseWebhook;
 import io.docpipe.webhook.WebhookSignatureCheck;
@@ -122,6 +127,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         requireFreePort(settings.integer("camel.server.port"), "HTTP_PORT");
         requireFreePort(settings.integer("camel.management.port"), "MANAGEMENT_PORT");
         String instanceId = instanceId(context, settings);
+        DocumentStorage storage = documentStorage(context, settings);
 
         Database database = Database.open(settings.string("docpipe.database.url"),
                 settings.string("docpipe.database.user"), settings.string("docpipe.database.password"),
@@ -135,18 +141,19 @@ public class DocpipeConfiguration implements CamelConfiguration {
 
         Meters meters = new Meters(context);
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
+        registry.bind("storageHealthCheck", new StorageHealthCheck(storage));
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         DocumentRepository documents = new DocumentRepository(jdbc);
         SearchChangeLog searchChanges = new SearchChangeLog(jdbc);
         DocumentVersions versions = new DocumentVersions(jdbc, searchChanges);
         ChunkRepository chunks = new ChunkRepository(jdbc, instanceId);
         EmbeddingRepository embeddings = new EmbeddingRepository(jdbc, instanceId);
-        DocumentStore store = new DocumentStore(settings.path("docpipe.data-dir"));
         TextExtractor extractor = TextExtractor.defaults().withMaxTextChars(settings.integer("docpipe.parse.max-text-chars"));
         TokenCounter tokenCounter = new TokenCounter();
         Redactor redactor = new Redactor(List.of(settings.string("docpipe.llamaparse.api-key"),
                 settings.string("docpipe.openai.api-key"), settings.string("docpipe.llamaparse.webhook-secret"),
-                settings.string("docpipe.api.token"), settings.string("docpipe.alert.webhook-url")));
+                settings.string("docpipe.api.token"), settings.string("docpipe.alert.webhook-url"),
+                settings.string("docpipe.storage.s3.access-key-id"), settings.string("docpipe.storage.s3.secret-access-key")));
         Clock clock = clock(context);
         int maxAttempts = settings.integer("docpipe.retry.max-attempts");
         RetryPolicy retries = new RetryPolicy(maxAttempts,
@@ -188,7 +195,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                     creditsPerPage.stripTrailingZeros().toPlainString());
         }
         LlamaParseBudget llamaParseGate = new LlamaParseBudget(llamaParseBudget, llamaParseMode, ledger, stateMachine,
-                documents, store, extractor, creditsPerPage,
+                documents, extractor, creditsPerPage,
                 new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
                 settings.integer("docpipe.llamaparse.estimate-chars-per-page"));
         registry.bind("llamaParseBudget", llamaParseGate);
@@ -221,8 +228,15 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 settings.integer("docpipe.retention.ledger-days"), settings.integer("docpipe.retention.sweep-runs-days"),
                 settings.integer("docpipe.retention.search-changes-days")));
 
+        // document store: what happens to a job whose document cannot be read, and the orphans' sweep
+        StorageOutage storageOutage = new StorageOutage(stateMachine,
+                Duration.ofSeconds(settings.number("docpipe.storage.retry-seconds")), clock);
+        registry.bind("orphanedFiles", new OrphanedFiles(storage, jdbc, tx, versions,
+                Duration.ofHours(settings.number("docpipe.storage.orphan-grace-hours")), clock,
+                settings.integer("docpipe.sweeps.batch-size")));
+
         // parse stage
-        registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, store, extractor, tx));
+        registry.bind("mockParseStage", new MockParseStage(stateMachine, documents, storage, storageOutage, extractor));
         if (llamaParseMode.usesRealService() && webhookUrl.isEmpty()) {
             LOG.warn("PUBLIC_BASE_URL is not set: LlamaParse cannot call back, docpipe polls parse jobs instead");
         }
@@ -235,7 +249,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 maxPacingWait);
         registry.bind("llamaParseApi", llamaParseApi);
         registry.bind("llamaParseHttp", llamaParseHttp);
-        registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, store, llamaParseApi, jdbc, tx,
+        registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, storage, storageOutage, llamaParseApi, jdbc, tx,
                 Duration.ofSeconds(settings.number("docpipe.llamaparse.poll-interval-seconds")), llamaParseGate));
         // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
         registry.bind("llamaParseFallback", new ServiceFallback(llamaParseMode, stateMachine, jdbc, retries, openCircuitWait,
@@ -314,15 +328,47 @@ public class DocpipeConfiguration implements CamelConfiguration {
         unrouted.answerWhileStarting(businessServer);
         context.addStartupListener(unrouted);
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
-        registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, versions, store, extractor,
+        registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, versions, storage, extractor,
                 settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks, versions,
-                new DocumentDeletion(jdbc, tx, stateMachine, versions, searchChanges, store)));
+                new DocumentDeletion(jdbc, tx, stateMachine, versions, searchChanges, storage), storage,
+                Duration.ofSeconds(settings.number("docpipe.storage.link-seconds"))));
         registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));
         registry.bind("costsApi", new CostsApi(jdbc, ledger, List.of(llamaParseBudget, openAiBudget)));
         Map<String, ServiceHealth> services = new LinkedHashMap<>();
         services.put("llamaparse", new ServiceHealth(llamaParseMode, llamaParseBreaker, llamaParseHttp.stats()));
         services.put("openai", new ServiceHealth(openAiMode, openAiBreaker, openAiHttp.stats()));
-        registry.bind("healthApi", new HealthApi(dataSource, services));
+        registry.bind("healthApi", new HealthApi(dataSource, services, storage));
+    }
+
+    /**
+     * The document store of {@code DOCPIPE_STORAGE}, bound as {@code documentStorage} (and a bucket's kept client as
+     * {@code s3Client}), closed when docpipe stops. A bucket is tried once: credentials it refuses stop the start
+     * with one line; a bucket that cannot be reached now is logged and shown by {@code /api/v1/health} until it can.
+     */
+    private static DocumentStorage documentStorage(CamelContext context, Settings settings) throws Exception {
+        DocumentStorage storage = StorageSettings.open(settings);
+        if (storage instanceof S3DocumentStorage bucket) {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    bucket.close();
+                }
+            }, true, true);
+            context.getRegistry().bind("s3Client", bucket.client());
+            bucket.clearSpool(Duration.ofHours(1));
+            try {
+                bucket.verify();
+            } catch (StorageUnavailableException e) {
+                if (e.credentialsRefused()) {
+                    throw new StartupRefusedException(e.getMessage() + " (DOCPIPE_STORAGE=s3)");
+                }
+                LOG.warn("the document store {} cannot be reached now: {}; uploads and parses wait for it",
+                        storage.location(), e.getMessage());
+            }
+        }
+        context.getRegistry().bind("documentStorage", storage);
+        LOG.info("documents stored in {} ({})", storage.location(), storage.kind());
+        return storage;
     }
 
     /**

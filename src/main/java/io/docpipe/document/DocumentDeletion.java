@@ -1,14 +1,12 @@
 package io.docpipe.document;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.search.SearchChangeLog;
-import io.docpipe.upload.DocumentStore;
+import io.docpipe.storage.DocumentStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -18,7 +16,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Deletes a document: in one transaction its job is cancelled (unless it completed), its chunks and vectors are
  * removed, it stops being its source's current version, and the search indexes are told; then its stored file is
- * removed unless another live document has the same bytes. The row stays, marked deleted, so its job still shows
+ * removed from the document store unless another live document has the same bytes (a file the store could not remove
+ * then is removed later by the purge-orphaned-files sweep). The row stays, marked deleted, so its job still shows
  * how it ended.
  *
  * <p>No stage writes for the document afterwards, and the database guarantees it: the document's row and then its
@@ -35,16 +34,16 @@ public class DocumentDeletion {
     private final JobStateMachine jobs;
     private final DocumentVersions versions;
     private final SearchChangeLog changes;
-    private final DocumentStore store;
+    private final DocumentStorage storage;
 
     public DocumentDeletion(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, JobStateMachine jobs,
-            DocumentVersions versions, SearchChangeLog changes, DocumentStore store) {
+            DocumentVersions versions, SearchChangeLog changes, DocumentStorage storage) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.jobs = jobs;
         this.versions = versions;
         this.changes = changes;
-        this.store = store;
+        this.storage = storage;
     }
 
     /** @return false when there is no such document (or it was deleted already): nothing changed */
@@ -82,9 +81,10 @@ public class DocumentDeletion {
                 return;
             }
             try {
-                Files.deleteIfExists(store.resolve(storagePath));
-            } catch (IOException e) {
-                LOG.warn("could not remove the stored file {}: {}", storagePath, e.toString());
+                storage.remove(storagePath);
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove the stored file {} (the purge-orphaned-files sweep will): {}", storagePath,
+                        e.getMessage());
             }
         });
     }

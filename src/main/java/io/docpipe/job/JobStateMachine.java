@@ -217,6 +217,21 @@ public class JobStateMachine {
     }
 
     /**
+     * Moves a job into a failed state for a reason outside the job (its document store cannot be reached): as
+     * {@link #fail}, but without spending an attempt, so an outage however long never makes a job dead.
+     */
+    public Transition failWithoutAttempt(ClaimedJob job, JobStatus from, JobStatus failed, String error,
+            Instant nextAttemptAt) {
+        if (!failed.isFailed()) {
+            throw new IllegalArgumentException(failed + " is not a failed state");
+        }
+        Change change = new Change(job, from, failed, error);
+        change.error = error;
+        change.notBefore = nextAttemptAt;
+        return apply(change);
+    }
+
+    /**
      * Puts a job out of reach until {@code notBefore} because the provider asked us to wait, failed for a while,
      * or its circuit is open; the event row says why. A job waits in its queue state: one mid-embedding goes back to
      * {@code embedding_queued}, any other stays where it is. The lease is released.

@@ -13,7 +13,7 @@ import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
-import io.docpipe.upload.DocumentStore;
+import io.docpipe.storage.DocumentStorage.LocalCopy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 
@@ -27,29 +27,31 @@ public class LlamaParseBudget extends BudgetGate {
     public static final String SERVICE = "llamaparse";
 
     private final DocumentRepository documents;
-    private final DocumentStore store;
     private final TextExtractor extractor;
     private final BigDecimal creditsPerPage;
     private final BigDecimal usdPerCredit;
     private final int charsPerPage;
 
     public LlamaParseBudget(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs,
-            DocumentRepository documents, DocumentStore store, TextExtractor extractor, BigDecimal creditsPerPage,
+            DocumentRepository documents, TextExtractor extractor, BigDecimal creditsPerPage,
             BigDecimal usdPerCredit, int charsPerPage) {
         super(budget, mode, ledger, jobs);
         this.documents = documents;
-        this.store = store;
         this.extractor = extractor;
         this.creditsPerPage = creditsPerPage;
         this.usdPerCredit = usdPerCredit;
         this.charsPerPage = charsPerPage;
     }
 
-    /** Reserves the submission of variable {@code job}'s document (see {@link BudgetGate#reserve}). */
+    /**
+     * Reserves the submission of variable {@code job}'s document, estimated from its local copy (variable
+     * {@link LlamaParseStage#DOCUMENT}; see {@link BudgetGate#reserve}).
+     */
     public void reserveSubmission(Exchange exchange) {
         ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
-        int pages = extractor.estimatePages(store.resolve(document.storagePath()), document.mediaType(), charsPerPage);
+        LocalCopy copy = exchange.getVariable(LlamaParseStage.DOCUMENT, LocalCopy.class);
+        int pages = extractor.estimatePages(copy.path(), document.mediaType(), charsPerPage);
         reserve(exchange, expectedUsd(pages), job.id());
     }
 

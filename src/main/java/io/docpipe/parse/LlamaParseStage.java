@@ -17,9 +17,15 @@ import io.docpipe.job.JobVariables;
 import io.docpipe.parse.FetchOutcome.Kind;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ProviderRequest;
-import io.docpipe.upload.DocumentStore;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.DocumentStorage.LocalCopy;
+import io.docpipe.storage.StorageOutage;
+import io.docpipe.storage.StorageUnavailableException;
+import io.docpipe.storage.StoredFileMissingException;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -36,9 +42,13 @@ public class LlamaParseStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlamaParseStage.class);
 
+    /** Exchange variable: the document's bytes as a local file ({@link LocalCopy}) for the estimate and the upload. */
+    public static final String DOCUMENT = "document";
+
     private final JobStateMachine jobs;
     private final DocumentRepository documents;
-    private final DocumentStore store;
+    private final DocumentStorage storage;
+    private final StorageOutage outage;
     private final LlamaParseApi api;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -46,11 +56,13 @@ public class LlamaParseStage {
     private final LlamaParseBudget budget;
 
     /** @param pollInterval how long a parse job LlamaParse is still working on waits before it is asked again */
-    public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStore store, LlamaParseApi api,
-            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Duration pollInterval, LlamaParseBudget budget) {
+    public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStorage storage,
+            StorageOutage outage, LlamaParseApi api, NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
+            Duration pollInterval, LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
-        this.store = store;
+        this.storage = storage;
+        this.outage = outage;
         this.api = api;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -58,10 +70,36 @@ public class LlamaParseStage {
         this.budget = budget;
     }
 
-    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job) {
+    /**
+     * Reads the job's document from the store into a local file (a bucket's object streamed to a temporary file, a
+     * local store's file as it is), removed when the exchange ends; the page estimate and the upload read it. Read
+     * before anything is paid for: a store that cannot be reached fails the job for a later try
+     * ({@link StorageOutage}) instead of failing a paid upload halfway.
+     *
+     * @return the copy, or null when there is none (the job was failed)
+     */
+    public LocalCopy readDocument(@Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
-        return api.upload(store.resolve(document.storagePath()).toFile(), document.filename(), document.mediaType(),
-                job.correlationId());
+        LocalCopy copy;
+        try {
+            copy = storage.copy(document.storagePath());
+        } catch (StorageUnavailableException | StoredFileMissingException e) {
+            outage.failed(job, job.status(), e);
+            return null;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                copy.close();
+            }
+        });
+        return copy;
+    }
+
+    /** The multipart upload of the document, streamed from its local copy (variable {@link #DOCUMENT}). */
+    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job, @Variable(DOCUMENT) LocalCopy copy) {
+        StoredDocument document = documents.find(job.documentId()).orElseThrow();
+        return api.upload(copy.path().toFile(), document.filename(), document.mediaType(), job.correlationId());
     }
 
     /**

@@ -9,14 +9,19 @@ import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.upload.DocumentStore;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.DocumentStorage.LocalCopy;
+import io.docpipe.storage.StorageOutage;
+import io.docpipe.storage.StorageUnavailableException;
+import io.docpipe.storage.StoredFileMissingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The parse stage in mock mode: a free, local stand-in for LlamaParse that extracts the document's text with
- * Apache Tika. A document without text ends in {@code failed_parse}; it would not get better on a retry.
+ * Apache Tika, reading the document from the store (whichever instance stored it). A document without text ends in
+ * {@code failed_parse}; it would not get better on a retry. A store that cannot be reached fails the job until it is
+ * back ({@link StorageOutage}).
  */
 public class MockParseStage {
 
@@ -24,17 +29,17 @@ public class MockParseStage {
 
     private final JobStateMachine jobs;
     private final DocumentRepository documents;
-    private final DocumentStore store;
+    private final DocumentStorage storage;
+    private final StorageOutage outage;
     private final TextExtractor extractor;
-    private final TransactionTemplate tx;
 
-    public MockParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStore store,
-            TextExtractor extractor, TransactionTemplate tx) {
+    public MockParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStorage storage,
+            StorageOutage outage, TextExtractor extractor) {
         this.jobs = jobs;
         this.documents = documents;
-        this.store = store;
+        this.storage = storage;
+        this.outage = outage;
         this.extractor = extractor;
-        this.tx = tx;
     }
 
     public void parse(ClaimedJob job) {
@@ -43,8 +48,11 @@ public class MockParseStage {
         }
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         String markdown;
-        try {
-            markdown = extractor.extractMarkdown(store.resolve(document.storagePath()), document.mediaType());
+        try (LocalCopy copy = storage.copy(document.storagePath())) {
+            markdown = extractor.extractMarkdown(copy.path(), document.mediaType());
+        } catch (StorageUnavailableException | StoredFileMissingException e) {
+            outage.failed(job, PARSE_QUEUED, e);
+            return;
         } catch (UnsupportedDocumentException | DocumentExtractionException e) {
             jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, e.getMessage(), null);
             return;

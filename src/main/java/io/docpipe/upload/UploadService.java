@@ -1,5 +1,7 @@
 package io.docpipe.upload;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,6 +13,10 @@ import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.parse.TextExtractor;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.DocumentStorage.StoredFile;
+import io.docpipe.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -20,7 +26,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Accepts an uploaded file: checks it, stores its bytes and records the document with a job in {@code uploaded},
- * all or nothing. Identical bytes are recognised by SHA-256 and answered with the existing ids: without a source,
+ * and answers only once both are done. The bytes go to the document store first ({@link DocumentStorage#prepare}:
+ * a bucket is written outside any transaction), then the transaction that records the rows makes sure, under the
+ * bytes' lock, that they are still there ({@link DocumentStorage#keep}): a crash in between leaves bytes without a
+ * row (removed later by the purge-orphaned-files sweep), never a row without bytes. A store that cannot be reached
+ * is answered 503, the upload taken by no one. Identical bytes are recognised by SHA-256 and answered with the existing ids: without a source,
  * any live document with those bytes; with a {@code source_id}, the source's newest version. Other bytes under a
  * known source are its next version ({@link DocumentVersions}).
  */
@@ -31,23 +41,25 @@ public class UploadService {
     static final int MAX_NAME_CHARS = 255;
     /** Source ids longer than this are refused (paths and URLs fit; a key is not a document). */
     static final int MAX_SOURCE_ID_CHARS = 2048;
+    /** Seconds a client is asked to wait before uploading again while the document store cannot be reached. */
+    public static final long STORAGE_RETRY_AFTER_SECONDS = 5;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final DocumentRepository documents;
     private final DocumentVersions versions;
-    private final DocumentStore store;
+    private final DocumentStorage storage;
     private final TextExtractor extractor;
     private final long maxSizeBytes;
     private final String actor;
 
     public UploadService(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DocumentRepository documents,
-            DocumentVersions versions, DocumentStore store, TextExtractor extractor, long maxSizeBytes, String actor) {
+            DocumentVersions versions, DocumentStorage storage, TextExtractor extractor, long maxSizeBytes, String actor) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.documents = documents;
         this.versions = versions;
-        this.store = store;
+        this.storage = storage;
         this.extractor = extractor;
         this.maxSizeBytes = maxSizeBytes;
         this.actor = actor;
@@ -73,32 +85,22 @@ public class UploadService {
             throw new ApiException(415, "unsupported_media_type",
                     "files of type " + mediaType + " are not supported");
         }
-        String sha256 = DocumentStore.sha256(upload);
-        UploadReceipt receipt = tx.execute(status -> {
-            versions.lockUpload(source, sha256);
-            Optional<DocumentVersions.Existing> existing = source == null ? versions.duplicateOf(sha256)
-                    : versions.latestVersionWith(source, sha256);
-            if (existing.isPresent()) {
-                DocumentVersions.Existing same = existing.get();
-                return new UploadReceipt(same.documentId(), same.jobId(), same.correlationId(), same.status(), true,
-                        same.sourceId(), same.version());
+        String sha256 = ContentAddress.sha256(upload);
+        StoredFile file = new StoredFile(sha256, mediaType, safeName(filename), size);
+        UploadReceipt receipt;
+        try {
+            // bytes a live document uses are stored (its rows prove it): nothing to send before the transaction
+            if (!isStored(file.sha256())) {
+                storage.prepare(upload, file);
             }
-            String storagePath = store.keep(upload, sha256);
-            Integer version = source == null ? null : versions.nextVersion(source);
-            StoredDocument document = new StoredDocument(UUID.randomUUID(), sha256, safeName(filename), mediaType, size,
-                    storagePath, null, source, version, false);
-            documents.insert(document);
-            UUID jobId = UUID.randomUUID();
-            String correlationId = UUID.randomUUID().toString();
-            jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", jobId)
-                    .addValue("document_id", document.id())
-                    .addValue("correlation_id", correlationId)
-                    .addValue("detail", "uploaded " + document.filename() + " (" + mediaType + ", " + size + " bytes)"
-                            + (source == null ? "" : ", version " + version + " of its source"))
-                    .addValue("actor", actor));
-            return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
-        });
+            receipt = record(upload, file, source);
+        } catch (StorageUnavailableException e) {
+            LOG.warn("upload {} refused: the document store cannot be reached: {}", safeName(filename), e.getMessage());
+            throw new ApiException(503, "storage_unavailable",
+                    "the document store cannot be reached; try again shortly", STORAGE_RETRY_AFTER_SECONDS);
+        } finally {
+            deleteQuietly(upload);
+        }
         if (receipt.duplicate()) {
             LOG.info("upload {} repeats document {}", safeName(filename), receipt.documentId());
             return receipt;
@@ -106,6 +108,50 @@ public class UploadService {
         MDC.put("correlation_id", receipt.correlationId());
         LOG.info("accepted {} as document {} with job {}", safeName(filename), receipt.documentId(), receipt.jobId());
         return receipt;
+    }
+
+    /** The rows, in one transaction under the upload's locks; the existing ids when the bytes repeat a document. */
+    private UploadReceipt record(Path upload, StoredFile file, String source) {
+        return tx.execute(status -> {
+            versions.lockUpload(source, file.sha256());
+            Optional<DocumentVersions.Existing> existing = source == null ? versions.duplicateOf(file.sha256())
+                    : versions.latestVersionWith(source, file.sha256());
+            if (existing.isPresent()) {
+                DocumentVersions.Existing same = existing.get();
+                return new UploadReceipt(same.documentId(), same.jobId(), same.correlationId(), same.status(), true,
+                        same.sourceId(), same.version());
+            }
+            String storagePath = storage.keep(upload, file);
+            Integer version = source == null ? null : versions.nextVersion(source);
+            StoredDocument document = new StoredDocument(UUID.randomUUID(), file.sha256(), file.filename(),
+                    file.mediaType(), file.sizeBytes(), storagePath, null, source, version, false);
+            documents.insert(document);
+            UUID jobId = UUID.randomUUID();
+            String correlationId = UUID.randomUUID().toString();
+            jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
+                    .addValue("job_id", jobId)
+                    .addValue("document_id", document.id())
+                    .addValue("correlation_id", correlationId)
+                    .addValue("detail", "uploaded " + document.filename() + " (" + file.mediaType() + ", "
+                            + file.sizeBytes() + " bytes)" + (source == null ? "" : ", version " + version + " of its source"))
+                    .addValue("actor", actor));
+            return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
+        });
+    }
+
+    private boolean isStored(String sha256) {
+        Integer users = jdbc.queryForObject(SqlStatements.load("documents/count-live-with-bytes.sql"),
+                new MapSqlParameterSource("sha256", sha256), Integer.class);
+        return users != null && users > 0;
+    }
+
+    private static void deleteQuietly(Path upload) {
+        try {
+            // kept in a local store, the upload was moved: nothing is left here
+            Files.deleteIfExists(upload);
+        } catch (IOException e) {
+            LOG.debug("could not remove the upload's temporary file {}: {}", upload, e.toString());
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public final class RunningDocpipe implements AutoCloseable {
     /** The sweeps of routes/sweeps.yaml. */
     public static final List<String> SWEEPS = List.of("retry-failed-jobs", "reclaim-expired-leases",
             "poll-overdue-parse-jobs", "release-rescheduled-jobs", "reembed-fallback-vectors", "deliver-budget-alerts",
-            "purge-expired-records", "release-abandoned-reservations");
+            "purge-expired-records", "release-abandoned-reservations", "purge-orphaned-files");
 
     private final Main main;
     private final URI baseUri;
@@ -167,6 +167,18 @@ public final class RunningDocpipe implements AutoCloseable {
 
     public Response get(String path) {
         return send(request(path).GET());
+    }
+
+    /** GETs bytes (a download), with the answer's headers. */
+    public HttpResponse<byte[]> getBytes(String path) {
+        try {
+            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Response post(String path) {

@@ -1,4 +1,4 @@
-package io.docpipe.upload;
+package io.docpipe.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The content-addressed store keeps identical uploads as one intact file, also across file systems. */
-class DocumentStoreTest {
+class LocalDocumentStorageTest {
 
     @Test
     void should_keep_twin_uploads_from_another_file_system_as_one_intact_file() throws Exception {
@@ -25,14 +25,15 @@ class DocumentStoreTest {
         Path dataDir = Files.createTempDirectory("docpipe-store-");
         byte[] bytes = new byte[8 * 1024 * 1024];
         new Random(7).nextBytes(bytes);
-        DocumentStore store = new DocumentStore(dataDir);
+        LocalDocumentStorage store = new LocalDocumentStorage(dataDir);
         List<Path> twins = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             Path twin = incoming.resolve("upload-" + i);
             Files.write(twin, bytes);
             twins.add(twin);
         }
-        String sha256 = DocumentStore.sha256(twins.get(0));
+        String sha256 = ContentAddress.sha256(twins.get(0));
+        DocumentStorage.StoredFile file = new DocumentStorage.StoredFile(sha256, "application/octet-stream", "twin", bytes.length);
 
         ExecutorService threads = Executors.newFixedThreadPool(twins.size());
         CountDownLatch start = new CountDownLatch(1);
@@ -40,7 +41,7 @@ class DocumentStoreTest {
         for (Path twin : twins) {
             kept.add(threads.submit(() -> {
                 start.await();
-                return store.keep(twin, sha256);
+                return store.keep(twin, file);
             }));
         }
         start.countDown();

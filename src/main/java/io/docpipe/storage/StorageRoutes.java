@@ -1,0 +1,15 @@
+package io.docpipe.storage;
+
+import io.docpipe.sweep.Sweep;
+import org.apache.camel.builder.RouteBuilder;
+
+/** The document store's sweep; its schedule is route sweep-purge-orphaned-files in routes/sweeps.yaml. */
+public class StorageRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        Sweep.from(this, "purge-orphaned-files", "Removes stored files no live document uses (an upload that never committed, a delete the store missed)")
+                .bean("orphanedFiles", "purge")
+                .bean("sweepRuns", "finish");
+    }
+}

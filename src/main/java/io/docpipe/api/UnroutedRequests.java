@@ -69,9 +69,9 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
     }
 
     /**
-     * Runs before the startup listener that starts the deferred services, the business HTTP server among them: starts
-     * that server itself and makes this the router's last route right away. Left to that listener, the server would
-     * listen while the services after it start (the management server, ...), and answer with its HTML page meanwhile.
+     * Runs before the startup listener that starts the deferred services: starts the business HTTP server and makes
+     * this the router's last route at once (until docpipe has started, {@link #answerWhileStarting}'s guard answers
+     * every request before it gets here).
      */
     @Override
     public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) throws Exception {

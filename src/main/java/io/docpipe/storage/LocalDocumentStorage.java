@@ -3,11 +3,13 @@ package io.docpipe.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +49,9 @@ public class LocalDocumentStorage implements DocumentStorage {
     }
 
     /**
-     * Moves the uploaded temporary file to its content address. A file already there has the same bytes, so the
-     * upload is then simply dropped.
+     * Moves the uploaded temporary file to its content address, flushed to disk with its directory entry before the
+     * upload's rows commit: an upload answered 202 keeps its bytes through an OS crash or a power loss, as its rows
+     * do. A file already there has the same bytes, so the upload is then simply dropped.
      */
     @Override
     public String keep(Path upload, StoredFile file) {
@@ -59,7 +62,9 @@ public class LocalDocumentStorage implements DocumentStorage {
             if (Files.exists(target)) {
                 Files.deleteIfExists(upload);
             } else {
+                flush(upload);
                 moveOrCopy(upload, target);
+                flushDirectory(target.getParent());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store upload as " + target, e);
@@ -159,6 +164,22 @@ public class LocalDocumentStorage implements DocumentStorage {
         return new Health(up, up ? null : documents + " is not writable", (System.nanoTime() - start) / 1_000_000);
     }
 
+    /** fsync: the file's bytes are on disk. */
+    private static void flush(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** fsync of a directory: the names just moved into it are on disk (where the platform can open a directory). */
+    private static void flushDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // not every platform opens directories; Linux, where docpipe runs, does
+        }
+    }
+
     private static void moveOrCopy(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
@@ -168,6 +189,7 @@ public class LocalDocumentStorage implements DocumentStorage {
             Path partial = to.resolveSibling(to.getFileName() + "." + UUID.randomUUID() + ".partial");
             try {
                 Files.copy(from, partial);
+                flush(partial);
                 Files.move(partial, to, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(partial);

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.S3StandIn;
@@ -28,7 +29,7 @@ class S3RealModeTest {
 
     @Test
     void should_submit_to_llamaparse_the_bytes_read_from_the_bucket() throws Exception {
-        try (ProviderStandIns providers = ProviderStandIns.start(); S3StandIn s3 = S3StandIn.start("real-mode")) {
+        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1); S3StandIn s3 = S3StandIn.start("real-mode")) {
             Map<String, String> properties = new HashMap<>(providers.properties("real", "real"));
             properties.putAll(s3.properties("real"));
             properties.put("docpipe.public-base-url", "https://docpipe.example.test/");

@@ -270,8 +270,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 // a request must fit a whole day's budget, or it would wait for a window that never opens
                 Math.max(maxTokensPerInput, openAiGate.tokensWithin(settings.integer("docpipe.embedding.max-tokens-per-request"))),
                 maxTokensPerInput);
-        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate, claimedJobs,
-                documents, versions));
+        registry.bind("embedStage", new EmbedStage(stateMachine, embeddings, batcher, tx, openAiGate, claimedJobs, versions));
         MockEmbedder mockEmbedder = new MockEmbedder(settings.integer("docpipe.embedding.dimensions"));
         registry.bind("mockEmbeddingService", new MockEmbeddingService(mockEmbedder, settings.string("docpipe.embedding.model")));
         ProviderHttp openAiHttp = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),

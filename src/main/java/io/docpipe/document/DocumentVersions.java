@@ -29,6 +29,10 @@ public class DocumentVersions {
             Integer version, String sha256) {
     }
 
+    /** A completed document's place among its source's versions. */
+    private record Completed(UUID id, String sourceId, Integer version) {
+    }
+
     private final NamedParameterJdbcTemplate jdbc;
     private final SearchChangeLog changes;
 
@@ -74,10 +78,22 @@ public class DocumentVersions {
     }
 
     /**
-     * The document's job just completed (call inside that transaction): it becomes searchable, replacing its
-     * source's current version unless a newer version completed first; the index is told of both.
+     * The documents' jobs just completed (call inside that transaction): each becomes searchable, replacing its
+     * source's current version unless a newer version completed first; the index is told of both. Reads only the
+     * documents' sources and versions, in one query.
      */
-    public void completed(StoredDocument document) {
+    public void completed(List<UUID> documentIds) {
+        if (documentIds.isEmpty()) {
+            return;
+        }
+        List<Completed> completed = jdbc.query(SqlStatements.load("documents/find-versions-of.sql"),
+                new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
+                (rs, n) -> new Completed(rs.getObject("id", UUID.class), rs.getString("source_id"),
+                        (Integer) rs.getObject("version")));
+        completed.forEach(this::completed);
+    }
+
+    private void completed(Completed document) {
         if (document.sourceId() == null) {
             changes.documentChanged(document.id());
             return;

@@ -7,16 +7,13 @@ import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
-import io.docpipe.document.StoredDocument;
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
@@ -45,20 +42,17 @@ public class EmbedStage {
     private final TransactionTemplate tx;
     private final OpenAiBudget pricing;
     private final ClaimedJobs claimedJobs;
-    private final DocumentRepository documents;
     private final DocumentVersions versions;
 
     /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
     public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs, DocumentRepository documents,
-            DocumentVersions versions) {
+            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs, DocumentVersions versions) {
         this.claimedJobs = claimedJobs;
         this.jobs = jobs;
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.tx = tx;
         this.pricing = pricing;
-        this.documents = documents;
         this.versions = versions;
     }
 
@@ -151,12 +145,9 @@ public class EmbedStage {
                     stored.add(job.in(EMBEDDINGS_STORED));
                 }
             }
-            // complete, and searchable: each its source's current version from now on (unless a newer one is);
-            // sources locked in one order, so two workers completing versions of the same sources never deadlock
-            jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true).stream()
-                    .map(job -> documents.find(job.documentId()).orElseThrow())
-                    .sorted(Comparator.comparing(StoredDocument::sourceId, Comparator.nullsFirst(Comparator.naturalOrder())))
-                    .forEach(versions::completed);
+            // complete, and searchable: each its source's current version from now on (unless a newer one is)
+            versions.completed(jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true).stream()
+                    .map(ClaimedJob::documentId).toList());
         });
     }
 

@@ -190,7 +190,7 @@ final class DatabaseFloor {
             List<ClaimedJob> done = started.stream().filter(job -> stored.contains(job.id()))
                     .map(job -> job.in(EMBEDDINGS_STORED)).toList();
             List<ClaimedJob> completedJobs = jobs.moveAll(done, EMBEDDINGS_STORED, COMPLETE, null, true);
-            completedJobs.forEach(job -> versions.completed(documentRows.find(job.documentId()).orElseThrow()));
+            versions.completed(completedJobs.stream().map(ClaimedJob::documentId).toList());
             completed[0] = completedJobs.size();
         });
         return completed[0];

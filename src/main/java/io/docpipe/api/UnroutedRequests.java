@@ -21,13 +21,13 @@ import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
-import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * Answers what no route takes on the business port in the contract's JSON error shape instead of the HTTP server's
  * HTML page: 404 for an unknown path, 405 (with {@code Allow}) for a known path with another method, 503 while
  * docpipe is still starting (its routes are not all there yet), and what the HTTP server refuses itself (400, 413).
- * It is the last route of the business router, installed the moment the HTTP server listens, before the routes start.
+ * It is the last route of the business router, installed right after the HTTP server starts, before the routes
+ * start; until docpipe has started, {@link #answerWhileStarting}'s guard answers every request before it gets here.
  */
 public class UnroutedRequests implements Handler<RoutingContext>, StartupListener, Ordered {
 
@@ -69,17 +69,11 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
     }
 
     /**
-     * Runs before the startup listener that starts the deferred services: starts the business HTTP server and makes
-     * this the router's last route at once (until docpipe has started, {@link #answerWhileStarting}'s guard answers
-     * every request before it gets here).
+     * Runs right after the startup listener that starts the HTTP server (camel's own, added first; this one has the
+     * same order and is sorted after it), before the routes start: from here on this is the router's last route.
      */
     @Override
-    public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) throws Exception {
-        MainHttpServer server = starting.hasService(MainHttpServer.class);
-        if (server == null) {
-            throw new IllegalStateException("docpipe needs camel.server.enabled=true: its API runs on the business HTTP server");
-        }
-        ServiceHelper.startService(server);
+    public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(starting,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -96,10 +90,9 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
         // installed while starting
     }
 
-    /** Before camel's own listener that starts deferred services (it is {@link Ordered#LOWEST}). */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST - 1;
+        return Ordered.LOWEST;
     }
 
     private void failed(RoutingContext request) {

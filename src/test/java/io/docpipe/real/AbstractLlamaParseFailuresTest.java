@@ -195,7 +195,8 @@ abstract class AbstractLlamaParseFailuresTest {
         // a rate limit is waited out: no attempt spent, the job never failed, and each upload came after the pause
         assertThat(job.path("attempts").asInt()).isZero();
         assertThat(job.path("events").findValuesAsText("to_status")).doesNotContain("failed_parse");
-        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.contains("429"))).hasSize(3);
+        // (matched on the whole phrase: a job id in another event's detail can contain "429")
+        assertThat(job.path("events").findValuesAsText("detail").stream().filter(d -> d.contains("answered 429"))).hasSize(3);
         List<LoggedRequest> uploads = providers.server().findAll(postRequestedFor(urlPathEqualTo(generation().uploadPath())));
         assertThat(uploads).hasSize(4);
         for (int i = 1; i < uploads.size(); i++) {

@@ -88,6 +88,7 @@ import io.docpipe.webhook.LlamaParseWebhook;
 import io.docpipe.webhook.WebhookSignatureCheck;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -160,8 +161,11 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 new Backoff(Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
                         Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms"))), clock);
         Duration openCircuitWait = Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds"));
-        CircuitBreaker llamaParseBreaker = circuitBreaker("llamaparse", settings);
-        CircuitBreaker openAiBreaker = circuitBreaker("openai", settings);
+        // camel-resilience4j-micrometer publishes the breakers of the one CircuitBreakerRegistry in the registry
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        registry.bind("circuitBreakerRegistry", breakers);
+        CircuitBreaker llamaParseBreaker = circuitBreaker(breakers, "llamaparse", settings);
+        CircuitBreaker openAiBreaker = circuitBreaker(breakers, "openai", settings);
         Duration maxPacingWait = Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms"));
         int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
         registry.bind("jobStateMachine", stateMachine);
@@ -466,7 +470,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
      * One breaker per service, shared by every route that calls it. A rate limit (429) is ignored: it is no outage,
      * and must never send hybrid mode to the mock; every other failure inside the breaker counts.
      */
-    private static CircuitBreaker circuitBreaker(String name, Settings settings) {
+    private static CircuitBreaker circuitBreaker(CircuitBreakerRegistry breakers, String name, Settings settings) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.integer("docpipe.circuit.failure-rate-threshold-percent"))
                 .slidingWindowSize(settings.integer("docpipe.circuit.sliding-window-calls"))
@@ -477,7 +481,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
                 .ignoreException(ProviderHttp::isRateLimit)
                 .recordException(failure -> !ProviderHttp.isRateLimit(failure))
                 .build();
-        return CircuitBreaker.of(name, config);
+        return breakers.circuitBreaker(name, config);
     }
 
     /**

@@ -43,6 +43,18 @@ class ObservabilityTest {
     }
 
     @Test
+    void should_expose_both_circuit_breakers_state_and_calls_to_prometheus() throws Exception {
+        String metrics = management("/observe/metrics");
+
+        for (String breaker : new String[] {"llamaparse", "openai"}) {
+            assertThat(metrics).as(breaker)
+                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + breaker + "\"[^}]*state=\"closed\"[^}]*} 1.0")
+                    .containsPattern("resilience4j_circuitbreaker_calls_seconds_count\\{[^}]*kind=\"successful\"[^}]*name=\"" + breaker + "\"")
+                    .containsPattern("resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"" + breaker + "\"");
+        }
+    }
+
+    @Test
     void should_expose_dead_and_rescheduled_jobs_and_todays_spend_as_gauges() throws Exception {
         String metrics = management("/observe/metrics");
 

@@ -94,6 +94,7 @@ public class JobStateMachine {
      * a step inside a stage ({@code releaseLease} false) or its last step.
      *
      * @return the jobs that moved; the others had moved on, or the worker no longer holds them
+     * @throws IllegalTransitionException when none moved because job_transitions forbids the move
      */
     public List<ClaimedJob> moveAll(List<ClaimedJob> jobs, JobStatus from, JobStatus to, String detail, boolean releaseLease) {
         if (jobs.isEmpty()) {

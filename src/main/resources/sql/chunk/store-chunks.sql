@@ -1,15 +1,18 @@
 -- A job's chunks stored and the job moved chunking -> chunks_stored, with the event row, in one statement: only while
 -- the worker still holds the job (its fencing token). A job taken over after an earlier worker stored its chunks
 -- (deterministic, so the same ones) overwrites them by ordinal and drops any beyond the new count.
--- No row back: nothing changed.
+-- No row back: nothing changed. The move is a row of job_transitions, or the database refuses it.
 WITH moved AS (
     UPDATE jobs
-       SET status = 'chunks_stored',
+       SET status = allowed.to_status,
            updated_at = now()
+      FROM job_transitions allowed
      WHERE id = :job_id
        AND status = 'chunking'
+       AND allowed.from_status = jobs.status
+       AND allowed.to_status = 'chunks_stored'
        AND lease_token = :lease_token
- RETURNING id, correlation_id
+ RETURNING id, correlation_id, allowed.from_status, allowed.to_status
 ), stored AS (
     INSERT INTO chunks (document_id, ordinal, text, token_count)
     SELECT :document_id, c.ordinal, c.text, c.token_count
@@ -24,6 +27,6 @@ WITH moved AS (
        AND EXISTS (SELECT 1 FROM moved)
 )
 INSERT INTO job_events (job_id, correlation_id, from_status, to_status, detail, actor)
-SELECT id, correlation_id, 'chunking', 'chunks_stored', :detail, :actor
+SELECT id, correlation_id, from_status, to_status, :detail, :actor
   FROM moved
 RETURNING job_id

@@ -2,6 +2,7 @@
 -- 'embedding_in_progress' (a compare-and-set under the row lock, with its event row); jobs left mid-embedding by a
 -- worker whose expired lease the reclaim-expired-leases sweep has freed, or stored but not yet completed, are taken
 -- over as they are (chunks_stored ones are started by the stage). Each claim takes a new fencing token.
+-- Each is a row of job_transitions (a move, or a stay for a job taken over): a job whose move is not is left alone.
 -- Run by the SQL consumer of route claim-embed-work; the jobs of one claim are embedded together.
 WITH picked AS (
     SELECT id, status
@@ -14,13 +15,16 @@ WITH picked AS (
        FOR UPDATE SKIP LOCKED
 ), claimed AS (
     UPDATE jobs j
-       SET status = CASE WHEN p.status = 'embedding_queued' THEN 'embedding_in_progress' ELSE p.status END,
+       SET status = allowed.to_status,
            updated_at = now(),
            lease_owner = :#${properties:docpipe.instance-id},
            lease_expires_at = now() + make_interval(secs => CAST(:#${properties:docpipe.lease-seconds} AS integer)),
            leased_at = now(),
            lease_token = nextval('job_lease_tokens')
       FROM picked p
+      JOIN job_transitions allowed
+        ON allowed.from_status = p.status
+       AND allowed.to_status = CASE WHEN p.status = 'embedding_queued' THEN 'embedding_in_progress' ELSE p.status END
      WHERE j.id = p.id
  RETURNING j.id, j.document_id, j.correlation_id, j.status, j.lease_token, p.status AS claimed_status
 ), started AS (

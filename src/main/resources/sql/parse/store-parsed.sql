@@ -1,20 +1,23 @@
 -- A parser's text stored and its job moved parse_queued -> parsed (lease released for the chunk stage), with the
 -- event row, in one statement: only while the worker still holds the job (its fencing token), so a worker that lost
 -- it writes nothing. No row back: nothing changed. :failed_pages: page numbers the parser could not parse (an array
--- literal such as '{2,5}'), or NULL.
+-- literal such as '{2,5}'), or NULL. The move is a row of job_transitions, or the database refuses it.
 WITH moved AS (
     UPDATE jobs
-       SET status             = 'parsed',
+       SET status             = allowed.to_status,
            parse_failed_pages = CAST(:failed_pages AS integer[]),
            updated_at         = now(),
            not_before         = NULL,
            lease_owner        = NULL,
            lease_expires_at   = NULL,
            lease_token        = NULL
+      FROM job_transitions allowed
      WHERE id = :job_id
        AND status = 'parse_queued'
+       AND allowed.from_status = jobs.status
+       AND allowed.to_status = 'parsed'
        AND (CAST(:lease_token AS bigint) IS NULL OR lease_token = CAST(:lease_token AS bigint))
- RETURNING id, document_id, correlation_id
+ RETURNING id, document_id, correlation_id, allowed.from_status, allowed.to_status
 ), stored AS (
     UPDATE documents d
        SET parsed_content = :parsed_content,
@@ -25,6 +28,6 @@ WITH moved AS (
      WHERE d.id = moved.document_id
 )
 INSERT INTO job_events (job_id, correlation_id, from_status, to_status, detail, actor)
-SELECT id, correlation_id, 'parse_queued', 'parsed', :detail, :actor
+SELECT id, correlation_id, from_status, to_status, :detail, :actor
   FROM moved
 RETURNING job_id

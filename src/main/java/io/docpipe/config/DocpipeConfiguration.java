@@ -332,7 +332,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         context.addStartupListener(unrouted);
         registry.bind("jsonResponseWriter", new JsonResponseWriter());
         registry.bind("documentsApi", new DocumentsApi(new UploadService(jdbc, tx, documents, versions, storage, extractor,
-                settings.number("docpipe.upload.max-size-bytes"), instanceId), documents, chunks, versions,
+                settings.number("docpipe.upload.max-size-bytes"), stateMachine), documents, chunks, versions,
                 new DocumentDeletion(jdbc, tx, stateMachine, versions, searchChanges, storage), storage,
                 Duration.ofSeconds(settings.number("docpipe.storage.link-seconds"))));
         registry.bind("jobsApi", new JobsApi(new JobQueries(jdbc), stateMachine));

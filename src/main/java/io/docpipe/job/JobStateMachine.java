@@ -5,11 +5,8 @@ import static io.docpipe.job.JobStatus.*;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -27,41 +24,16 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  *
  * <p>Every change is a compare-and-set {@code UPDATE ... WHERE id = :id AND status = :from} plus its
  * {@code job_events} row, in one statement (so in one transaction, or inside the caller's transaction when
- * there is one). A transition the table below does not allow throws and changes nothing; an allowed one whose job
- * has already moved on changes nothing and reports {@code applied = false}.
+ * there is one). The allowed moves are the rows of the table {@code job_transitions} (migration V50), which every
+ * such statement joins: the database refuses any other move, and this class then throws
+ * {@link IllegalTransitionException}. An allowed move whose job has already moved on changes nothing and reports
+ * {@code applied = false}.
  */
 public class JobStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStateMachine.class);
     /** Errors and event details come partly from outside (provider messages): bounded, and free of NUL. */
     private static final int MAX_TEXT_CHARS = 2000;
-
-    private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(JobStatus.class);
-
-    static {
-        ALLOWED.put(UPLOADED, EnumSet.of(PARSE_QUEUED, FAILED_PARSE));
-        ALLOWED.put(PARSE_QUEUED, EnumSet.of(PARSED, FAILED_PARSE));
-        ALLOWED.put(PARSED, EnumSet.of(CHUNKING, FAILED_CHUNKING));
-        ALLOWED.put(CHUNKING, EnumSet.of(CHUNKS_STORED, FAILED_CHUNKING));
-        ALLOWED.put(CHUNKS_STORED, EnumSet.of(EMBEDDING_QUEUED));
-        ALLOWED.put(EMBEDDING_QUEUED, EnumSet.of(EMBEDDING_IN_PROGRESS, FAILED_EMBEDDING));
-        // back to the queue: the provider is unavailable and the job waits rather than fails
-        ALLOWED.put(EMBEDDING_IN_PROGRESS, EnumSet.of(EMBEDDINGS_STORED, EMBEDDING_QUEUED, FAILED_EMBEDDING));
-        ALLOWED.put(EMBEDDINGS_STORED, EnumSet.of(COMPLETE));
-        ALLOWED.put(COMPLETE, EnumSet.noneOf(JobStatus.class));
-        // a retry puts a failed job back into the queue of the stage that failed
-        // (a failed parse whose LlamaParse job is known goes back to reading its result)
-        ALLOWED.put(FAILED_PARSE, EnumSet.of(UPLOADED, PARSE_QUEUED));
-        ALLOWED.put(FAILED_CHUNKING, EnumSet.of(PARSED));
-        ALLOWED.put(FAILED_EMBEDDING, EnumSet.of(EMBEDDING_QUEUED));
-        // a deleted document's job ends here from wherever it is, unless it had completed
-        ALLOWED.put(CANCELLED, EnumSet.noneOf(JobStatus.class));
-        ALLOWED.forEach((from, to) -> {
-            if (!from.isTerminal()) {
-                to.add(CANCELLED);
-            }
-        });
-    }
 
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
@@ -77,12 +49,24 @@ public class JobStateMachine {
         this.onTransition = onTransition;
     }
 
-    public static boolean isAllowed(JobStatus from, JobStatus to) {
-        return ALLOWED.get(from).contains(to);
+    /**
+     * Creates a job in {@code uploaded} with its first event (no from state), inside the caller's transaction (the
+     * upload's, which records its document with it).
+     */
+    public void create(UUID jobId, UUID documentId, String correlationId, String detail) {
+        jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
+                .addValue("job_id", jobId)
+                .addValue("document_id", documentId)
+                .addValue("correlation_id", correlationId)
+                .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                .addValue("actor", actor));
     }
 
-    public static Set<JobStatus> allowedFrom(JobStatus from) {
-        return Set.copyOf(ALLOWED.get(from));
+    /** Whether the table {@code job_transitions} allows the move: read from the database, the one place it is kept. */
+    public boolean allows(JobStatus from, JobStatus to) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(SqlStatements.load("jobs/find-transition.sql"),
+                new MapSqlParameterSource().addValue("from_status", from.wireName()).addValue("to_status", to.wireName()),
+                Boolean.class));
     }
 
     /** The queue a failed job returns to when it is retried. */
@@ -110,11 +94,9 @@ public class JobStateMachine {
      * a step inside a stage ({@code releaseLease} false) or its last step.
      *
      * @return the jobs that moved; the others had moved on, or the worker no longer holds them
+     * @throws IllegalTransitionException when none moved because job_transitions forbids the move
      */
     public List<ClaimedJob> moveAll(List<ClaimedJob> jobs, JobStatus from, JobStatus to, String detail, boolean releaseLease) {
-        if (!isAllowed(from, to)) {
-            throw new IllegalTransitionException(from, to);
-        }
         if (jobs.isEmpty()) {
             return List.of();
         }
@@ -127,6 +109,9 @@ public class JobStateMachine {
                         .addValue("release_lease", releaseLease)
                         .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
                         .addValue("actor", actor), UUID.class));
+        if (moved.isEmpty()) {
+            refuseIfForbidden(from, to);
+        }
         List<ClaimedJob> movedJobs = new ArrayList<>(moved.size());
         for (ClaimedJob job : jobs) {
             if (moved.contains(job.id())) {
@@ -245,7 +230,7 @@ public class JobStateMachine {
             change.error = reason;
             change.attemptIncrement = 1;
         }
-        return write(change);
+        return apply(change);
     }
 
     /**
@@ -255,12 +240,12 @@ public class JobStateMachine {
     public Transition reschedule(ClaimedJob job, JobStatus status, Instant until, String reason) {
         Change change = waitingIn(job, status, reason);
         change.parkedUntil = until;
-        return write(change);
+        return apply(change);
     }
 
     /** Lets a rescheduled job be claimed again: its budget window has opened. */
     public Transition release(ClaimedJob job, JobStatus status, String reason) {
-        return write(waitingIn(job, status, reason));
+        return apply(waitingIn(job, status, reason));
     }
 
     /**
@@ -289,16 +274,20 @@ public class JobStateMachine {
     public Optional<Transition> cancel(UUID jobId, String detail) {
         List<String> locked = jdbc.queryForList(SqlStatements.load("jobs/lock-job.sql"),
                 new MapSqlParameterSource("job_id", jobId), String.class);
-        JobStatus status = locked.isEmpty() ? null : JobStatus.ofWireName(locked.get(0));
-        if (status == null || status.isTerminal()) {
+        if (locked.isEmpty()) {
             return Optional.empty();
         }
+        JobStatus status = JobStatus.ofWireName(locked.get(0));
         // not a worker's move: no lease token to check, and whoever held the lease loses it
-        Transition transition = apply(new Change(new ClaimedJob(jobId, null, null, status), status, CANCELLED, detail));
-        if (!transition.applied()) {
+        Transition transition = write(new Change(new ClaimedJob(jobId, null, null, status), status, CANCELLED, detail));
+        if (transition.applied()) {
+            return Optional.of(transition);
+        }
+        // locked, the job is still in status: job_transitions has no way from it to cancelled (complete, cancelled)
+        if (allows(status, CANCELLED)) {
             throw new IllegalStateException("job " + jobId + " changed while locked for cancelling");
         }
-        return Optional.of(transition);
+        return Optional.empty();
     }
 
     /** Adds an event to the job's log without changing it. */
@@ -307,18 +296,25 @@ public class JobStateMachine {
                 .addValue("job_id", jobId).addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS)).addValue("actor", actor));
     }
 
+    /** A job waits in its queue state; job_transitions says in which states a job may wait (rows (s, s)). */
     private static Change waitingIn(ClaimedJob job, JobStatus status, String reason) {
-        if (status.isTerminal() || status.isFailed()) {
-            throw new IllegalTransitionException(status, status);
-        }
         return new Change(job, status, status == EMBEDDING_IN_PROGRESS ? EMBEDDING_QUEUED : status, reason);
     }
 
+    /** Writes the change; a change the database refused because job_transitions forbids it throws. */
     private Transition apply(Change change) {
-        if (!isAllowed(change.from, change.to)) {
-            throw new IllegalTransitionException(change.from, change.to);
+        Transition transition = write(change);
+        if (!transition.applied()) {
+            refuseIfForbidden(change.from, change.to);
         }
-        return write(change);
+        return transition;
+    }
+
+    /** After a move changed nothing: throws when the reason is the table, not a job that had moved on. */
+    private void refuseIfForbidden(JobStatus from, JobStatus to) {
+        if (!allows(from, to)) {
+            throw new IllegalTransitionException(from, to);
+        }
     }
 
     private Transition write(Change change) {

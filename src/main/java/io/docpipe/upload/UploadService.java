@@ -12,6 +12,7 @@ import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
 import io.docpipe.document.StoredDocument;
+import io.docpipe.job.JobStateMachine;
 import io.docpipe.parse.TextExtractor;
 import io.docpipe.storage.ContentAddress;
 import io.docpipe.storage.DocumentStorage;
@@ -51,10 +52,10 @@ public class UploadService {
     private final DocumentStorage storage;
     private final TextExtractor extractor;
     private final long maxSizeBytes;
-    private final String actor;
+    private final JobStateMachine jobs;
 
     public UploadService(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DocumentRepository documents,
-            DocumentVersions versions, DocumentStorage storage, TextExtractor extractor, long maxSizeBytes, String actor) {
+            DocumentVersions versions, DocumentStorage storage, TextExtractor extractor, long maxSizeBytes, JobStateMachine jobs) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.documents = documents;
@@ -62,7 +63,7 @@ public class UploadService {
         this.storage = storage;
         this.extractor = extractor;
         this.maxSizeBytes = maxSizeBytes;
-        this.actor = actor;
+        this.jobs = jobs;
     }
 
     /**
@@ -128,13 +129,8 @@ public class UploadService {
             documents.insert(document);
             UUID jobId = UUID.randomUUID();
             String correlationId = UUID.randomUUID().toString();
-            jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", jobId)
-                    .addValue("document_id", document.id())
-                    .addValue("correlation_id", correlationId)
-                    .addValue("detail", "uploaded " + document.filename() + " (" + file.mediaType() + ", "
-                            + file.sizeBytes() + " bytes)" + (source == null ? "" : ", version " + version + " of its source"))
-                    .addValue("actor", actor));
+            jobs.create(jobId, document.id(), correlationId, "uploaded " + document.filename() + " (" + file.mediaType()
+                    + ", " + file.sizeBytes() + " bytes)" + (source == null ? "" : ", version " + version + " of its source"));
             return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
         });
     }

@@ -104,6 +104,24 @@ class QueryPlansTest {
         queries.put("observe/count-dead-jobs.sql", Map.of());
         queries.put("search/find-unapplied-changes.sql",
                 Map.of("applied_snapshot", "CAST(pg_current_snapshot() AS text)"));
+        // the moves of a job, each joining job_transitions (the table of allowed moves)
+        queries.put("jobs/transition.sql", Map.ofEntries(Map.entry("job_id", "md5('job77')::uuid"),
+                Map.entry("lease_token", "NULL"), Map.entry("mark_parse_ready", "false"),
+                Map.entry("from_status", "'uploaded'"), Map.entry("to_status", "'parse_queued'"),
+                Map.entry("attempt_increment", "0"), Map.entry("reset_attempts", "false"), Map.entry("last_error", "NULL"),
+                Map.entry("not_before", "NULL"), Map.entry("parked_until", "NULL"), Map.entry("release_lease", "true"),
+                Map.entry("detail", "NULL"), Map.entry("actor", "'a'")));
+        queries.put("jobs/transition-all.sql", Map.of("job_ids", "ARRAY[md5('job77')::uuid]", "lease_tokens",
+                "ARRAY[NULL::bigint]", "from_status", "'embeddings_stored'", "to_status", "'complete'",
+                "release_lease", "true", "detail", "NULL", "actor", "'a'"));
+        queries.put("parse/store-parsed.sql", Map.of("job_id", "md5('job77')::uuid", "lease_token", "7",
+                "parsed_content", "'text'", "parse_provider", "'mock'", "parse_pages", "1", "parse_credits", "0",
+                "failed_pages", "NULL", "detail", "NULL", "actor", "'a'"));
+        queries.put("chunk/store-chunks.sql", Map.of("job_id", "md5('job77')::uuid", "lease_token", "7",
+                "document_id", "md5('77')::uuid", "ordinals", "ARRAY[0]", "texts", "ARRAY['t']", "token_counts",
+                "ARRAY[1]", "chunk_count", "1", "detail", "NULL", "actor", "'a'"));
+        queries.put("embed/store-embedded-jobs.sql", Map.of("job_ids", "ARRAY[md5('job77')::uuid]", "lease_tokens",
+                "ARRAY[7::bigint]", "actor", "'a'"));
         // the webhook's and the API's lookups
         queries.put("jobs/find-by-correlation-id.sql", Map.of("correlation_id", "'corr-77'"));
         queries.put("jobs/find-by-parse-job.sql", Map.of("parse_job_id", "'parse-98'"));

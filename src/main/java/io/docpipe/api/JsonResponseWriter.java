@@ -3,9 +3,11 @@ package io.docpipe.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.docpipe.http.ApiResponse;
+import io.docpipe.http.ApiException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.docpipe.observe.CorrelationContext;
+import io.docpipe.job.CorrelationContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

@@ -20,7 +20,7 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
-import io.docpipe.observe.CorrelationContext;
+import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
 import org.apache.camel.Body;

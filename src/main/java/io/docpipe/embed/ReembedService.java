@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.provider.ServiceMode;
-import io.docpipe.search.SearchChangeLog;
+import io.docpipe.document.SearchChangeLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Body;
 import org.springframework.transaction.support.TransactionTemplate;

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.docpipe.api.ApiException;
+import io.docpipe.http.ApiException;
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.BudgetRefusal;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.docpipe.api.ApiException;
+import io.docpipe.http.ApiException;
 import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;

@@ -32,7 +32,7 @@ import io.docpipe.embed.EmbeddingRepository;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.embed.PendingBatch;
 import io.docpipe.embed.PendingBatch.PendingChunk;
-import io.docpipe.search.SearchChangeLog;
+import io.docpipe.document.SearchChangeLog;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

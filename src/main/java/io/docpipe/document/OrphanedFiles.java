@@ -1,4 +1,4 @@
-package io.docpipe.storage;
+package io.docpipe.document;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.StorageUnavailableException;
+import io.docpipe.storage.DocumentStorage;
 import io.docpipe.db.SqlStatements;
-import io.docpipe.document.DocumentVersions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -1,4 +1,4 @@
-package io.docpipe.storage;
+package io.docpipe.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.S3StandIn;

@@ -1,11 +1,11 @@
-package io.docpipe.observe;
+package io.docpipe.cost;
 
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.docpipe.cost.CostLedger;
+import io.docpipe.observe.Meters;
 import io.docpipe.db.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

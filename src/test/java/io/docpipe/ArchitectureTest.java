@@ -15,8 +15,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The packages under {@code io.docpipe} form layers, each using only those below it (bottom to top: {@code db} and
  * {@code http}; {@code job}; {@code observe}; {@code provider} and {@code sweep}; {@code cost}; {@code storage};
- * {@code document}; {@code chunk} and {@code parse}; {@code embed}; {@code search}; {@code upload}; {@code webhook};
- * {@code api}; {@code config}). A class that needs one from a package above it belongs lower, or the other one
+ * {@code document}; {@code chunk} and {@code parse}; {@code embed}; {@code search}; {@code upload}; {@code api} and
+ * {@code webhook}; {@code config}). A class that needs one from a package above it belongs lower, or the other one
  * higher.
  */
 @AnalyzeClasses(locations = ArchitectureTest.MainClasses.class, importOptions = ImportOption.DoNotIncludeTests.class)

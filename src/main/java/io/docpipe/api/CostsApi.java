@@ -11,11 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.docpipe.http.ApiResponse;
-import io.docpipe.http.ApiException;
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.CostLedger;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

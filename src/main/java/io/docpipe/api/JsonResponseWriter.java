@@ -3,10 +3,10 @@ package io.docpipe.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import io.docpipe.http.ApiResponse;
-import io.docpipe.http.ApiException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import io.docpipe.job.CorrelationContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.docpipe.http.ApiResponse;
-import io.docpipe.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.db.SafeText;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import io.docpipe.search.QueryVectors;
 import io.docpipe.search.SearchIndex.Hit;
 import io.docpipe.search.SearchMode;

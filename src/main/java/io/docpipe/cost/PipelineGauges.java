@@ -5,8 +5,8 @@ import java.sql.Date;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.docpipe.observe.Meters;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.observe.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.docpipe.storage.ContentAddress;
-import io.docpipe.storage.StorageUnavailableException;
-import io.docpipe.storage.DocumentStorage;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

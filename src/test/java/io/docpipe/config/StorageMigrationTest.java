@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.storage.ContentAddress;
 import io.docpipe.storage.DocumentStorage;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.S3StandIn;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.docpipe.config.StartupRefusedException;
-import io.docpipe.storage.StorageMigration;
+import io.docpipe.config.StorageMigration;
 import org.apache.camel.main.Main;
 
 /**

@@ -3,6 +3,7 @@ package io.docpipe.api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
+import io.docpipe.http.ApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -14,6 +14,8 @@ import java.util.Map;
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.CostLedger;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import jakarta.activation.DataHandler;
 import jakarta.activation.FileDataSource;
 

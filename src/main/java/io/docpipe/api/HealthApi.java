@@ -6,6 +6,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.docpipe.http.ApiResponse;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.provider.ServiceStats;

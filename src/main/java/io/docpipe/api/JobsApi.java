@@ -3,6 +3,8 @@ package io.docpipe.api;
 import java.util.Map;
 import java.util.UUID;
 
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;

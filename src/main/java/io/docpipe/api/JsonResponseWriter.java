@@ -5,7 +5,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.docpipe.observe.CorrelationContext;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
+import io.docpipe.job.CorrelationContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

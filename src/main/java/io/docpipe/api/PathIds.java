@@ -2,6 +2,8 @@ package io.docpipe.api;
 
 import java.util.UUID;
 
+import io.docpipe.http.ApiException;
+
 /** Ids in URL paths: anything that is not a UUID names nothing, so it is a 404 like an unknown id. */
 final class PathIds {
 

@@ -10,6 +10,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.db.SafeText;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import io.docpipe.search.QueryVectors;
 import io.docpipe.search.SearchIndex.Hit;
 import io.docpipe.search.SearchMode;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
-import io.docpipe.observe.CorrelationContext;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import org.apache.camel.Exchange;

@@ -5,7 +5,6 @@ import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.search.SearchChangeLog;
 import io.docpipe.storage.DocumentStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

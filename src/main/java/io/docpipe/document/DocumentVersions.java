@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.docpipe.db.SqlStatements;
-import io.docpipe.search.SearchChangeLog;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 

@@ -2,9 +2,9 @@ package io.docpipe.embed;
 
 import java.util.List;
 
+import io.docpipe.document.SearchChangeLog;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.provider.ServiceMode;
-import io.docpipe.search.SearchChangeLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Body;
 import org.springframework.transaction.support.TransactionTemplate;

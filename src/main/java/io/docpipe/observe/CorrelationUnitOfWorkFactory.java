@@ -1,5 +1,6 @@
 package io.docpipe.observe;
 
+import io.docpipe.job.CorrelationContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;

@@ -10,7 +10,7 @@ import org.apache.camel.CamelContext;
 /**
  * docpipe's own meters, in the registry Prometheus scrapes ({@code /observe/metrics}): job transitions by target
  * status, provider calls by service and outcome, provider spend, budget refusals and alerts, sweep work, and the
- * gauges of {@link PipelineGauges}. The registry camel-main binds is looked up on first use, as it
+ * gauges of {@code cost.PipelineGauges}. The registry camel-main binds is looked up on first use, as it
  * may be bound after docpipe's beans are built; without metrics enabled, meters go to a registry nobody reads.
  */
 public class Meters {

@@ -7,11 +7,11 @@ import java.util.Optional;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.job.JobVariables;
 import io.docpipe.job.RetryPolicy;
-import io.docpipe.observe.CorrelationContext;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

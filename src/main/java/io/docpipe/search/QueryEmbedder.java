@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.docpipe.api.ApiException;
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.BudgetRefusal;
@@ -16,6 +15,7 @@ import io.docpipe.embed.MockEmbedder;
 import io.docpipe.embed.MockEmbeddingService;
 import io.docpipe.embed.PendingBatch;
 import io.docpipe.embed.PendingBatch.PendingChunk;
+import io.docpipe.http.ApiException;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
 import org.apache.camel.Body;

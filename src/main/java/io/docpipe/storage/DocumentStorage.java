@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
+
 /**
  * Where uploaded bytes are kept: a local directory ({@link LocalDocumentStorage}) or any S3-compatible bucket
  * ({@link S3DocumentStorage}). Both address bytes by their SHA-256 alone, at the same relative path
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * <p>An upload is stored in two steps around the transaction that records it: {@link #prepare} writes the bytes
  * where that is slow (a bucket), outside any transaction; {@link #keep}, inside it and under the bytes' lock, makes
  * sure they are at their address when the rows commit. So no row ever names bytes that are not stored; bytes whose
- * rows never committed (a crash in between) are removed by the purge-orphaned-files sweep ({@link OrphanedFiles}).
+ * rows never committed (a crash in between) are removed by the purge-orphaned-files sweep ({@code document.OrphanedFiles}).
  *
  * <p>Reads fail with {@link StorageUnavailableException} while the store cannot be reached (worth retrying) and with
  * {@link StoredFileMissingException} when the store answers that the bytes are not there.

@@ -3,7 +3,10 @@ package io.docpipe.storage;
 import io.docpipe.sweep.Sweep;
 import org.apache.camel.builder.RouteBuilder;
 
-/** The document store's sweep; its schedule is route sweep-purge-orphaned-files in routes/sweeps.yaml. */
+/**
+ * The document store's sweep; its schedule is route sweep-purge-orphaned-files in routes/sweeps.yaml. Its bean,
+ * {@code document.OrphanedFiles}, lives with the documents: which files are orphaned, only their versions tell.
+ */
 public class StorageRoutes extends RouteBuilder {
 
     @Override

@@ -4,8 +4,8 @@ import java.util.Map;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.observe.CorrelationContext;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 

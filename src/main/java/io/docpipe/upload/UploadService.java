@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.docpipe.api.ApiException;
 import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
 import io.docpipe.document.StoredDocument;
+import io.docpipe.http.ApiException;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.parse.TextExtractor;
 import io.docpipe.storage.ContentAddress;

@@ -1,6 +1,6 @@
 package io.docpipe.webhook;
 
-import io.docpipe.api.ApiException;
+import io.docpipe.http.ApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

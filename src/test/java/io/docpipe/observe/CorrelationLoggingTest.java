@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.docpipe.job.CorrelationContext;
 import io.docpipe.testsupport.RunningDocpipe;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;

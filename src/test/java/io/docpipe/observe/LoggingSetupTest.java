@@ -2,6 +2,7 @@ package io.docpipe.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.job.CorrelationContext;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

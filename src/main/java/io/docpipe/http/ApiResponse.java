@@ -1,4 +1,4 @@
-package io.docpipe.api;
+package io.docpipe.http;
 
 /** An API answer: the HTTP status and the object written as snake_case JSON. */
 public record ApiResponse(int status, Object body) {

@@ -1,8 +1,7 @@
-package io.docpipe.observe;
+package io.docpipe.storage;
 
 import java.util.Map;
 
-import io.docpipe.storage.DocumentStorage;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

@@ -1,4 +1,4 @@
-package io.docpipe.search;
+package io.docpipe.document;
 
 import java.util.Collection;
 import java.util.UUID;

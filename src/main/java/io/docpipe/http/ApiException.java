@@ -1,4 +1,4 @@
-package io.docpipe.api;
+package io.docpipe.http;
 
 /**
  * A request the API refuses, with the HTTP status and the stable error code of the contract's

@@ -1,12 +1,12 @@
-package io.docpipe.observe;
+package io.docpipe.cost;
 
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.docpipe.cost.CostLedger;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.observe.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

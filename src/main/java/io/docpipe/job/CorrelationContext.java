@@ -1,6 +1,5 @@
-package io.docpipe.observe;
+package io.docpipe.job;
 
-import io.docpipe.job.ClaimedJob;
 import org.slf4j.MDC;
 
 /**

@@ -1,4 +1,4 @@
-package io.docpipe.storage;
+package io.docpipe.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.S3StandIn;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.docpipe.storage;
+package io.docpipe.document;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.docpipe.db.SqlStatements;
-import io.docpipe.document.DocumentVersions;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -1,4 +1,4 @@
-package io.docpipe.storage;
+package io.docpipe.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import io.docpipe.config.Settings;
-import io.docpipe.config.StartupRefusedException;
-import io.docpipe.config.StorageSettings;
 import io.docpipe.db.Database;
 import io.docpipe.db.SqlStatements;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.LocalDocumentStorage;
+import io.docpipe.storage.S3DocumentStorage;
+import io.docpipe.storage.StorageUnavailableException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceHelper;

@@ -181,7 +181,8 @@ public class ProviderHttp {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ProviderRateLimitedException rateLimited = find(cause, ProviderRateLimitedException.class);
         if (rateLimited != null) {
-            ProviderRequest request = exchange.getProperty(REQUEST, ProviderRequest.class);
+            // the fallback sees the exchange as it entered the breaker: its body is still the request
+            ProviderRequest request = exchange.getMessage().getBody(ProviderRequest.class);
             return ProviderAnswer.rateLimited(rateLimited.pause(), service + " answered 429 Too Many Requests; "
                     + request.lane() + " paused for " + rateLimited.pause().toMillis() + " ms", true);
         }

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's budget as its routes see it: reserve before a real call, settle after it, and decide what happens
- * to the call's jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock
- * does the work; in {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which
- * their events show, and the release sweep lets them go on then.
+ * A service's budget as its routes see it: decide before a real call (a {@link BudgetDecision} the route chooses
+ * on; a refused call becomes an over-budget {@link ProviderAnswer}), settle after it, and what happens to the call's
+ * jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock does the work; in
+ * {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which their events show,
+ * and the release sweep lets them go on then.
  */
 public class BudgetGate {
 
@@ -29,7 +30,10 @@ public class BudgetGate {
 
     /** Variable holding the {@link Reservation} of the call being made. */
     public static final String RESERVATION = "costReservation";
-    /** Variable holding the {@link BudgetRefusal} when the budget refused the call. */
+    /**
+     * Variable holding the {@link BudgetRefusal} when the budget refused the call, for the routes that still choose
+     * on it (LlamaParse's submission, the search's query); the embed stage chooses on {@link #decide}'s outcome.
+     */
     public static final String REFUSAL = "budgetRefusal";
 
     private final Budget budget;

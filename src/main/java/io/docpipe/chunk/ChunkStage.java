@@ -11,11 +11,15 @@ import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobVariables;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The chunk stage: cuts the parsed text into token-bounded chunks and stores them together with the move to
- * {@code chunks_stored}, in one transaction, so a reclaimed job never leaves a second set of chunks.
+ * The chunk stage's steps (route chunk-document in routes/chunk.yaml): cuts the parsed text into token-bounded
+ * chunks and stores them together with the move to {@code chunks_stored}, in one transaction, so a reclaimed job
+ * never leaves a second set of chunks.
  */
 public class ChunkStage {
 
@@ -34,16 +38,23 @@ public class ChunkStage {
         this.tx = tx;
     }
 
-    /** Chunks a claimed job (its claim moved it to {@code chunking}) and queues it for embedding. */
-    public void chunk(ClaimedJob job) {
+    /** The chunks of a claimed job's parsed text (its claim moved it to {@code chunking}); none when it has no text. */
+    public List<Chunk> cut(@Body ClaimedJob job) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
-        List<Chunk> pieces = chunker.chunk(document.parsedContent() == null ? "" : document.parsedContent());
-        if (pieces.isEmpty()) {
-            jobs.fail(job, CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
-            return;
-        }
+        return chunker.chunk(document.parsedContent() == null ? "" : document.parsedContent());
+    }
+
+    /** chunking -> failed_chunking: the parsed document has no text. */
+    public void failWithoutText(@Variable(JobVariables.JOB) ClaimedJob job) {
+        jobs.fail(job, CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
+    }
+
+    /**
+     * chunking -> chunks_stored -> embedding_queued with the chunks stored, in one transaction; nothing is written
+     * when the worker no longer holds the job.
+     */
+    public void storeAndQueue(@Body List<Chunk> pieces, @Variable(JobVariables.JOB) ClaimedJob job) {
         tx.executeWithoutResult(status -> {
-            // nothing is written when the worker no longer holds the job
             if (chunks.store(job, pieces)) {
                 jobs.moved(CHUNKS_STORED);
                 jobs.handOff(job.in(CHUNKS_STORED), CHUNKS_STORED, EMBEDDING_QUEUED, null);

@@ -8,18 +8,21 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
+import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's budget as its routes see it: reserve before a real call, settle after it, and decide what happens
- * to the call's jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock
- * does the work; in {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which
- * their events show, and the release sweep lets them go on then.
+ * A service's budget as its routes see it: decide before a real call (a {@link BudgetDecision} the route chooses
+ * on; a refused call becomes an over-budget {@link ProviderAnswer}), settle after it, and what happens to the call's
+ * jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock does the work; in
+ * {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which their events show,
+ * and the release sweep lets them go on then.
  */
 public class BudgetGate {
 
@@ -27,7 +30,10 @@ public class BudgetGate {
 
     /** Variable holding the {@link Reservation} of the call being made. */
     public static final String RESERVATION = "costReservation";
-    /** Variable holding the {@link BudgetRefusal} when the budget refused the call. */
+    /**
+     * Variable holding the {@link BudgetRefusal} when the budget refused the call, for the routes that still choose
+     * on it (LlamaParse's submission, the search's query); the embed stage chooses on {@link #decide}'s outcome.
+     */
     public static final String REFUSAL = "budgetRefusal";
 
     private final Budget budget;
@@ -51,37 +57,52 @@ public class BudgetGate {
     }
 
     /**
+     * Reserves the call's expected cost and says whether the call may be made. A reservation is kept in variable
+     * {@link #RESERVATION} (data for the settle step); a failure of the exchange before that step gives it back at once
+     * rather than when it expires.
+     */
+    protected BudgetDecision decide(Exchange exchange, BigDecimal expectedUsd, UUID job) {
+        exchange.removeVariable(RESERVATION);
+        CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
+        if (outcome.reservation() == null) {
+            LOG.info("{}", outcome.refusal().reason());
+            return new BudgetDecision(null, outcome.refusal());
+        }
+        exchange.setVariable(RESERVATION, outcome.reservation());
+        // the call itself never throws (its outcome is an answer): only a failure elsewhere leaves it unsettled
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public boolean allowHandover() {
+                return false; // an embeddings batch's exchange is one of a split: settle when it is done
+            }
+
+            @Override
+            public void onDone(Exchange done) {
+                Reservation unsettled = done.getVariable(RESERVATION, Reservation.class);
+                if (unsettled != null) {
+                    done.removeVariable(RESERVATION);
+                    ledger.settle(unsettled, BigDecimal.ZERO, 0, 0, job, false);
+                }
+            }
+        });
+        return new BudgetDecision(outcome.reservation(), null);
+    }
+
+    /**
      * Reserves the call's expected cost: sets variable {@link #RESERVATION} when the call may be made, or
-     * {@link #REFUSAL} when the budget refused it. (A bean step, not a {@code method()} predicate: Camel evaluates
-     * predicates on a copy of the exchange, and the variables would be lost.)
+     * {@link #REFUSAL} when the budget refused it (for routes that have not moved to {@link #decide} yet).
      */
     protected void reserve(Exchange exchange, BigDecimal expectedUsd, UUID job) {
-        exchange.removeVariable(RESERVATION);
         exchange.removeVariable(REFUSAL);
-        CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
-        if (outcome.reservation() != null) {
-            exchange.setVariable(RESERVATION, outcome.reservation());
-            // a failure before the settle step (the call itself never throws: its outcome is an answer) gives the
-            // reservation back at once rather than when it expires
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public boolean allowHandover() {
-                    return false; // an embeddings batch's exchange is one of a split: settle when it is done
-                }
-
-                @Override
-                public void onDone(Exchange done) {
-                    Reservation unsettled = done.getVariable(RESERVATION, Reservation.class);
-                    if (unsettled != null) {
-                        done.removeVariable(RESERVATION);
-                        ledger.settle(unsettled, BigDecimal.ZERO, 0, 0, job, false);
-                    }
-                }
-            });
-        } else {
-            exchange.setVariable(REFUSAL, outcome.refusal());
-            LOG.info("{}", outcome.refusal().reason());
+        BudgetDecision decision = decide(exchange, expectedUsd, job);
+        if (!decision.reserved()) {
+            exchange.setVariable(REFUSAL, decision.refusal());
         }
+    }
+
+    /** A refused call as its answer: the call is not made, and the answer carries the refusal. */
+    public ProviderAnswer refused(@Body BudgetDecision decision) {
+        return ProviderAnswer.overBudget(decision.refusal().reason(), decision.refusal());
     }
 
     /** Settles the call's reservation, once; {@code sent}: the request went out and counts as one. */
@@ -98,20 +119,33 @@ public class BudgetGate {
      * {@link JobVariables#JOB}). In hybrid mode the mock does the work ({@link ServiceFallback.Next#USE_MOCK});
      * otherwise the jobs are rescheduled to the budget's next window ({@link ServiceFallback.Next#WAIT}).
      */
-    @SuppressWarnings("unchecked")
     public ServiceFallback.Next overBudget(Exchange exchange) {
-        boolean hybrid = mode == ServiceMode.HYBRID;
         BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
-        List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
-        if (affected == null) {
-            ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
-            affected = job == null ? List.of() : List.of(job);
+        if (mode == ServiceMode.HYBRID) {
+            noteStandIn(refusal, exchange);
+            return ServiceFallback.Next.USE_MOCK;
         }
-        for (ClaimedJob job : affected) {
+        waitForBudget(refusal, exchange);
+        return ServiceFallback.Next.WAIT;
+    }
+
+    /**
+     * An over-budget answer in real mode: the jobs are rescheduled to when the spent limit starts afresh, which their
+     * events show; a call no day's budget can take fails its jobs for good, saying why.
+     */
+    public void waitForBudget(@Body ProviderAnswer answer, Exchange exchange) {
+        waitForBudget(answer.valueAs(BudgetRefusal.class), exchange);
+    }
+
+    /** An over-budget answer in hybrid mode: the jobs' events say the mock stands in (the route then uses it). */
+    public void mockStandsIn(@Body ProviderAnswer answer, Exchange exchange) {
+        noteStandIn(answer.valueAs(BudgetRefusal.class), exchange);
+    }
+
+    private void waitForBudget(BudgetRefusal refusal, Exchange exchange) {
+        for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
-            if (hybrid) {
-                jobs.note(job.id(), refusal.reason() + "; the mock stands in");
-            } else if (refusal.neverFits()) {
+            if (refusal.neverFits()) {
                 // no day's budget can take it: waiting would be forever, so the job fails for good and says why
                 jobs.fail(job, job.status(), job.status().failedState().orElseThrow(), refusal.reason(), null);
             } else {
@@ -120,6 +154,23 @@ public class BudgetGate {
             }
         }
         CorrelationContext.leave();
-        return hybrid ? ServiceFallback.Next.USE_MOCK : ServiceFallback.Next.WAIT;
+    }
+
+    private void noteStandIn(BudgetRefusal refusal, Exchange exchange) {
+        for (ClaimedJob job : jobsOf(exchange)) {
+            CorrelationContext.enter(job);
+            jobs.note(job.id(), refusal.reason() + "; the mock stands in");
+        }
+        CorrelationContext.leave();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ClaimedJob> jobsOf(Exchange exchange) {
+        List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
+        if (affected != null) {
+            return affected;
+        }
+        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
+        return job == null ? List.of() : List.of(job);
     }
 }

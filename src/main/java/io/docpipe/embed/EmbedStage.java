@@ -28,7 +28,7 @@ import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The embed stage's bookkeeping around the provider calls the route makes. The jobs of one claim are embedded
+ * The embed stage's bookkeeping around the provider calls its routes make (routes/embed.yaml). The jobs of one claim are embedded
  * together: their chunks still without a vector are packed into as few requests as the provider's limits allow,
  * each batch is stored as it arrives (a reclaimed job pays only for what is missing) with its usage attributed to
  * the jobs in it, and each job then moves to {@code embeddings_stored} and {@code complete}, where its document
@@ -132,7 +132,7 @@ public class EmbedStage {
      * move one statement for all of them, in one transaction. A job a batch set aside (failed, postponed) is no
      * longer held in progress and is left alone.
      */
-    public void finish(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
+    public void complete(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
         tx.executeWithoutResult(status -> {
             List<ClaimedJob> inProgress = started.stream().filter(job -> job.status() == EMBEDDING_IN_PROGRESS).toList();
             Set<UUID> storedNow = embeddings.storeEmbeddedJobs(inProgress);

@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.util.UUID;
 
 import io.docpipe.cost.Budget;
+import io.docpipe.cost.BudgetDecision;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.CostLedger;
 import io.docpipe.job.ClaimedJob;
@@ -14,6 +15,7 @@ import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 
 /**
  * OpenAI's budget: an embeddings request is expected to cost its counted input tokens × USD per 1M tokens, and is
@@ -31,14 +33,19 @@ public class OpenAiBudget extends BudgetGate {
         this.usdPerMillionTokens = usdPerMillionTokens;
     }
 
-    /** Reserves the request for variable {@link JobVariables#BATCH} (see {@link BudgetGate#reserve}). */
+    /** The budget's decision on the request for the batch in variable {@link JobVariables#BATCH} (see {@link BudgetGate#decide}). */
+    public BudgetDecision decideBatch(@Variable(JobVariables.BATCH) PendingBatch batch, Exchange exchange) {
+        return decide(exchange, usd(batch.tokenCount()), firstJob(batch));
+    }
+
+    /** Reserves the request for variable {@link JobVariables#BATCH} (see {@link BudgetGate#reserve}; the search's route). */
     public void reserveBatch(Exchange exchange) {
         PendingBatch batch = exchange.getVariable(JobVariables.BATCH, PendingBatch.class);
         reserve(exchange, usd(batch.tokenCount()), firstJob(batch));
     }
 
     /**
-     * Settles with OpenAI's reported usage; a request without vectors costs nothing, unless its outcome is unknown
+     * Settles with OpenAI's reported usage (the body, the answer, stays); a request without vectors costs nothing, unless its outcome is unknown
      * (OpenAI may have billed it): then its estimate stays booked.
      */
     public void settleBatch(@Body ProviderAnswer answer, Exchange exchange) {

@@ -1,6 +1,9 @@
 package io.docpipe.job;
 
-/** Names of the exchange variables the stages' routes and beans share. */
+/**
+ * Names of the exchange variables the stages' routes and beans share. The YAML routes (routes/*.yaml) set them by
+ * these names; they carry data only: routes choose on the outcomes beans return, never on these.
+ */
 public final class JobVariables {
 
     /** The {@link ClaimedJob} a route works on. */

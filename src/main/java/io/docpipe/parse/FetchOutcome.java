@@ -46,6 +46,7 @@ public record FetchOutcome(Kind kind, ParseResult result, String reason, Provide
             case RATE_LIMITED -> new FetchOutcome(Kind.RATE_LIMITED, null, answer.failure(), answer, false);
             case UNAVAILABLE -> new FetchOutcome(Kind.UNAVAILABLE, null, answer.failure(), answer, false);
             case ANSWERED -> throw new IllegalArgumentException("an answered request has its own outcome");
+            case OVER_BUDGET -> throw new IllegalArgumentException("reading a parse is not reserved against the budget");
         };
     }
 

@@ -5,8 +5,6 @@ import static io.docpipe.job.JobVariables.JOB;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.parse.FetchOutcome.Kind;
 import io.docpipe.provider.ProviderAnswer;
-import io.docpipe.provider.ProviderRateLimitedException;
-import io.docpipe.provider.ProviderRequest;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.sweep.Sweep;
 import org.apache.camel.Predicate;
@@ -16,8 +14,9 @@ import org.apache.camel.builder.RouteBuilder;
  * The parse stage against the real LlamaParse. A claimed job is submitted within the budget and the upload rate,
  * and then waits in {@code parse_queued}; the webhook (or the overdue poll) only marks its result ready, and route
  * fetch-parse-result, fed by its own claim (claim-fetch-work in routes/pipeline.yaml), reads the status and the
- * Markdown within the read rate. Every request goes through request-llamaparse: paced by its endpoint class, then
- * inside the shared {@code llamaparseCircuitBreaker}; its answer ({@link ProviderAnswer}) decides what happens next.
+ * Markdown within the read rate. Every request goes through request-llamaparse (made from the provider-call template,
+ * io.docpipe.provider.ProviderCallRoutes): paced by its endpoint class, then inside the shared
+ * {@code llamaparseCircuitBreaker}; its answer ({@link ProviderAnswer}) decides what happens next.
  */
 public class LlamaParseRoutes extends RouteBuilder {
 
@@ -110,26 +109,6 @@ public class LlamaParseRoutes extends RouteBuilder {
                 .to("sql:classpath:sql/parse/mark-overdue-parse-jobs.sql")
                 .setBody(header("CamelSqlUpdateCount"))
                 .bean("sweepRuns", "finish");
-
-        from("direct:request-llamaparse")
-                .routeId("request-llamaparse").routeConfigurationId("stage-step")
-                .description("Makes one LlamaParse request: waits for its turn in the upload or read rate, then calls inside the circuit breaker; the body becomes the answer")
-                .bean("llamaParseHttp", "awaitTurn")
-                .filter(body().isInstanceOf(ProviderRequest.class))
-                    .circuitBreaker().id("llamaparse-breaker")
-                        // a 429 ends the call but is no outage: the breaker does not count it, and there is no fallback for it
-                        .resilience4jConfiguration().circuitBreaker("llamaparseCircuitBreaker")
-                            .ignoreException(ProviderRateLimitedException.class).end()
-                        .bean("llamaParseHttp", "prepare")
-                        .to("{{docpipe.llamaparse.base-url}}?throwExceptionOnFailure=false"
-                                + "&connectTimeout={{docpipe.llamaparse.connect-timeout-ms}}"
-                                + "&responseTimeout={{docpipe.llamaparse.response-timeout-ms}}").id("llamaparse-http")
-                        .bean("llamaParseHttp", "check")
-                    .onFallback()
-                        .bean("llamaParseHttp", "unavailable")
-                    .end()
-                    .bean("llamaParseHttp", "answer")
-                .end();
     }
 
     static Predicate answerIs(ProviderAnswer.Kind kind) {

@@ -5,11 +5,13 @@ import java.time.Duration;
 /**
  * How one request to a provider ended, as the stage that made it sees it; stages route on {@link #kind()}.
  *
- * @param value      the answer read by the request's reader ({@link Kind#ANSWERED})
+ * @param value      the answer read by the request's reader ({@link Kind#ANSWERED}); the budget's refusal
+ *                   ({@link Kind#OVER_BUDGET}, a {@code cost.BudgetRefusal})
  * @param rejection  the provider's definitive refusal ({@link Kind#REJECTED})
  * @param retryAfter how long to wait before asking again: the provider's hint, or how long its rate limit pauses
  *                   sending ({@link Kind#RATE_LIMITED}); null when there is none
- * @param failure    what went wrong, for the job's log ({@link Kind#UNAVAILABLE}, {@link Kind#RATE_LIMITED})
+ * @param failure    what went wrong, for the job's log ({@link Kind#UNAVAILABLE}, {@link Kind#RATE_LIMITED},
+ *                   {@link Kind#OVER_BUDGET})
  * @param down       the service counts as down: its circuit is not closed ({@link Kind#UNAVAILABLE})
  * @param sent       the request went out (a rate limit or an open circuit may have kept it back): the ledger counts
  *                   requests that were sent
@@ -28,7 +30,9 @@ public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejectio
         /** Too many requests: the job waits for the pause, without spending an attempt. */
         RATE_LIMITED,
         /** The provider failed, timed out, answered garbage or its circuit is open. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The service's budget (or the hour's request cap) could not take the request: it was not made. */
+        OVER_BUDGET
     }
 
     public static ProviderAnswer answered(Object value) {
@@ -46,6 +50,11 @@ public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejectio
     public static ProviderAnswer unavailable(String failure, Duration retryAfter, boolean down, boolean sent,
             boolean outcomeUnknown) {
         return new ProviderAnswer(Kind.UNAVAILABLE, null, null, retryAfter, failure, down, sent, outcomeUnknown);
+    }
+
+    /** @param refusal the budget's refusal, for the step that reschedules the jobs or lets the mock stand in */
+    public static ProviderAnswer overBudget(String reason, Object refusal) {
+        return new ProviderAnswer(Kind.OVER_BUDGET, refusal, null, null, reason, false, false, false);
     }
 
     public boolean is(Kind expected) {

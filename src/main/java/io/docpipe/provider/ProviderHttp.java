@@ -17,9 +17,9 @@ import org.apache.camel.Variable;
  * ({@link RatePacer}: a local limit is waiting, not failing, so it stays outside the breaker); inside it turns a
  * {@link ProviderRequest} into the camel-http message (a clean set of headers, so nothing of ours leaks to the
  * provider, and the API key) and classifies the answer into a {@link ProviderAnswer}: 2xx is read by the
- * request's reader, a definitive refusal is {@code REJECTED}, a 429 pauses the endpoint class and is
- * {@code RATE_LIMITED} (the breakers ignore it), anything else throws, counts against the breaker and ends in
- * {@link #unavailable}.
+ * request's reader, a definitive refusal is {@code REJECTED}, a 429 pauses the endpoint class and ends in
+ * {@link #fallback} as {@code RATE_LIMITED} (the breakers ignore it), anything else throws, counts against the
+ * breaker and ends in {@link #fallback} as {@code UNAVAILABLE}. The route is {@link ProviderCallRoutes}.
  */
 public class ProviderHttp {
 
@@ -131,7 +131,8 @@ public class ProviderHttp {
 
     /**
      * Inside the breaker: reads a 2xx answer with the request's reader, turns a definitive refusal into a
-     * {@code REJECTED} answer, and throws for a rate limit (ignored by the breaker) or anything worth retrying.
+     * {@code REJECTED} answer, and throws for a rate limit (ignored by the breaker) or anything worth retrying:
+     * both end in {@link #fallback}.
      */
     public ProviderAnswer check(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -172,11 +173,19 @@ public class ProviderHttp {
     }
 
     /**
-     * The breaker's fallback: the call failed (error, timeout, garbage) or the open circuit did not let it through.
-     * Answered errors were counted when they were classified; failures without an answer are counted here.
+     * The breaker's fallback: the call ended in an exception, or the open circuit did not let it through. A 429 is
+     * {@code RATE_LIMITED} (the breaker did not count it); everything else is {@code UNAVAILABLE}. Answered errors
+     * were counted when they were classified; failures without an answer are counted here.
      */
-    public ProviderAnswer unavailable(Exchange exchange) {
+    public ProviderAnswer fallback(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ProviderRateLimitedException rateLimited = find(cause, ProviderRateLimitedException.class);
+        if (rateLimited != null) {
+            // the fallback sees the exchange as it entered the breaker: its body is still the request
+            ProviderRequest request = exchange.getMessage().getBody(ProviderRequest.class);
+            return ProviderAnswer.rateLimited(rateLimited.pause(), service + " answered 429 Too Many Requests; "
+                    + request.lane() + " paused for " + rateLimited.pause().toMillis() + " ms", true);
+        }
         boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
         TransientProviderException answeredFailure = find(cause, TransientProviderException.class);
         if (!shortCircuited && answeredFailure == null) {
@@ -204,20 +213,6 @@ public class ProviderHttp {
                 && find(cause, org.apache.hc.client5.http.ConnectTimeoutException.class) == null
                 && find(cause, java.net.UnknownHostException.class) == null
                 && find(cause, java.io.IOException.class) != null;
-    }
-
-    /**
-     * After the breaker: its answer, or, when the breaker ignored the call's exception (a 429 is no outage), a
-     * {@code RATE_LIMITED} answer with the pause the endpoint class is in.
-     */
-    public ProviderAnswer answer(@Body Object body) {
-        if (body instanceof ProviderAnswer answer) {
-            return answer;
-        }
-        ProviderRequest request = (ProviderRequest) body;
-        Duration pause = lane(request.lane()).pausedFor();
-        return ProviderAnswer.rateLimited(pause, service + " answered 429 Too Many Requests; " + request.lane()
-                + " paused for " + pause.toMillis() + " ms", true);
     }
 
     /**

@@ -3,11 +3,9 @@ package io.docpipe.provider;
 /**
  * A definitive "no" from a provider (bad key, no credits, file refused, job failed): retrying would not help, so
  * the job fails with the provider's code and message. It is a working answer, so the circuit breaker counts it as
- * a successful call; routes find it in the exchange property {@link #PROPERTY}.
+ * a successful call; stages find it in the {@code REJECTED} {@link ProviderAnswer}.
  */
 public record ProviderRejection(String service, int httpStatus, String code, String message) {
-
-    public static final String PROPERTY = "docpipe.providerRejection";
 
     @Override
     public String toString() {

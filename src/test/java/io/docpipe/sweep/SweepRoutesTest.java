@@ -3,8 +3,12 @@ package io.docpipe.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -170,6 +174,25 @@ class SweepRoutesTest {
     }
 
     @Test
+    void should_remove_old_stored_files_no_live_document_uses_and_keep_the_others() throws Exception {
+        UUID job = parsedJob("kept.txt");
+        Path live = app.dataDir().resolve(app.sql().queryForObject("SELECT d.storage_path FROM documents d "
+                + "JOIN jobs j ON j.document_id = d.id WHERE j.id = ?", String.class, job));
+        // bytes stored by an upload whose rows never committed, long ago, and by one that may be committing now
+        Path orphan = storedFile("0".repeat(64));
+        Path recent = storedFile("1".repeat(64));
+        FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofHours(7)));
+        Files.setLastModifiedTime(orphan, longAgo);
+        Files.setLastModifiedTime(live, longAgo);
+        long run = runSweep("purge-orphaned-files");
+
+        assertThat(orphan).doesNotExist();
+        assertThat(live).exists();
+        assertThat(recent).exists();
+        assertThat(sweepRun(run)).containsEntry("affected", 1);
+    }
+
+    @Test
     void should_log_every_run_of_every_sweep_started_by_hand() {
         for (String sweep : RunningDocpipe.SWEEPS) {
             Timestamp before = app.sql().queryForObject("SELECT now()", Timestamp.class);
@@ -211,6 +234,13 @@ class SweepRoutesTest {
         UUID job = UUID.fromString(receipt.path("job_id").asText());
         await().atMost(Duration.ofSeconds(30)).until(() -> "parsed".equals(job(job).get("status")));
         return job;
+    }
+
+    /** A file in the local document store, where the bytes of that SHA-256 would be. */
+    private Path storedFile(String sha256) throws Exception {
+        Path file = app.dataDir().resolve("documents").resolve(sha256.substring(0, 2)).resolve(sha256);
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, "bytes nobody recorded");
     }
 
     private void failParse(UUID job, String nextAttempt) {

@@ -66,9 +66,9 @@ class EmbeddingBatchingTest {
 
     @Test
     void should_complete_every_job_when_a_claim_needs_several_requests() throws Exception {
-        List<String> jobs = embedTogether("several-requests", 2 * MAX_INPUTS + 5);
+        List<String> jobs = embedTogether("several-requests", MAX_INPUTS + 5);
 
-        assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings")))).hasSize(3);
+        assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings")))).hasSize(2);
         assertThat(app.sql().queryForList("SELECT DISTINCT e.provider FROM embeddings e JOIN chunks c ON c.id = e.chunk_id "
                 + "JOIN jobs j ON j.document_id = c.document_id WHERE j.id::text IN (" + in(jobs) + ")", String.class))
                 .containsOnly("openai");

@@ -17,21 +17,24 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.testsupport.RunningDocpipe;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * A worker that dies mid-stage leaves its job leased; once the lease expires another worker takes the job over
  * and finishes it exactly once, without a second set of chunks or vectors.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one instance for both tests: each works on its own document
 class LeaseReclaimTest {
 
     private static final String DEAD_WORKER = "crashed-worker";
 
     private RunningDocpipe app;
 
-    @BeforeEach
+    @BeforeAll
     void start() {
         app = RunningDocpipe.start(Map.of(
                 "docpipe.lease-seconds", "2",
@@ -41,9 +44,16 @@ class LeaseReclaimTest {
                 "docpipe.embedding.max-inputs-per-request", "2"));
     }
 
-    @AfterEach
+    @AfterAll
     void stop() {
         app.close();
+    }
+
+    /** A test that failed while it held a stage's claims must not hold them for the next test. */
+    @AfterEach
+    void startClaims() throws Exception {
+        app.context().getRouteController().startRoute("claim-chunk-work");
+        app.context().getRouteController().startRoute("claim-embed-work");
     }
 
     @Test
@@ -102,7 +112,9 @@ class LeaseReclaimTest {
 
     private ClaimedJob upload(String name) {
         String text = ("A worker may die at any moment. The lease on its job runs out. Another worker picks the job up "
-                + "and finishes what was left, once. ").repeat(12);
+                + "and finishes what was left, once. ").repeat(12)
+                // the tests share one instance: an upload of the same bytes would be the same document
+                + name;
         JsonNode receipt = app.upload(name, text.getBytes(StandardCharsets.UTF_8)).json();
         return new ClaimedJob(UUID.fromString(receipt.path("job_id").asText()),
                 UUID.fromString(receipt.path("document_id").asText()), receipt.path("correlation_id").asText(),

@@ -63,39 +63,36 @@ class CircuitBreakerTest {
         }
     }
 
+    /**
+     * Both services down in hybrid mode, in one instance (one boot for what were two tests): documents are parsed
+     * and embedded by the mock, and their vectors are upgraded once OpenAI is back.
+     */
     @Test
-    void should_finish_on_the_mock_in_hybrid_mode_and_upgrade_the_vectors_later() {
-        try (RunningDocpipe app = RunningDocpipe.start(properties("hybrid"))) {
+    void should_parse_and_embed_with_the_mock_in_hybrid_mode_and_upgrade_the_vectors_later() {
+        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
+        Map<String, String> properties = properties("hybrid");
+        properties.putAll(providers.properties("hybrid", "hybrid"));
+        try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             List<String> jobs = upload(app, 4);
             for (String job : jobs) {
                 app.awaitJobStatus(job, "complete", Duration.ofSeconds(60));
             }
+            // LlamaParse is down: the mock parsed every document
+            assertThat(app.sql().queryForList("SELECT DISTINCT parse_provider FROM documents", String.class))
+                    .containsOnly("mock");
+            assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
+                    .isNotEqualTo("CLOSED");
+            // OpenAI is down: the mock embedded them
             assertThat(app.sql().queryForObject("SELECT count(*) FROM embeddings WHERE fallback AND provider = 'mock'",
                     Integer.class)).isPositive();
 
-            providers.reset(); // OpenAI is back: the re-embed run replaces the fallback vectors
+            providers.reset(); // both are back: the re-embed run replaces the fallback vectors
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> app.sql().queryForObject(
                     "SELECT count(*) FROM embeddings WHERE fallback", Integer.class) == 0);
             assertThat(app.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class)).containsOnly("openai");
             assertThat(app.sql().queryForObject("SELECT count(*) FROM chunks", Integer.class))
                     .isEqualTo(app.sql().queryForObject("SELECT count(*) FROM embeddings", Integer.class));
-        }
-    }
-
-    @Test
-    void should_parse_with_the_mock_while_llamaparse_is_down_in_hybrid_mode() {
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
-        Map<String, String> properties = properties("mock");
-        properties.putAll(providers.properties("hybrid", "mock"));
-        try (RunningDocpipe app = RunningDocpipe.start(properties)) {
-            for (String job : upload(app, 4)) {
-                app.awaitJobStatus(job, "complete", Duration.ofSeconds(60));
-            }
-            assertThat(app.sql().queryForList("SELECT DISTINCT parse_provider FROM documents", String.class))
-                    .containsOnly("mock");
-            assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
-                    .isNotEqualTo("CLOSED");
         }
     }
 

@@ -1,0 +1,134 @@
+package io.docpipe.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.main.MainListenerSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The route-level test layer: docpipe's real configuration (application.properties, DocpipeConfiguration, the
+ * routes of ./routes and the Java routes) booted once per test class by {@code @CamelMainTest}, on a fresh database
+ * of {@link TestPostgres}, its own data directory and free ports. A test class carries
+ * {@code @CamelMainTest(mainClass = DocpipeApplication.class, replaceRouteFromWith = ...)} and
+ * {@code @TestInstance(PER_CLASS)} (without it the extension boots once per test method), and hands its
+ * {@code @Configure} method's argument to {@link #configure}.
+ * <p>
+ * {@code @CamelMainTest} takes only constant properties; the ones known at run time (database, ports, directory)
+ * are added by a main listener before camel-main reads any of them.
+ */
+public final class RouteTestDocpipe {
+
+    /**
+     * The constant property every route-level test sets: {@code @CamelMainTest(properties = NO_RELOAD)}. It is needed
+     * as well as {@link #configure}: camel-main hands its override properties to the properties component only when
+     * some are set before it starts.
+     */
+    public static final String NO_RELOAD = "camel.main.routes-reload-enabled=false";
+
+    private final Map<String, String> properties;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private CamelContext context;
+
+    private RouteTestDocpipe(Map<String, String> properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Points docpipe at a fresh database, a new data directory and free ports, with {@code overrides} on top; call it
+     * from the test's {@code @Configure} method.
+     */
+    public static RouteTestDocpipe configure(MainConfigurationProperties main, Map<String, String> overrides) {
+        try {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("camel.server.port", String.valueOf(RunningDocpipe.freePort()));
+            properties.put("camel.management.port", String.valueOf(RunningDocpipe.freePort()));
+            properties.put("docpipe.data-dir", Files.createTempDirectory("docpipe-route-test-").toString());
+            properties.put("docpipe.database.url", TestPostgres.newDatabase());
+            properties.put("docpipe.database.pool-size", "8");
+            properties.put("docpipe.sweeps.cluster-name", "docpipe-route-test-" + UUID.randomUUID());
+            properties.put("camel.main.routes-reload-enabled", "false");
+            properties.putAll(overrides);
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void beforeInitialize(BaseMainSupport camelMain) {
+                    if (camelMain.getOverrideProperties() == null || camelMain.getOverrideProperties().isEmpty()) {
+                        throw new IllegalStateException("@CamelMainTest needs properties = RouteTestDocpipe.NO_RELOAD");
+                    }
+                    properties.forEach(camelMain::addOverrideProperty);
+                }
+            });
+            return new RouteTestDocpipe(properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Binds the booted context, injected into the test by {@code @BeanInject CamelContext}. */
+    public RouteTestDocpipe on(CamelContext booted) {
+        this.context = booted;
+        return this;
+    }
+
+    public CamelContext context() {
+        return context;
+    }
+
+    public Path dataDir() {
+        return Path.of(properties.get("docpipe.data-dir"));
+    }
+
+    /** SQL on the instance's own database, through its pool. */
+    public JdbcTemplate sql() {
+        return new JdbcTemplate(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+    }
+
+    public int count(String sql, Object... args) {
+        Integer count = sql().queryForObject(sql, Integer.class, args);
+        return count == null ? 0 : count;
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context.getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** Uploads a text document over the real API and returns the receipt (job_id, document_id, correlation_id). */
+    public JsonNode upload(String filename, String text) {
+        String boundary = "docpipe-" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + text + "\r\n--" + boundary + "--\r\n";
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + properties.get("camel.server.port")
+                        + "/api/v1/documents")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+            }
+            return new RunningDocpipe.Response(response.statusCode(), response.body()).json();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -250,7 +250,7 @@ public class DocpipeConfiguration implements CamelConfiguration {
         registry.bind("llamaParseApi", llamaParseApi);
         registry.bind("llamaParseHttp", llamaParseHttp);
         registry.bind("llamaParseStage", new LlamaParseStage(stateMachine, documents, storage, storageOutage, llamaParseApi, jdbc, tx,
-                Duration.ofSeconds(settings.number("docpipe.llamaparse.poll-interval-seconds")), llamaParseGate));
+                llamaParseGate));
         // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
         registry.bind("llamaParseFallback", new ServiceFallback(llamaParseMode, stateMachine, jdbc, retries, openCircuitWait,
                 Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));

@@ -56,8 +56,19 @@ public class BudgetGate {
      * predicates on a copy of the exchange, and the variables would be lost.)
      */
     protected void reserve(Exchange exchange, BigDecimal expectedUsd, UUID job) {
-        exchange.removeVariable(RESERVATION);
         exchange.removeVariable(REFUSAL);
+        CostLedger.Outcome outcome = reserveCall(exchange, expectedUsd, job);
+        if (outcome.refusal() != null) {
+            exchange.setVariable(REFUSAL, outcome.refusal());
+        }
+    }
+
+    /**
+     * Reserves the call's expected cost and returns the outcome for the route to choose on: a reservation (kept in
+     * variable {@link #RESERVATION} for the settle step) or the budget's refusal.
+     */
+    protected CostLedger.Outcome reserveCall(Exchange exchange, BigDecimal expectedUsd, UUID job) {
+        exchange.removeVariable(RESERVATION);
         CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
         if (outcome.reservation() != null) {
             exchange.setVariable(RESERVATION, outcome.reservation());
@@ -79,9 +90,9 @@ public class BudgetGate {
                 }
             });
         } else {
-            exchange.setVariable(REFUSAL, outcome.refusal());
             LOG.info("{}", outcome.refusal().reason());
         }
+        return outcome;
     }
 
     /** Settles the call's reservation, once; {@code sent}: the request went out and counts as one. */
@@ -95,18 +106,26 @@ public class BudgetGate {
 
     /**
      * The budget refused a call for the exchange's jobs (variable {@link JobVariables#JOBS_IN_CALL}, else
-     * {@link JobVariables#JOB}). In hybrid mode the mock does the work ({@link ServiceFallback.Next#USE_MOCK});
-     * otherwise the jobs are rescheduled to the budget's next window ({@link ServiceFallback.Next#WAIT}).
+     * {@link JobVariables#JOB}); see {@link #refused(BudgetRefusal, List)}.
      */
     @SuppressWarnings("unchecked")
     public ServiceFallback.Next overBudget(Exchange exchange) {
-        boolean hybrid = mode == ServiceMode.HYBRID;
         BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
         List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
         if (affected == null) {
             ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
             affected = job == null ? List.of() : List.of(job);
         }
+        return refused(refusal, affected);
+    }
+
+    /**
+     * The budget refused a call for {@code affected}. In hybrid mode the mock does the work
+     * ({@link ServiceFallback.Next#USE_MOCK}); otherwise the jobs are rescheduled to the budget's next window
+     * ({@link ServiceFallback.Next#WAIT}), or fail when no day's budget can take the call.
+     */
+    protected ServiceFallback.Next refused(BudgetRefusal refusal, List<ClaimedJob> affected) {
+        boolean hybrid = mode == ServiceMode.HYBRID;
         for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
             if (hybrid) {

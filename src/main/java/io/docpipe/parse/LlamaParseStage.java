@@ -35,7 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The parse stage with LlamaParse: submit the document (the job then waits in {@code parse_queued} for the webhook),
  * and, once a webhook or the overdue poll marks its result ready, read the job's status on LlamaParse and store its
  * Markdown. Payloads are never trusted: success is what LlamaParse's own API says. The same for both API generations
- * ({@link LlamaParseApi}): v2 answers the result with the status, v1 in a second read.
+ * ({@link LlamaParseApi}): v2 answers the result with the status, v1 in a second read. Routes parse-with-llamaparse,
+ * submit-to-llamaparse and fetch-parse-result (routes/parse.yaml) call these steps: each either computes an outcome
+ * they choose on, or makes one move of the job.
  */
 public class LlamaParseStage {
 

@@ -77,8 +77,7 @@ final class ParseWiring {
         f.registry().bind("llamaParseApi", api);
         f.registry().bind("llamaParseHttp", http);
         f.registry().bind("llamaParseStage", new LlamaParseStage(f.stateMachine(), f.documents(), f.storage(),
-                storageOutage, api, f.jdbc(), f.tx(),
-                Duration.ofSeconds(settings.number("docpipe.llamaparse.poll-interval-seconds")), gate));
+                storageOutage, api, f.jdbc(), f.tx(), gate));
         // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
         f.registry().bind("llamaParseFallback", new ServiceFallback(llamaParse.mode(), f.stateMachine(), f.jdbc(),
                 f.retries(), Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),

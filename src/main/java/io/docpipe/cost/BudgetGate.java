@@ -100,6 +100,29 @@ public class BudgetGate {
         }
     }
 
+    /**
+     * Reserves the call's expected cost and returns the ledger's outcome for the route to choose on: a reservation
+     * (kept in variable {@link #RESERVATION} for the settle step) or the budget's refusal.
+     */
+    protected CostLedger.Outcome reserveCall(Exchange exchange, BigDecimal expectedUsd, UUID job) {
+        BudgetDecision decision = decide(exchange, expectedUsd, job);
+        return new CostLedger.Outcome(decision.reservation(), decision.refusal());
+    }
+
+    /**
+     * The budget refused a call for {@code affected}. In hybrid mode the mock does the work
+     * ({@link ServiceFallback.Next#USE_MOCK}); otherwise the jobs are rescheduled to the budget's next window
+     * ({@link ServiceFallback.Next#WAIT}), or fail when no day's budget can take the call.
+     */
+    protected ServiceFallback.Next refused(BudgetRefusal refusal, List<ClaimedJob> affected) {
+        if (mode == ServiceMode.HYBRID) {
+            noteStandIn(refusal, affected);
+            return ServiceFallback.Next.USE_MOCK;
+        }
+        waitForBudget(refusal, affected);
+        return ServiceFallback.Next.WAIT;
+    }
+
     /** A refused call as its answer: the call is not made, and the answer carries the refusal. */
     public ProviderAnswer refused(@Body BudgetDecision decision) {
         return ProviderAnswer.overBudget(decision.refusal().reason(), decision.refusal());
@@ -120,13 +143,7 @@ public class BudgetGate {
      * otherwise the jobs are rescheduled to the budget's next window ({@link ServiceFallback.Next#WAIT}).
      */
     public ServiceFallback.Next overBudget(Exchange exchange) {
-        BudgetRefusal refusal = exchange.getVariable(REFUSAL, BudgetRefusal.class);
-        if (mode == ServiceMode.HYBRID) {
-            noteStandIn(refusal, exchange);
-            return ServiceFallback.Next.USE_MOCK;
-        }
-        waitForBudget(refusal, exchange);
-        return ServiceFallback.Next.WAIT;
+        return refused(exchange.getVariable(REFUSAL, BudgetRefusal.class), jobsOf(exchange));
     }
 
     /**
@@ -134,16 +151,16 @@ public class BudgetGate {
      * events show; a call no day's budget can take fails its jobs for good, saying why.
      */
     public void waitForBudget(@Body ProviderAnswer answer, Exchange exchange) {
-        waitForBudget(answer.valueAs(BudgetRefusal.class), exchange);
+        waitForBudget(answer.valueAs(BudgetRefusal.class), jobsOf(exchange));
     }
 
     /** An over-budget answer in hybrid mode: the jobs' events say the mock stands in (the route then uses it). */
     public void mockStandsIn(@Body ProviderAnswer answer, Exchange exchange) {
-        noteStandIn(answer.valueAs(BudgetRefusal.class), exchange);
+        noteStandIn(answer.valueAs(BudgetRefusal.class), jobsOf(exchange));
     }
 
-    private void waitForBudget(BudgetRefusal refusal, Exchange exchange) {
-        for (ClaimedJob job : jobsOf(exchange)) {
+    private void waitForBudget(BudgetRefusal refusal, List<ClaimedJob> affected) {
+        for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
             if (refusal.neverFits()) {
                 // no day's budget can take it: waiting would be forever, so the job fails for good and says why
@@ -156,8 +173,8 @@ public class BudgetGate {
         CorrelationContext.leave();
     }
 
-    private void noteStandIn(BudgetRefusal refusal, Exchange exchange) {
-        for (ClaimedJob job : jobsOf(exchange)) {
+    private void noteStandIn(BudgetRefusal refusal, List<ClaimedJob> affected) {
+        for (ClaimedJob job : affected) {
             CorrelationContext.enter(job);
             jobs.note(job.id(), refusal.reason() + "; the mock stands in");
         }

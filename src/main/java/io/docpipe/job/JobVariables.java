@@ -1,8 +1,9 @@
 package io.docpipe.job;
 
 /**
- * Names of the exchange variables the stages' routes and beans share. The YAML routes (routes/*.yaml) set them by
- * these names; they carry data only: routes choose on the outcomes beans return, never on these.
+ * Names of the exchange variables the stages' routes and beans share: data handed from one step to the next, never
+ * a flag that steers a route (routes choose on the outcome a step returns as the body). YAML routes write the same
+ * names ({@code variable: job}, {@code ${variable.job}}).
  */
 public final class JobVariables {
 
@@ -14,6 +15,10 @@ public final class JobVariables {
     public static final String JOBS_IN_CALL = "jobsInCall";
     /** The embeddings batch being sent. */
     public static final String BATCH = "batch";
+    /** The job's document as a local file (a {@code DocumentStorage.LocalCopy}) for a parse's estimate and upload. */
+    public static final String DOCUMENT = "document";
+    /** A provider request built before its budget is reserved, sent once the reservation is made. */
+    public static final String REQUEST = "request";
 
     private JobVariables() {
     }

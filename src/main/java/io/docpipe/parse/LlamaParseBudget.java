@@ -1,6 +1,7 @@
 package io.docpipe.parse;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.BudgetGate;
@@ -12,10 +13,12 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
+import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.storage.DocumentStorage.LocalCopy;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 
 /**
  * LlamaParse's budget: a submission is expected to cost pages × credits per page × USD per credit. LlamaParse bills
@@ -44,15 +47,24 @@ public class LlamaParseBudget extends BudgetGate {
     }
 
     /**
-     * Reserves the submission of variable {@code job}'s document, estimated from its local copy (variable
-     * {@link LlamaParseStage#DOCUMENT}; see {@link BudgetGate#reserve}).
+     * Reserves the submission of the job's document, estimated from its local copy: the outcome, a reservation or
+     * the budget's refusal, is what route submit-to-llamaparse chooses on (see {@link BudgetGate#reserveCall}).
      */
-    public void reserveSubmission(Exchange exchange) {
-        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
+    public CostLedger.Outcome reserveSubmission(@Variable(JobVariables.JOB) ClaimedJob job,
+            @Variable(JobVariables.DOCUMENT) LocalCopy copy, Exchange exchange) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
-        LocalCopy copy = exchange.getVariable(LlamaParseStage.DOCUMENT, LocalCopy.class);
         int pages = extractor.estimatePages(copy.path(), document.mediaType(), charsPerPage);
-        reserve(exchange, expectedUsd(pages), job.id());
+        return reserveCall(exchange, expectedUsd(pages), job.id());
+    }
+
+    /**
+     * The budget refused the submission: in hybrid mode the mock parses ({@link ServiceFallback.Next#USE_MOCK});
+     * in real mode the job is rescheduled to the next budget window, or fails when no day's budget can take it
+     * ({@link ServiceFallback.Next#WAIT}).
+     */
+    public ServiceFallback.Next submissionRefused(@Body CostLedger.Outcome outcome,
+            @Variable(JobVariables.JOB) ClaimedJob job) {
+        return refused(outcome.refusal(), List.of(job));
     }
 
     public BigDecimal expectedUsd(int pages) {
@@ -68,8 +80,8 @@ public class LlamaParseBudget extends BudgetGate {
      * After the submission: LlamaParse took the job, or may have (its outcome is unknown): the estimate is committed;
      * it did not: the reservation is released.
      */
-    public void settleSubmission(@Body ProviderAnswer answer, Exchange exchange) {
-        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
+    public void settleSubmission(@Body ProviderAnswer answer, @Variable(JobVariables.JOB) ClaimedJob job,
+            Exchange exchange) {
         Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
         if (reservation == null) {
             return;

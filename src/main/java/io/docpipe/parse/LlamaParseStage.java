@@ -6,7 +6,6 @@ import static io.docpipe.job.JobStatus.PARSE_QUEUED;
 import static io.docpipe.job.JobStatus.UPLOADED;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
@@ -36,14 +35,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The parse stage with LlamaParse: submit the document (the job then waits in {@code parse_queued} for the webhook),
  * and, once a webhook or the overdue poll marks its result ready, read the job's status on LlamaParse and store its
  * Markdown. Payloads are never trusted: success is what LlamaParse's own API says. The same for both API generations
- * ({@link LlamaParseApi}): v2 answers the result with the status, v1 in a second read.
+ * ({@link LlamaParseApi}): v2 answers the result with the status, v1 in a second read. Routes parse-with-llamaparse,
+ * submit-to-llamaparse and fetch-parse-result (routes/parse.yaml) call these steps: each either computes an outcome
+ * they choose on, or makes one move of the job.
  */
 public class LlamaParseStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlamaParseStage.class);
-
-    /** Exchange variable: the document's bytes as a local file ({@link LocalCopy}) for the estimate and the upload. */
-    public static final String DOCUMENT = "document";
 
     private final JobStateMachine jobs;
     private final DocumentRepository documents;
@@ -52,13 +50,11 @@ public class LlamaParseStage {
     private final LlamaParseApi api;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final Duration pollInterval;
     private final LlamaParseBudget budget;
 
-    /** @param pollInterval how long a parse job LlamaParse is still working on waits before it is asked again */
     public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStorage storage,
             StorageOutage outage, LlamaParseApi api, NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
-            Duration pollInterval, LlamaParseBudget budget) {
+            LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
         this.storage = storage;
@@ -66,26 +62,22 @@ public class LlamaParseStage {
         this.api = api;
         this.jdbc = jdbc;
         this.tx = tx;
-        this.pollInterval = pollInterval;
         this.budget = budget;
     }
 
     /**
      * Reads the job's document from the store into a local file (a bucket's object streamed to a temporary file, a
      * local store's file as it is), removed when the exchange ends; the page estimate and the upload read it. Read
-     * before anything is paid for: a store that cannot be reached fails the job for a later try
-     * ({@link StorageOutage}) instead of failing a paid upload halfway.
-     *
-     * @return the copy, or null when there is none (the job was failed)
+     * before anything is paid for: a store that cannot be reached fails the job ({@link #documentUnreadable})
+     * instead of a paid upload halfway. Moves nothing.
      */
-    public LocalCopy readDocument(@Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
+    public DocumentCopy readDocument(@Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         LocalCopy copy;
         try {
             copy = storage.copy(document.storagePath());
         } catch (StorageUnavailableException | StoredFileMissingException e) {
-            outage.failed(job, job.status(), e);
-            return null;
+            return new DocumentCopy(null, e);
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -93,11 +85,20 @@ public class LlamaParseStage {
                 copy.close();
             }
         });
-        return copy;
+        return new DocumentCopy(copy, null);
     }
 
-    /** The multipart upload of the document, streamed from its local copy (variable {@link #DOCUMENT}). */
-    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job, @Variable(DOCUMENT) LocalCopy copy) {
+    /**
+     * The document cannot be read: the job fails ({@code failed_parse}), while the store cannot be reached without
+     * spending an attempt and retried when it is back ({@link StorageOutage}).
+     */
+    public void documentUnreadable(@Variable(JobVariables.JOB) ClaimedJob job, @Body DocumentCopy read) {
+        outage.failed(job, job.status(), read.failure());
+    }
+
+    /** The multipart upload of the document, streamed from its local copy (variable {@link JobVariables#DOCUMENT}). */
+    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job,
+            @Variable(JobVariables.DOCUMENT) LocalCopy copy) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         return api.upload(copy.path().toFile(), document.filename(), document.mediaType(), job.correlationId());
     }
@@ -195,17 +196,6 @@ public class LlamaParseStage {
                     .addValue("job_id", job.id()).addValue("cost_usd", cost).addValue("embedding_tokens", 0));
             budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
         });
-    }
-
-    /**
-     * LlamaParse is still working on it: the job stays in {@code parse_queued}, no longer ready, and the overdue poll
-     * asks again after the poll interval unless a webhook comes first. No event: a long parse would fill the log.
-     */
-    public void checkAgainLater(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
-        jdbc.update(SqlStatements.load("parse/check-again-later.sql"), new MapSqlParameterSource()
-                .addValue("job_id", job.id()).addValue("poll_seconds", pollInterval.toSeconds())
-                .addValue("lease_token", job.leaseToken()));
-        LOG.debug("job {}: {}; asking again in {} s", job.id(), outcome.reason(), pollInterval.toSeconds());
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.docpipe.parse;
 
 import static io.docpipe.job.JobStatus.FAILED_PARSE;
-import static io.docpipe.job.JobStatus.PARSED;
 import static io.docpipe.job.JobStatus.PARSE_QUEUED;
 import static io.docpipe.job.JobStatus.UPLOADED;
 
@@ -9,19 +8,23 @@ import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import io.docpipe.job.JobVariables;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.DocumentStorage.LocalCopy;
 import io.docpipe.storage.StorageOutage;
 import io.docpipe.storage.StorageUnavailableException;
 import io.docpipe.storage.StoredFileMissingException;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The parse stage in mock mode: a free, local stand-in for LlamaParse that extracts the document's text with
- * Apache Tika, reading the document from the store (whichever instance stored it). A document without text ends in
- * {@code failed_parse}; it would not get better on a retry. A store that cannot be reached fails the job until it is
- * back ({@link StorageOutage}).
+ * Apache Tika, reading the document from the store (whichever instance stored it). Route parse-with-mock
+ * (routes/parse.yaml) runs the steps: queue the job, parse, then store the text or fail the job. A document without
+ * text ends in {@code failed_parse}; it would not get better on a retry. A store that cannot be reached fails the
+ * job until it is back ({@link StorageOutage}).
  */
 public class MockParseStage {
 
@@ -42,27 +45,48 @@ public class MockParseStage {
         this.extractor = extractor;
     }
 
-    public void parse(ClaimedJob job) {
+    /**
+     * uploaded -> parse_queued, the worker keeping its lease while it parses; a job already in parse_queued stays.
+     *
+     * @return the job, or null when it moved on meanwhile (another worker got there first, or took it over)
+     */
+    public ClaimedJob queue(@Variable(JobVariables.JOB) ClaimedJob job) {
         if (job.status() == UPLOADED && !jobs.advance(job, UPLOADED, PARSE_QUEUED, "parsing locally (mock)").applied()) {
-            return;
+            return null;
         }
+        return job;
+    }
+
+    /** Reads the document from the store and extracts its text; moves nothing. */
+    public LocalParse parse(@Variable(JobVariables.JOB) ClaimedJob job) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         String markdown;
         try (LocalCopy copy = storage.copy(document.storagePath())) {
             markdown = extractor.extractMarkdown(copy.path(), document.mediaType());
         } catch (StorageUnavailableException | StoredFileMissingException e) {
-            outage.failed(job, PARSE_QUEUED, e);
-            return;
+            return LocalParse.unreadable(e);
         } catch (UnsupportedDocumentException | DocumentExtractionException e) {
-            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, e.getMessage(), null);
-            return;
+            return LocalParse.failed(e.getMessage());
         }
-        if (markdown.isBlank()) {
-            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, "the document contains no extractable text", null);
-            return;
-        }
-        // nothing is written when another worker finished it first or took it over
+        return markdown.isBlank() ? LocalParse.failed("the document contains no extractable text") : LocalParse.of(markdown);
+    }
+
+    /** parse_queued -> parsed with the text, in one statement; nothing is written when another worker finished it first or took it over. */
+    public void store(@Variable(JobVariables.JOB) ClaimedJob job, @Body LocalParse parse) {
+        String markdown = parse.markdown();
         jobs.storeParsed(job, markdown, "mock", null, null, "parsed locally: " + markdown.length() + " characters");
-        LOG.debug("parsed document {} ({} characters)", document.id(), markdown.length());
+        LOG.debug("parsed document {} ({} characters)", job.documentId(), markdown.length());
+    }
+
+    /**
+     * parse_queued -> failed_parse: for good when the document has no text or cannot be parsed; while the store
+     * cannot be reached, without spending an attempt and retried when it is back ({@link StorageOutage}).
+     */
+    public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body LocalParse parse) {
+        if (parse.storeFailure() != null) {
+            outage.failed(job, PARSE_QUEUED, parse.storeFailure());
+        } else {
+            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, parse.failure(), null);
+        }
     }
 }

@@ -1,0 +1,28 @@
+package io.docpipe.parse;
+
+/**
+ * What the mock's local parse of a document gave; route parse-with-mock stores it or fails the job by it.
+ *
+ * @param markdown     the document's text as Markdown (when {@link #parsed()})
+ * @param failure      why there is none: the document has no text, cannot be parsed, or cannot be read
+ * @param storeFailure the document store's error when it could not be read ({@code StorageUnavailableException},
+ *                     {@code StoredFileMissingException}); null otherwise
+ */
+public record LocalParse(String markdown, String failure, RuntimeException storeFailure) {
+
+    static LocalParse of(String markdown) {
+        return new LocalParse(markdown, null, null);
+    }
+
+    static LocalParse failed(String failure) {
+        return new LocalParse(null, failure, null);
+    }
+
+    static LocalParse unreadable(RuntimeException storeFailure) {
+        return new LocalParse(null, storeFailure.getMessage(), storeFailure);
+    }
+
+    public boolean parsed() {
+        return failure == null;
+    }
+}

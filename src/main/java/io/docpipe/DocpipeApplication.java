@@ -1,10 +1,9 @@
 package io.docpipe;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.docpipe.config.StartupRefusedException;
 import io.docpipe.config.StorageMigration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.main.Main;
 
 /**
@@ -13,8 +12,7 @@ import org.apache.camel.main.Main;
  */
 public final class DocpipeApplication {
 
-    private DocpipeApplication() {
-    }
+    private DocpipeApplication() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "migrate-storage".equals(args[0])) {
@@ -26,9 +24,11 @@ public final class DocpipeApplication {
                 System.exit(2);
             }
         }
-        Path routes = Path.of(System.getenv().getOrDefault("DOCPIPE_ROUTES_DIR", "routes")).toAbsolutePath();
+        Path routes = Path.of(System.getenv().getOrDefault("DOCPIPE_ROUTES_DIR", "routes"))
+                .toAbsolutePath();
         if (!Files.isDirectory(routes)) {
-            stop("no YAML routes directory at " + routes + ": start docpipe from the repository or set DOCPIPE_ROUTES_DIR");
+            stop("no YAML routes directory at " + routes
+                    + ": start docpipe from the repository or set DOCPIPE_ROUTES_DIR");
         }
         try {
             new Main(DocpipeApplication.class).run(args);

@@ -1,9 +1,8 @@
 package io.docpipe.api;
 
+import io.docpipe.http.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-
-import io.docpipe.http.ApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

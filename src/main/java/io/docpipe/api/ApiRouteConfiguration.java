@@ -10,8 +10,10 @@ public class ApiRouteConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration("api")
                 .interceptFrom().process("apiAuthentication").end()
                 .onException(Exception.class).handled(true).process("jsonResponseWriter");
+        // spotless:on
     }
 }

@@ -7,6 +7,7 @@ public class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from("platform-http:/api/v1/documents?httpMethodRestrict=POST")
                 .routeId("upload-document").routeConfigurationId("api")
                 .description("Stores an uploaded file and opens its job in uploaded; identical bytes answer the existing ids")
@@ -84,5 +85,6 @@ public class ApiRoutes extends RouteBuilder {
                 .description("Reports the database and each external service")
                 .bean("healthApi", "health")
                 .process("jsonResponseWriter");
+        // spotless:on
     }
 }

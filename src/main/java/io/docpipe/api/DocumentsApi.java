@@ -1,22 +1,12 @@
 package io.docpipe.api;
 
-import java.io.File;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import io.docpipe.http.ApiException;
-import io.docpipe.http.ApiResponse;
-import jakarta.activation.DataHandler;
-import jakarta.activation.FileDataSource;
-
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.document.DocumentDeletion;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.DocumentVersions;
 import io.docpipe.document.StoredDocument;
+import io.docpipe.http.ApiException;
+import io.docpipe.http.ApiResponse;
 import io.docpipe.storage.ContentDisposition;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.DocumentStorage.Download;
@@ -24,6 +14,14 @@ import io.docpipe.storage.StorageUnavailableException;
 import io.docpipe.storage.StoredFileMissingException;
 import io.docpipe.upload.UploadReceipt;
 import io.docpipe.upload.UploadService;
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import java.io.File;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.attachment.AttachmentMessage;
@@ -44,8 +42,14 @@ public class DocumentsApi {
     private final Duration linkLifetime;
 
     /** @param linkLifetime how long a download link works ({@code docpipe.storage.link-seconds}) */
-    public DocumentsApi(UploadService uploads, DocumentRepository documents, ChunkRepository chunks,
-            DocumentVersions versions, DocumentDeletion deletion, DocumentStorage storage, Duration linkLifetime) {
+    public DocumentsApi(
+            UploadService uploads,
+            DocumentRepository documents,
+            ChunkRepository chunks,
+            DocumentVersions versions,
+            DocumentDeletion deletion,
+            DocumentStorage storage,
+            Duration linkLifetime) {
         this.uploads = uploads;
         this.documents = documents;
         this.chunks = chunks;
@@ -63,8 +67,8 @@ public class DocumentsApi {
             throw ApiException.badRequest("expected multipart/form-data with a part named 'file'");
         }
         File file = source.getFile();
-        UploadReceipt receipt = uploads.accept(file.toPath(), source.getName(), file.length(),
-                message.getHeader(SOURCE_ID_FIELD, String.class));
+        UploadReceipt receipt = uploads.accept(
+                file.toPath(), source.getName(), file.length(), message.getHeader(SOURCE_ID_FIELD, String.class));
         return receipt.duplicate() ? ApiResponse.ok(receipt) : ApiResponse.accepted(receipt);
     }
 
@@ -79,13 +83,19 @@ public class DocumentsApi {
     /** The source's live versions, newest first; an unknown source has none. */
     public ApiResponse versions(@Header(SOURCE_ID_FIELD) String sourceId) {
         if (sourceId == null || sourceId.isBlank()) {
-            throw ApiException.badRequest("source_id is required: GET /api/v1/documents?source_id=<your path, URL or key>");
+            throw ApiException.badRequest(
+                    "source_id is required: GET /api/v1/documents?source_id=<your path, URL or key>");
         }
         List<DocumentVersions.Version> found = versions.list(sourceId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source_id", sourceId);
-        body.put("current_document_id", found.stream().filter(DocumentVersions.Version::current)
-                .map(DocumentVersions.Version::documentId).findFirst().orElse(null));
+        body.put(
+                "current_document_id",
+                found.stream()
+                        .filter(DocumentVersions.Version::current)
+                        .map(DocumentVersions.Version::documentId)
+                        .findFirst()
+                        .orElse(null));
         body.put("versions", found);
         return ApiResponse.ok(body);
     }
@@ -95,13 +105,19 @@ public class DocumentsApi {
      * the bucket by following a redirect); from a local store, the bytes themselves.
      */
     public ApiResponse download(@Header("document_id") String documentId) {
-        StoredDocument document = documents.find(PathIds.parse(documentId, "document")).filter(found -> !found.deleted())
+        StoredDocument document = documents
+                .find(PathIds.parse(documentId, "document"))
+                .filter(found -> !found.deleted())
                 .orElseThrow(() -> ApiException.notFound("no document " + documentId));
         Download download;
         try {
-            download = storage.download(document.storagePath(), document.filename(), document.mediaType(), linkLifetime);
+            download =
+                    storage.download(document.storagePath(), document.filename(), document.mediaType(), linkLifetime);
         } catch (StorageUnavailableException e) {
-            throw new ApiException(503, "storage_unavailable", "the document store cannot be reached; try again shortly",
+            throw new ApiException(
+                    503,
+                    "storage_unavailable",
+                    "the document store cannot be reached; try again shortly",
                     UploadService.STORAGE_RETRY_AFTER_SECONDS);
         } catch (StoredFileMissingException e) {
             throw new ApiException(404, "file_missing", "the stored file of document " + documentId + " is missing");
@@ -116,7 +132,9 @@ public class DocumentsApi {
             body.put("expires_at", link.expiresAt().toString());
             return ApiResponse.ok(body);
         }
-        return ApiResponse.stream(document.mediaType(), ((Download.Bytes) download).stream(),
+        return ApiResponse.stream(
+                document.mediaType(),
+                ((Download.Bytes) download).stream(),
                 ContentDisposition.attachment(document.filename()));
     }
 

@@ -1,16 +1,14 @@
 package io.docpipe.api;
 
+import io.docpipe.http.ApiResponse;
+import io.docpipe.provider.ServiceMode;
+import io.docpipe.provider.ServiceStats;
+import io.docpipe.storage.DocumentStorage;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
-import io.docpipe.http.ApiResponse;
-import io.docpipe.provider.ServiceMode;
-import io.docpipe.storage.DocumentStorage;
-import io.docpipe.provider.ServiceStats;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * {@code GET /api/v1/health}: the database and the document store, checked live, and each external service's mode,
@@ -20,8 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 public class HealthApi {
 
     /** What the report needs to know of one external service. */
-    public record ServiceHealth(ServiceMode mode, CircuitBreaker breaker, ServiceStats stats) {
-    }
+    public record ServiceHealth(ServiceMode mode, CircuitBreaker breaker, ServiceStats stats) {}
 
     private final DataSource dataSource;
     private final Map<String, ServiceHealth> services;

@@ -1,8 +1,5 @@
 package io.docpipe.api;
 
-import java.util.Map;
-import java.util.UUID;
-
 import io.docpipe.http.ApiException;
 import io.docpipe.http.ApiResponse;
 import io.docpipe.job.ClaimedJob;
@@ -10,6 +7,8 @@ import io.docpipe.job.JobQueries;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.job.JobView;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Header;
 
 /** {@code /api/v1/jobs}: a job with its events, listings, and manual retry of failed jobs. */
@@ -31,8 +30,10 @@ public class JobsApi {
     }
 
     /** {@code ?status=S&dead=true&limit=N}: dead jobs are failed ones no automatic retry will pick up. */
-    public ApiResponse list(@Header("status") String status, @Header("dead") String dead, @Header("limit") String limit) {
-        JobStatus wanted = status == null || status.isBlank() ? null
+    public ApiResponse list(
+            @Header("status") String status, @Header("dead") String dead, @Header("limit") String limit) {
+        JobStatus wanted = status == null || status.isBlank()
+                ? null
                 : JobStatus.fromWireName(status)
                         .orElseThrow(() -> ApiException.badRequest("unknown status '" + status + "'"));
         return ApiResponse.ok(Map.of("jobs", queries.list(wanted, flag(dead, "dead"), limit(limit))));
@@ -50,7 +51,9 @@ public class JobsApi {
         }
         String detail = "manual retry" + (job.attempts() > 0 ? " (attempts reset from " + job.attempts() + ")" : "");
         ClaimedJob failed = new ClaimedJob(job.jobId(), job.documentId(), job.correlationId(), status);
-        if (!stateMachine.retry(failed, status, detail, true, job.parseJobId() != null).applied()) {
+        if (!stateMachine
+                .retry(failed, status, detail, true, job.parseJobId() != null)
+                .applied()) {
             throw ApiException.conflict("job " + jobId + " changed while retrying; look at it again");
         }
         return ApiResponse.accepted(find(jobId));

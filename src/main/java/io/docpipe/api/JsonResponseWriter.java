@@ -1,13 +1,12 @@
 package io.docpipe.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.docpipe.http.ApiException;
 import io.docpipe.http.ApiResponse;
 import io.docpipe.job.CorrelationContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -24,8 +23,8 @@ public class JsonResponseWriter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonResponseWriter.class);
 
-    private final ObjectMapper mapper = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private final ObjectMapper mapper =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /** Writes the reply; the request's correlation context ends here, on the thread that served it. */
     @Override

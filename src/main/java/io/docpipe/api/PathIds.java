@@ -1,14 +1,12 @@
 package io.docpipe.api;
 
-import java.util.UUID;
-
 import io.docpipe.http.ApiException;
+import java.util.UUID;
 
 /** Ids in URL paths: anything that is not a UUID names nothing, so it is a 404 like an unknown id. */
 final class PathIds {
 
-    private PathIds() {
-    }
+    private PathIds() {}
 
     static UUID parse(String value, String what) {
         try {

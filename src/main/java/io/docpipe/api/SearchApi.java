@@ -1,12 +1,5 @@
 package io.docpipe.api;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.db.SafeText;
@@ -17,6 +10,12 @@ import io.docpipe.search.SearchIndex.Hit;
 import io.docpipe.search.SearchMode;
 import io.docpipe.search.SearchRequest;
 import io.docpipe.search.SearchService;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
@@ -25,6 +24,7 @@ public class SearchApi {
 
     /** Exchange variable: the checked {@link SearchRequest}. */
     public static final String REQUEST = "searchRequest";
+
     static final int DEFAULT_K = 10;
     static final int MAX_K = 100;
     static final int MAX_DOCUMENT_IDS = 1000;
@@ -55,17 +55,22 @@ public class SearchApi {
             throw ApiException.badRequest("query must be a non-empty string");
         }
         if (query.asText().length() > maxQueryChars) {
-            throw ApiException.badRequest("query has " + query.asText().length() + " characters; at most " + maxQueryChars);
+            throw ApiException.badRequest(
+                    "query has " + query.asText().length() + " characters; at most " + maxQueryChars);
         }
         JsonNode k = json.path("k");
         if (!k.isMissingNode() && !k.isNull() && (!k.isIntegralNumber() || k.asLong() < 1 || k.asLong() > MAX_K)) {
             throw ApiException.badRequest("k must be a whole number from 1 to " + MAX_K);
         }
         JsonNode mode = json.path("mode");
-        SearchMode searchMode = mode.isMissingNode() || mode.isNull() ? SearchMode.HYBRID
-                : SearchMode.fromWireName(mode.isTextual() ? mode.asText() : "").orElseThrow(
-                        () -> ApiException.badRequest("mode must be hybrid, vector or keyword"));
-        return new SearchRequest(query.asText(), k.isIntegralNumber() ? k.asInt() : DEFAULT_K, searchMode,
+        SearchMode searchMode = mode.isMissingNode() || mode.isNull()
+                ? SearchMode.HYBRID
+                : SearchMode.fromWireName(mode.isTextual() ? mode.asText() : "")
+                        .orElseThrow(() -> ApiException.badRequest("mode must be hybrid, vector or keyword"));
+        return new SearchRequest(
+                query.asText(),
+                k.isIntegralNumber() ? k.asInt() : DEFAULT_K,
+                searchMode,
                 documentIds(json.path("document_ids")));
     }
 
@@ -79,8 +84,8 @@ public class SearchApi {
     }
 
     public ApiResponse search(@Variable(REQUEST) SearchRequest request, @Body Object vectors) throws IOException {
-        SearchService.Results results = search.search(request,
-                vectors instanceof QueryVectors queryVectors ? queryVectors : QueryVectors.none());
+        SearchService.Results results = search.search(
+                request, vectors instanceof QueryVectors queryVectors ? queryVectors : QueryVectors.none());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hits", results.hits().stream().map(SearchApi::hit).toList());
         body.put("pending_documents", results.pendingDocuments());
@@ -109,7 +114,8 @@ public class SearchApi {
             return null;
         }
         if (!ids.isArray() || ids.size() > MAX_DOCUMENT_IDS) {
-            throw ApiException.badRequest("document_ids must be an array of at most " + MAX_DOCUMENT_IDS + " document ids");
+            throw ApiException.badRequest(
+                    "document_ids must be an array of at most " + MAX_DOCUMENT_IDS + " document ids");
         }
         Set<UUID> parsed = new LinkedHashSet<>();
         for (JsonNode id : ids) {

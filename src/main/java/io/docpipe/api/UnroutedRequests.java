@@ -1,11 +1,5 @@
 package io.docpipe.api;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.db.SafeText;
@@ -13,6 +7,11 @@ import io.vertx.core.Handler;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Ordered;
 import org.apache.camel.StartupListener;
@@ -74,8 +73,8 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
      */
     @Override
     public void onCamelContextStarting(CamelContext starting, boolean alreadyStarted) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(starting,
-                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router =
+                VertxPlatformHttpRouter.lookup(starting, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
             throw new IllegalStateException("the business HTTP server on port " + port + " has no router");
         }
@@ -101,10 +100,18 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
         }
         int status = request.statusCode() >= 400 ? request.statusCode() : 500;
         switch (status) {
-            case 400 -> reply(request, 400, "bad_request", "the request could not be read (malformed HTTP or multipart)", null);
+            case 400 ->
+                reply(request, 400, "bad_request", "the request could not be read (malformed HTTP or multipart)", null);
             case 413 -> reply(request, 413, "payload_too_large", "the request body is over the size limit", null);
-            default -> reply(request, status, status >= 500 ? "internal_error" : "bad_request",
-                    status >= 500 ? "the request could not be processed; see the service log" : "the request was refused", null);
+            default ->
+                reply(
+                        request,
+                        status,
+                        status >= 500 ? "internal_error" : "bad_request",
+                        status >= 500
+                                ? "the request could not be processed; see the service log"
+                                : "the request was refused",
+                        null);
         }
     }
 
@@ -128,15 +135,24 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
             }
         }
         if (!known) {
-            reply(request, 404, "not_found", "no such resource: " + request.request().method() + " "
-                    + SafeText.line(path, 200), null);
+            reply(
+                    request,
+                    404,
+                    "not_found",
+                    "no such resource: " + request.request().method() + " " + SafeText.line(path, 200),
+                    null);
         } else if (allowed.contains(request.request().method().name()) || allowed.contains("*")) {
             // the route exists but is stopped (being reloaded, say)
             reply(request, 503, "unavailable", "this resource is not available right now; try again shortly", null);
         } else {
-            reply(request, 405, "method_not_allowed", request.request().method() + " is not allowed on "
-                    + SafeText.line(path, 200)
-                    + "; allowed: " + String.join(", ", allowed), String.join(", ", allowed));
+            reply(
+                    request,
+                    405,
+                    "method_not_allowed",
+                    request.request().method() + " is not allowed on "
+                            + SafeText.line(path, 200)
+                            + "; allowed: " + String.join(", ", allowed),
+                    String.join(", ", allowed));
         }
     }
 
@@ -158,7 +174,8 @@ public class UnroutedRequests implements Handler<RoutingContext>, StartupListene
     private static void reply(RoutingContext request, int status, String code, String message, String allow) {
         String body;
         try {
-            body = JSON.writeValueAsString(JsonResponseWriter.error(status, code, message).body());
+            body = JSON.writeValueAsString(
+                    JsonResponseWriter.error(status, code, message).body());
         } catch (JsonProcessingException e) {
             body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"\"}}";
         }

@@ -1,10 +1,9 @@
 package io.docpipe.chunk;
 
-import java.util.List;
-import java.util.UUID;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -12,11 +11,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 public class ChunkRepository {
 
     /** A stored chunk with the provenance of its embedding, if it has one yet. */
-    public record ChunkView(int ordinal, String text, int tokenCount, EmbeddingInfo embedding) {
-    }
+    public record ChunkView(int ordinal, String text, int tokenCount, EmbeddingInfo embedding) {}
 
-    public record EmbeddingInfo(String provider, String model, int dimensions) {
-    }
+    public record EmbeddingInfo(String provider, String model, int dimensions) {}
 
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
@@ -34,22 +31,39 @@ public class ChunkRepository {
      * @return whether they were stored
      */
     public boolean store(ClaimedJob job, List<Chunk> chunks) {
-        return !jdbc.queryForList(SqlStatements.load("chunk/store-chunks.sql"), new MapSqlParameterSource()
-                .addValue("job_id", job.id())
-                .addValue("lease_token", job.leaseToken())
-                .addValue("document_id", job.documentId())
-                .addValue("ordinals", chunks.stream().map(Chunk::ordinal).toArray(Integer[]::new))
-                .addValue("texts", chunks.stream().map(Chunk::text).toArray(String[]::new))
-                .addValue("token_counts", chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new))
-                .addValue("chunk_count", chunks.size())
-                .addValue("detail", chunks.size() + " chunks")
-                .addValue("actor", actor), java.util.UUID.class).isEmpty();
+        return !jdbc.queryForList(
+                        SqlStatements.load("chunk/store-chunks.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("job_id", job.id())
+                                .addValue("lease_token", job.leaseToken())
+                                .addValue("document_id", job.documentId())
+                                .addValue(
+                                        "ordinals",
+                                        chunks.stream().map(Chunk::ordinal).toArray(Integer[]::new))
+                                .addValue(
+                                        "texts",
+                                        chunks.stream().map(Chunk::text).toArray(String[]::new))
+                                .addValue(
+                                        "token_counts",
+                                        chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new))
+                                .addValue("chunk_count", chunks.size())
+                                .addValue("detail", chunks.size() + " chunks")
+                                .addValue("actor", actor),
+                        java.util.UUID.class)
+                .isEmpty();
     }
 
     public List<ChunkView> list(UUID documentId) {
-        return jdbc.query(SqlStatements.load("chunk/list-chunks.sql"), new MapSqlParameterSource("document_id", documentId),
-                (rs, n) -> new ChunkView(rs.getInt("ordinal"), rs.getString("text"), rs.getInt("token_count"),
-                        rs.getString("provider") == null ? null
-                                : new EmbeddingInfo(rs.getString("provider"), rs.getString("model"), rs.getInt("dimensions"))));
+        return jdbc.query(
+                SqlStatements.load("chunk/list-chunks.sql"),
+                new MapSqlParameterSource("document_id", documentId),
+                (rs, n) -> new ChunkView(
+                        rs.getInt("ordinal"),
+                        rs.getString("text"),
+                        rs.getInt("token_count"),
+                        rs.getString("provider") == null
+                                ? null
+                                : new EmbeddingInfo(
+                                        rs.getString("provider"), rs.getString("model"), rs.getInt("dimensions"))));
     }
 }

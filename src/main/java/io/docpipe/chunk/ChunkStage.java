@@ -5,13 +5,12 @@ import static io.docpipe.job.JobStatus.CHUNKS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 import static io.docpipe.job.JobStatus.FAILED_CHUNKING;
 
-import java.util.List;
-
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
+import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,7 +28,11 @@ public class ChunkStage {
     private final TokenChunker chunker;
     private final TransactionTemplate tx;
 
-    public ChunkStage(JobStateMachine jobs, DocumentRepository documents, ChunkRepository chunks, TokenChunker chunker,
+    public ChunkStage(
+            JobStateMachine jobs,
+            DocumentRepository documents,
+            ChunkRepository chunks,
+            TokenChunker chunker,
             TransactionTemplate tx) {
         this.jobs = jobs;
         this.documents = documents;

@@ -1,10 +1,9 @@
 package io.docpipe.chunk;
 
+import com.knuddels.jtokkit.api.IntArrayList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
-import com.knuddels.jtokkit.api.IntArrayList;
 
 /**
  * Cuts Markdown-ish text into chunks of at most {@code chunkSizeTokens} cl100k_base tokens.
@@ -28,12 +27,10 @@ public class TokenChunker {
     private static final int TAIL_CHARS_PER_TOKEN = 16;
 
     /** A text with its token count. */
-    private record Piece(String text, int tokens) {
-    }
+    private record Piece(String text, int tokens) {}
 
     /** A token count, exact or the estimate of a join far below the limit. */
-    private record Count(int tokens, boolean exact) {
-    }
+    private record Count(int tokens, boolean exact) {}
 
     private final TokenCounter counter;
     private final int chunkSizeTokens;
@@ -127,7 +124,8 @@ public class TokenChunker {
                     currentTokens = new Count(piece.tokens(), true);
                     continue;
                 }
-                Count joined = joinedTokens(current, PARAGRAPH_JOIN, piece, currentTokens.tokens(), chunkSizeTokens, exact);
+                Count joined =
+                        joinedTokens(current, PARAGRAPH_JOIN, piece, currentTokens.tokens(), chunkSizeTokens, exact);
                 if (joined != null) {
                     current.append(PARAGRAPH_JOIN).append(piece.text());
                     currentTokens = joined;
@@ -152,8 +150,8 @@ public class TokenChunker {
      * additive (only the few characters around the join can tokenize differently), so far below the limit the sum
      * is used, and the candidate is counted only near it: counting every candidate made packing quadratic.
      */
-    private Count joinedTokens(CharSequence current, String joiner, Piece piece, int currentTokens, int limit,
-            boolean exact) {
+    private Count joinedTokens(
+            CharSequence current, String joiner, Piece piece, int currentTokens, int limit, boolean exact) {
         int estimate = currentTokens + 1 + piece.tokens();
         if (!exact && estimate + JOIN_SLACK_TOKENS <= limit) {
             return new Count(estimate, false);
@@ -177,7 +175,8 @@ public class TokenChunker {
         int tail = Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
         IntArrayList tokens = counter.encode(previous.substring(previous.length() - tail));
         for (int overlap = Math.min(overlapTokens, tokens.size()); overlap > 0; overlap--) {
-            String text = counter.decode(tokens, tokens.size() - overlap, tokens.size()).strip() + " " + piece.text();
+            String text = counter.decode(tokens, tokens.size() - overlap, tokens.size())
+                            .strip() + " " + piece.text();
             int count = counter.count(text);
             if (count <= chunkSizeTokens) {
                 return new Piece(text, count);
@@ -207,7 +206,8 @@ public class TokenChunker {
                 continue;
             }
             Piece next = new Piece(part, counter.count(part));
-            Count joined = current.isEmpty() || next.tokens() > limit ? null
+            Count joined = current.isEmpty() || next.tokens() > limit
+                    ? null
                     : joinedTokens(current, " ", next, currentTokens, limit, exact);
             if (joined != null) {
                 current.append(' ').append(part);

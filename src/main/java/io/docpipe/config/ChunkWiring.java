@@ -6,13 +6,21 @@ import io.docpipe.chunk.TokenChunker;
 /** The chunk stage: token-bounded chunks with overlap. */
 final class ChunkWiring {
 
-    private ChunkWiring() {
-    }
+    private ChunkWiring() {}
 
     static void bind(Foundation f) {
         Settings settings = f.settings();
-        f.registry().bind("chunkStage", new ChunkStage(f.stateMachine(), f.documents(), f.chunks(),
-                new TokenChunker(f.tokenCounter(), settings.integer("docpipe.chunk.size-tokens"),
-                        settings.integer("docpipe.chunk.overlap-tokens")), f.tx()));
+        f.registry()
+                .bind(
+                        "chunkStage",
+                        new ChunkStage(
+                                f.stateMachine(),
+                                f.documents(),
+                                f.chunks(),
+                                new TokenChunker(
+                                        f.tokenCounter(),
+                                        settings.integer("docpipe.chunk.size-tokens"),
+                                        settings.integer("docpipe.chunk.overlap-tokens")),
+                                f.tx()));
     }
 }

@@ -1,7 +1,5 @@
 package io.docpipe.config;
 
-import java.time.Duration;
-import java.util.List;
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.BudgetAlertOutbox;
 import io.docpipe.cost.CostLedger;
@@ -10,6 +8,8 @@ import io.docpipe.cost.RescheduledJobs;
 import io.docpipe.embed.OpenAiBudget;
 import io.docpipe.parse.LlamaParseBudget;
 import io.docpipe.provider.ServiceMode;
+import java.time.Duration;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
@@ -31,12 +31,17 @@ final class CostWiring {
         }
     }
 
-    private CostWiring() {
-    }
+    private CostWiring() {}
 
     static Costs bind(Foundation f, ProviderSettings llamaParse, ProviderSettings openAi) throws Exception {
         Settings settings = f.settings();
-        CostLedger ledger = new CostLedger(f.jdbc(), f.tx(), f.clock(), f.instanceId(), f.stateMachine(), f.meters(),
+        CostLedger ledger = new CostLedger(
+                f.jdbc(),
+                f.tx(),
+                f.clock(),
+                f.instanceId(),
+                f.stateMachine(),
+                f.meters(),
                 Duration.ofSeconds(settings.number("docpipe.cost.reservation-timeout-seconds")));
         if (f.database().isEmbedded()) {
             // the process that held them is gone: the embedded database is this process's alone
@@ -47,11 +52,22 @@ final class CostWiring {
         warnWithoutBudget(llamaParse.mode(), llamaParseBudget, "LLAMAPARSE_DAILY_BUDGET_USD");
         warnWithoutBudget(openAi.mode(), openAiBudget, "OPENAI_DAILY_BUDGET_USD");
         f.registry().bind("costLedger", ledger);
-        f.registry().bind("rescheduledJobs", new RescheduledJobs(f.jdbc(), f.stateMachine(), ledger, llamaParseBudget,
-                openAiBudget, settings.integer("docpipe.sweeps.batch-size")));
-        f.registry().bind("budgetAlertOutbox", new BudgetAlertOutbox(f.jdbc(), f.redactor(),
-                settings.integer("docpipe.alert.retry-seconds")));
-        PipelineGauges gauges = new PipelineGauges(f.jdbc(), ledger, List.of(LlamaParseBudget.SERVICE, OpenAiBudget.SERVICE));
+        f.registry()
+                .bind(
+                        "rescheduledJobs",
+                        new RescheduledJobs(
+                                f.jdbc(),
+                                f.stateMachine(),
+                                ledger,
+                                llamaParseBudget,
+                                openAiBudget,
+                                settings.integer("docpipe.sweeps.batch-size")));
+        f.registry()
+                .bind(
+                        "budgetAlertOutbox",
+                        new BudgetAlertOutbox(f.jdbc(), f.redactor(), settings.integer("docpipe.alert.retry-seconds")));
+        PipelineGauges gauges =
+                new PipelineGauges(f.jdbc(), ledger, List.of(LlamaParseBudget.SERVICE, OpenAiBudget.SERVICE));
         f.context().addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {

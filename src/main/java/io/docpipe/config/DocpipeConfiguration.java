@@ -1,11 +1,11 @@
 package io.docpipe.config;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.observe.CorrelationUnitOfWorkFactory;
 import io.docpipe.storage.StorageOutage;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.UnitOfWorkFactory;
@@ -21,7 +21,8 @@ public class DocpipeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         // every exchange starts without a correlation id left on its thread (camel.main.use-mdc-logging is on)
-        context.getCamelContextExtension().addContextPlugin(UnitOfWorkFactory.class, new CorrelationUnitOfWorkFactory(context));
+        context.getCamelContextExtension()
+                .addContextPlugin(UnitOfWorkFactory.class, new CorrelationUnitOfWorkFactory(context));
         // settings that stop the start are read before the database opens
         // camel-resilience4j-micrometer publishes the breakers of the one CircuitBreakerRegistry in the registry
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();

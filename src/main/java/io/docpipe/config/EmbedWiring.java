@@ -1,8 +1,5 @@
 package io.docpipe.config;
 
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Map;
 import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.embed.EmbedStage;
 import io.docpipe.embed.EmbeddingBatcher;
@@ -15,6 +12,9 @@ import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.RatePacer;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceStats;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * The embed stage: request-sized batches, the local mock embedder, and OpenAI (budget gate, paced HTTP edge,
@@ -23,44 +23,90 @@ import io.docpipe.provider.ServiceStats;
 final class EmbedWiring {
 
     /** What search needs of the embed stage, and OpenAI's state for the health API. */
-    record Embedding(MockEmbedder mockEmbedder, ServiceHealth health) {
-    }
+    record Embedding(MockEmbedder mockEmbedder, ServiceHealth health) {}
 
-    private EmbedWiring() {
-    }
+    private EmbedWiring() {}
 
     static Embedding bind(Foundation f, ProviderSettings openAi, CostWiring.Costs costs) {
         Settings settings = f.settings();
-        OpenAiBudget gate = new OpenAiBudget(costs.openAi(), openAi.mode(), costs.ledger(), f.stateMachine(),
+        OpenAiBudget gate = new OpenAiBudget(
+                costs.openAi(),
+                openAi.mode(),
+                costs.ledger(),
+                f.stateMachine(),
                 new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens")));
         f.registry().bind("openAiBudget", gate);
         f.registry().bind("openaiCircuitBreaker", openAi.breaker());
 
         int maxTokensPerInput = settings.integer("docpipe.embedding.max-tokens-per-input");
-        EmbeddingBatcher batcher = new EmbeddingBatcher(f.tokenCounter(),
+        EmbeddingBatcher batcher = new EmbeddingBatcher(
+                f.tokenCounter(),
                 settings.integer("docpipe.embedding.max-inputs-per-request"),
                 // a request must fit a whole day's budget, or it would wait for a window that never opens
-                Math.max(maxTokensPerInput, gate.tokensWithin(settings.integer("docpipe.embedding.max-tokens-per-request"))),
+                Math.max(
+                        maxTokensPerInput,
+                        gate.tokensWithin(settings.integer("docpipe.embedding.max-tokens-per-request"))),
                 maxTokensPerInput);
-        f.registry().bind("embedStage", new EmbedStage(f.stateMachine(), f.embeddings(), batcher, f.tx(), gate,
-                f.claimedJobs(), f.versions()));
+        f.registry()
+                .bind(
+                        "embedStage",
+                        new EmbedStage(
+                                f.stateMachine(),
+                                f.embeddings(),
+                                batcher,
+                                f.tx(),
+                                gate,
+                                f.claimedJobs(),
+                                f.versions()));
         MockEmbedder mockEmbedder = new MockEmbedder(settings.integer("docpipe.embedding.dimensions"));
-        f.registry().bind("mockEmbeddingService", new MockEmbeddingService(mockEmbedder,
-                settings.string("docpipe.embedding.model")));
-        ProviderHttp http = new ProviderHttp("OpenAI", settings.string("docpipe.openai.api-key"),
-                OpenAiEmbeddingsApi.errorPolicy(), f.redactor(), new ServiceStats(), f.meters(), openAi.breaker(), Map.of(
-                        OpenAiEmbeddingsApi.EMBEDDINGS, new RatePacer("OpenAI embeddings",
+        f.registry()
+                .bind(
+                        "mockEmbeddingService",
+                        new MockEmbeddingService(mockEmbedder, settings.string("docpipe.embedding.model")));
+        ProviderHttp http = new ProviderHttp(
+                "OpenAI",
+                settings.string("docpipe.openai.api-key"),
+                OpenAiEmbeddingsApi.errorPolicy(),
+                f.redactor(),
+                new ServiceStats(),
+                f.meters(),
+                openAi.breaker(),
+                Map.of(
+                        OpenAiEmbeddingsApi.EMBEDDINGS,
+                        new RatePacer(
+                                "OpenAI embeddings",
                                 settings.integer("docpipe.openai.requests-per-minute"),
                                 settings.number("docpipe.openai.tokens-per-minute"),
                                 settings.integer("docpipe.pacing.headroom-percent"))),
                 Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms")));
         f.registry().bind("openAiHttp", http);
-        f.registry().bind("openAiEmbeddingsApi", new OpenAiEmbeddingsApi(settings.string("docpipe.embedding.model"),
-                settings.integer("docpipe.embedding.dimensions")));
-        f.registry().bind("openAiFallback", new ServiceFallback(openAi.mode(), f.stateMachine(), f.jdbc(), f.retries(),
-                Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")), Duration.ZERO));
-        f.registry().bind("reembedService", new ReembedService(f.embeddings(), batcher, openAi.mode(), openAi.breaker(),
-                settings.integer("docpipe.openai.reembed-chunks-per-run"), f.tx(), f.searchChanges()));
+        f.registry()
+                .bind(
+                        "openAiEmbeddingsApi",
+                        new OpenAiEmbeddingsApi(
+                                settings.string("docpipe.embedding.model"),
+                                settings.integer("docpipe.embedding.dimensions")));
+        f.registry()
+                .bind(
+                        "openAiFallback",
+                        new ServiceFallback(
+                                openAi.mode(),
+                                f.stateMachine(),
+                                f.jdbc(),
+                                f.retries(),
+                                Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),
+                                Duration.ZERO));
+        f.registry()
+                .bind(
+                        "reembedService",
+                        new ReembedService(
+                                f.embeddings(),
+                                batcher,
+                                openAi.mode(),
+                                openAi.breaker(),
+                                settings.integer("docpipe.openai.reembed-chunks-per-run"),
+                                f.tx(),
+                                f.searchChanges()));
         return new Embedding(mockEmbedder, new ServiceHealth(openAi.mode(), openAi.breaker(), http.stats()));
     }
 }

@@ -1,14 +1,5 @@
 package io.docpipe.config;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import javax.sql.DataSource;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.db.Database;
@@ -26,6 +17,15 @@ import io.docpipe.parse.TextExtractor;
 import io.docpipe.provider.Redactor;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.StorageHealthCheck;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -68,9 +68,12 @@ record Foundation(
         String instanceId = instanceId(context, settings);
         DocumentStorage storage = StorageWiring.open(context, settings);
 
-        Database database = Database.open(settings.string("docpipe.database.url"),
-                settings.string("docpipe.database.user"), settings.string("docpipe.database.password"),
-                settings.path("docpipe.data-dir"), settings.integer("docpipe.database.pool-size"),
+        Database database = Database.open(
+                settings.string("docpipe.database.url"),
+                settings.string("docpipe.database.user"),
+                settings.string("docpipe.database.password"),
+                settings.path("docpipe.data-dir"),
+                settings.integer("docpipe.database.pool-size"),
                 Boolean.parseBoolean(settings.string("docpipe.database.embedded-durable")));
         context.addService(database, true, true);
         DataSource dataSource = database.dataSource();
@@ -83,7 +86,11 @@ record Foundation(
         Meters meters = new Meters(context);
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         registry.bind("jobStateMachine", stateMachine);
-        ClaimedJobs claimedJobs = new ClaimedJobs(jdbc, stateMachine, context, instanceId,
+        ClaimedJobs claimedJobs = new ClaimedJobs(
+                jdbc,
+                stateMachine,
+                context,
+                instanceId,
                 Duration.ofSeconds(settings.number("docpipe.lease-seconds")),
                 Duration.ofSeconds(settings.number("docpipe.lease.max-hold-seconds")));
         registry.bind("claimedJobs", claimedJobs);
@@ -95,19 +102,43 @@ record Foundation(
 
         SearchChangeLog searchChanges = new SearchChangeLog(jdbc);
         Clock clock = clock(context);
-        RetryPolicy retries = new RetryPolicy(settings.integer("docpipe.retry.max-attempts"),
-                new Backoff(Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
-                        Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms"))), clock);
-        Redactor redactor = new Redactor(List.of(settings.string("docpipe.llamaparse.api-key"),
-                settings.string("docpipe.openai.api-key"), settings.string("docpipe.llamaparse.webhook-secret"),
-                settings.string("docpipe.api.token"), settings.string("docpipe.alert.webhook-url"),
-                settings.string("docpipe.storage.s3.access-key-id"), settings.string("docpipe.storage.s3.secret-access-key")));
-        return new Foundation(context, settings, registry, instanceId, storage, database, dataSource, jdbc, tx, meters,
-                clock, stateMachine, claimedJobs, new DocumentRepository(jdbc), searchChanges,
-                new DocumentVersions(jdbc, searchChanges), new ChunkRepository(jdbc, instanceId),
+        RetryPolicy retries = new RetryPolicy(
+                settings.integer("docpipe.retry.max-attempts"),
+                new Backoff(
+                        Duration.ofMillis(settings.number("docpipe.retry.base-delay-ms")),
+                        Duration.ofMillis(settings.number("docpipe.retry.max-delay-ms"))),
+                clock);
+        Redactor redactor = new Redactor(List.of(
+                settings.string("docpipe.llamaparse.api-key"),
+                settings.string("docpipe.openai.api-key"),
+                settings.string("docpipe.llamaparse.webhook-secret"),
+                settings.string("docpipe.api.token"),
+                settings.string("docpipe.alert.webhook-url"),
+                settings.string("docpipe.storage.s3.access-key-id"),
+                settings.string("docpipe.storage.s3.secret-access-key")));
+        return new Foundation(
+                context,
+                settings,
+                registry,
+                instanceId,
+                storage,
+                database,
+                dataSource,
+                jdbc,
+                tx,
+                meters,
+                clock,
+                stateMachine,
+                claimedJobs,
+                new DocumentRepository(jdbc),
+                searchChanges,
+                new DocumentVersions(jdbc, searchChanges),
+                new ChunkRepository(jdbc, instanceId),
                 new EmbeddingRepository(jdbc, instanceId),
                 TextExtractor.defaults().withMaxTextChars(settings.integer("docpipe.parse.max-text-chars")),
-                new TokenCounter(), redactor, retries);
+                new TokenCounter(),
+                redactor,
+                retries);
     }
 
     int maxAttempts() {
@@ -119,8 +150,8 @@ record Foundation(
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new StartupRefusedException(variable + " " + port + " is already in use (another docpipe?): stop it or"
-                    + " set " + variable + " to a free port");
+            throw new StartupRefusedException(variable + " " + port
+                    + " is already in use (another docpipe?): stop it or" + " set " + variable + " to a free port");
         }
     }
 
@@ -137,7 +168,8 @@ record Foundation(
     private static String instanceId(CamelContext context, Settings settings) throws Exception {
         String id = settings.string("docpipe.instance-id");
         if (id.isEmpty()) {
-            id = InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            id = InetAddress.getLocalHost().getHostName() + "-"
+                    + UUID.randomUUID().toString().substring(0, 8);
             context.getPropertiesComponent().addOverrideProperty("docpipe.instance-id", id);
         }
         return id;

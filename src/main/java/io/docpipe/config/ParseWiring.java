@@ -1,8 +1,5 @@
 package io.docpipe.config;
 
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Map;
 import io.docpipe.api.HealthApi.ServiceHealth;
 import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseBudget;
@@ -17,6 +14,9 @@ import io.docpipe.provider.ServiceStats;
 import io.docpipe.storage.StorageOutage;
 import io.docpipe.webhook.LlamaParseWebhook;
 import io.docpipe.webhook.WebhookSignatureCheck;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +28,7 @@ final class ParseWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParseWiring.class);
 
-    private ParseWiring() {
-    }
+    private ParseWiring() {}
 
     /** LlamaParse's API generation, the URL it calls back and a page's expected credits, checked before anything starts. */
     record LlamaParseSettings(LlamaParseApi api, String webhookUrl, BigDecimal creditsPerPage) {
@@ -42,51 +41,103 @@ final class ParseWiring {
     }
 
     /** @return LlamaParse's state for the health API */
-    static ServiceHealth bind(Foundation f, ProviderSettings llamaParse, LlamaParseSettings llamaParseSettings,
-            CostWiring.Costs costs, StorageOutage storageOutage) {
+    static ServiceHealth bind(
+            Foundation f,
+            ProviderSettings llamaParse,
+            LlamaParseSettings llamaParseSettings,
+            CostWiring.Costs costs,
+            StorageOutage storageOutage) {
         Settings settings = f.settings();
         LlamaParseApi api = llamaParseSettings.api();
         String webhookUrl = llamaParseSettings.webhookUrl();
         BigDecimal creditsPerPage = llamaParseSettings.creditsPerPage();
         if (llamaParse.mode().usesRealService()) {
-            LOG.info("LlamaParse {}{}: a page is expected to cost {} credits", api.version(),
-                    api instanceof LlamaParseV2Api v2 ? ", tier " + v2.tier() + ", parser version "
-                            + settings.string("docpipe.llamaparse.parser-version") : "",
+            LOG.info(
+                    "LlamaParse {}{}: a page is expected to cost {} credits",
+                    api.version(),
+                    api instanceof LlamaParseV2Api v2
+                            ? ", tier " + v2.tier() + ", parser version "
+                                    + settings.string("docpipe.llamaparse.parser-version")
+                            : "",
                     creditsPerPage.stripTrailingZeros().toPlainString());
             if (webhookUrl.isEmpty()) {
                 LOG.warn("PUBLIC_BASE_URL is not set: LlamaParse cannot call back, docpipe polls parse jobs instead");
             }
         }
-        LlamaParseBudget gate = new LlamaParseBudget(costs.llamaParse(), llamaParse.mode(), costs.ledger(),
-                f.stateMachine(), f.documents(), f.extractor(), creditsPerPage,
+        LlamaParseBudget gate = new LlamaParseBudget(
+                costs.llamaParse(),
+                llamaParse.mode(),
+                costs.ledger(),
+                f.stateMachine(),
+                f.documents(),
+                f.extractor(),
+                creditsPerPage,
                 new BigDecimal(settings.string("docpipe.llamaparse.usd-per-credit")),
                 settings.integer("docpipe.llamaparse.estimate-chars-per-page"));
         f.registry().bind("llamaParseBudget", gate);
         f.registry().bind("llamaparseCircuitBreaker", llamaParse.breaker());
 
-        f.registry().bind("mockParseStage", new MockParseStage(f.stateMachine(), f.documents(), f.storage(),
-                storageOutage, f.extractor()));
+        f.registry()
+                .bind(
+                        "mockParseStage",
+                        new MockParseStage(f.stateMachine(), f.documents(), f.storage(), storageOutage, f.extractor()));
         int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
-        ProviderHttp http = new ProviderHttp("LlamaParse", settings.string("docpipe.llamaparse.api-key"),
-                api.errorPolicy(), f.redactor(), new ServiceStats(), f.meters(), llamaParse.breaker(), Map.of(
-                        LlamaParseApi.UPLOADS, new RatePacer("LlamaParse uploads",
-                                settings.integer("docpipe.llamaparse.requests-per-minute"), 0, headroomPercent),
-                        LlamaParseApi.READS, new RatePacer("LlamaParse reads",
-                                settings.integer("docpipe.llamaparse.read-requests-per-minute"), 0, headroomPercent)),
+        ProviderHttp http = new ProviderHttp(
+                "LlamaParse",
+                settings.string("docpipe.llamaparse.api-key"),
+                api.errorPolicy(),
+                f.redactor(),
+                new ServiceStats(),
+                f.meters(),
+                llamaParse.breaker(),
+                Map.of(
+                        LlamaParseApi.UPLOADS,
+                                new RatePacer(
+                                        "LlamaParse uploads",
+                                        settings.integer("docpipe.llamaparse.requests-per-minute"),
+                                        0,
+                                        headroomPercent),
+                        LlamaParseApi.READS,
+                                new RatePacer(
+                                        "LlamaParse reads",
+                                        settings.integer("docpipe.llamaparse.read-requests-per-minute"),
+                                        0,
+                                        headroomPercent)),
                 Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms")));
         f.registry().bind("llamaParseApi", api);
         f.registry().bind("llamaParseHttp", http);
-        f.registry().bind("llamaParseStage", new LlamaParseStage(f.stateMachine(), f.documents(), f.storage(),
-                storageOutage, api, f.jdbc(), f.tx(), gate));
+        f.registry()
+                .bind(
+                        "llamaParseStage",
+                        new LlamaParseStage(
+                                f.stateMachine(),
+                                f.documents(),
+                                f.storage(),
+                                storageOutage,
+                                api,
+                                f.jdbc(),
+                                f.tx(),
+                                gate));
         // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
-        f.registry().bind("llamaParseFallback", new ServiceFallback(llamaParse.mode(), f.stateMachine(), f.jdbc(),
-                f.retries(), Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),
-                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
+        f.registry()
+                .bind(
+                        "llamaParseFallback",
+                        new ServiceFallback(
+                                llamaParse.mode(),
+                                f.stateMachine(),
+                                f.jdbc(),
+                                f.retries(),
+                                Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),
+                                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
 
         // the webhook: verified and recorded; the fetch stage reads the result
         f.registry().bind("llamaParseWebhook", new LlamaParseWebhook(f.jdbc(), f.tx(), f.stateMachine()));
-        f.registry().bind("webhookSignatureCheck", new WebhookSignatureCheck(
-                settings.string("docpipe.llamaparse.webhook-secret"), settings.number("docpipe.llamaparse.webhook-max-bytes")));
+        f.registry()
+                .bind(
+                        "webhookSignatureCheck",
+                        new WebhookSignatureCheck(
+                                settings.string("docpipe.llamaparse.webhook-secret"),
+                                settings.number("docpipe.llamaparse.webhook-max-bytes")));
         return new ServiceHealth(llamaParse.mode(), llamaParse.breaker(), http.stats());
     }
 
@@ -103,19 +154,21 @@ final class ParseWiring {
         String secret = settings.string("docpipe.llamaparse.webhook-secret");
         String tier = settings.string("docpipe.llamaparse.tier");
         if (!LlamaParseV2Api.TIERS.contains(tier)) {
-            throw new StartupRefusedException("LLAMAPARSE_TIER must be one of " + String.join(", ", LlamaParseV2Api.TIERS)
-                    + ", was '" + tier + "'");
+            throw new StartupRefusedException("LLAMAPARSE_TIER must be one of "
+                    + String.join(", ", LlamaParseV2Api.TIERS) + ", was '" + tier + "'");
         }
         String parserVersion = settings.string("docpipe.llamaparse.parser-version");
         if (!parserVersion.matches("latest|\\d{4}-\\d{2}-\\d{2}")) {
-            throw new StartupRefusedException("LLAMAPARSE_PARSER_VERSION must be latest or a date such as 2026-08-19, was '"
-                    + parserVersion + "'");
+            throw new StartupRefusedException(
+                    "LLAMAPARSE_PARSER_VERSION must be latest or a date such as 2026-08-19, was '" + parserVersion
+                            + "'");
         }
         return switch (settings.string("docpipe.llamaparse.api-version")) {
             case "v2" -> new LlamaParseV2Api(webhookUrl, secret, tier, parserVersion);
             case "v1" -> new LlamaParseV1Api(webhookUrl, secret);
-            default -> throw new StartupRefusedException("LLAMAPARSE_API_VERSION must be v2 or v1, was '"
-                    + settings.string("docpipe.llamaparse.api-version") + "'");
+            default ->
+                throw new StartupRefusedException("LLAMAPARSE_API_VERSION must be v2 or v1, was '"
+                        + settings.string("docpipe.llamaparse.api-version") + "'");
         };
     }
 

@@ -1,11 +1,11 @@
 package io.docpipe.config;
 
-import java.time.Duration;
 import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.ServiceMode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
 
 /**
  * One external service's mode and circuit breaker, read before anything else starts: real and hybrid need the
@@ -17,12 +17,13 @@ record ProviderSettings(String name, ServiceMode mode, CircuitBreaker breaker) {
      * The mode of one service ({@code <SERVICE>_MODE}, else {@code SERVICE_MODE}); real and hybrid need the
      * service's API key, and the start stops with one line naming the missing variable.
      */
-    static ProviderSettings read(Settings settings, CircuitBreakerRegistry breakers, String name, String variablePrefix) {
+    static ProviderSettings read(
+            Settings settings, CircuitBreakerRegistry breakers, String name, String variablePrefix) {
         String prefix = "docpipe." + name;
         ServiceMode mode = ServiceMode.parse(settings.string(prefix + ".mode"), variablePrefix + "_MODE");
         if (mode.usesRealService() && settings.string(prefix + ".api-key").isEmpty()) {
-            throw new StartupRefusedException(variablePrefix + "_API_KEY is required when " + variablePrefix + "_MODE is "
-                    + mode.wireName() + " (set it, or use " + variablePrefix + "_MODE=mock)");
+            throw new StartupRefusedException(variablePrefix + "_API_KEY is required when " + variablePrefix
+                    + "_MODE is " + mode.wireName() + " (set it, or use " + variablePrefix + "_MODE=mock)");
         }
         return new ProviderSettings(name, mode, circuitBreaker(breakers, name, settings));
     }

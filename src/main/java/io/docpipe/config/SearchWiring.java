@@ -1,6 +1,5 @@
 package io.docpipe.config;
 
-import java.time.Duration;
 import io.docpipe.api.SearchApi;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.search.HighDimensionCodec;
@@ -9,6 +8,7 @@ import io.docpipe.search.SearchIndex;
 import io.docpipe.search.SearchIndexFollower;
 import io.docpipe.search.SearchQueries;
 import io.docpipe.search.SearchService;
+import java.time.Duration;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,40 +21,61 @@ final class SearchWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchWiring.class);
 
-    private SearchWiring() {
-    }
+    private SearchWiring() {}
 
     static void bind(Foundation f, ProviderSettings openAi, MockEmbedder mockEmbedder) throws Exception {
         Settings settings = f.settings();
         int dimensions = settings.integer("docpipe.embedding.dimensions");
         if (dimensions < 1 || dimensions > HighDimensionCodec.MAX_DIMENSIONS) {
-            throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to " + HighDimensionCodec.MAX_DIMENSIONS
-                    + " (the search index's limit), was " + dimensions);
+            throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to "
+                    + HighDimensionCodec.MAX_DIMENSIONS + " (the search index's limit), was " + dimensions);
         }
-        SearchIndex searchIndex = SearchIndex.open(settings.path("docpipe.search.index-dir"),
-                settings.integer("docpipe.search.hnsw.max-connections"), settings.integer("docpipe.search.hnsw.beam-width"),
+        SearchIndex searchIndex = SearchIndex.open(
+                settings.path("docpipe.search.index-dir"),
+                settings.integer("docpipe.search.hnsw.max-connections"),
+                settings.integer("docpipe.search.hnsw.beam-width"),
                 settings.integer("docpipe.search.index-ram-buffer-mb"));
         LOG.info("search index in {}", searchIndex.path());
         // added after the database, so stopped before it (and after the routes)
-        f.context().addService(new ServiceSupport() {
-            @Override
-            protected void doStop() throws Exception {
-                searchIndex.close();
-            }
-        }, true, true);
+        f.context()
+                .addService(
+                        new ServiceSupport() {
+                            @Override
+                            protected void doStop() throws Exception {
+                                searchIndex.close();
+                            }
+                        },
+                        true,
+                        true);
         SearchQueries searchQueries = new SearchQueries(f.jdbc());
         // the follower reads one consistent snapshot of the change log and the vectors it names
         TransactionTemplate snapshotTx = new TransactionTemplate(new DataSourceTransactionManager(f.dataSource()));
         snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshotTx.setReadOnly(true);
-        f.registry().bind("searchIndexFollower", new SearchIndexFollower(searchIndex, searchQueries, f.embeddings(), snapshotTx));
-        f.registry().bind("queryEmbedder", new QueryEmbedder(openAi.mode(), mockEmbedder,
-                settings.string("docpipe.embedding.model"), f.tokenCounter(),
-                settings.integer("docpipe.embedding.max-tokens-per-input"),
-                Duration.ofMillis(settings.number("docpipe.search.max-pacing-wait-ms")),
-                settings.integer("docpipe.search.query-cache-entries")));
-        f.registry().bind("searchApi", new SearchApi(new SearchService(searchIndex, searchQueries,
-                settings.integer("docpipe.search.candidates"), settings.integer("docpipe.search.rrf-rank-constant")),
-                settings.integer("docpipe.search.max-query-chars")));
+        f.registry()
+                .bind(
+                        "searchIndexFollower",
+                        new SearchIndexFollower(searchIndex, searchQueries, f.embeddings(), snapshotTx));
+        f.registry()
+                .bind(
+                        "queryEmbedder",
+                        new QueryEmbedder(
+                                openAi.mode(),
+                                mockEmbedder,
+                                settings.string("docpipe.embedding.model"),
+                                f.tokenCounter(),
+                                settings.integer("docpipe.embedding.max-tokens-per-input"),
+                                Duration.ofMillis(settings.number("docpipe.search.max-pacing-wait-ms")),
+                                settings.integer("docpipe.search.query-cache-entries")));
+        f.registry()
+                .bind(
+                        "searchApi",
+                        new SearchApi(
+                                new SearchService(
+                                        searchIndex,
+                                        searchQueries,
+                                        settings.integer("docpipe.search.candidates"),
+                                        settings.integer("docpipe.search.rrf-rank-constant")),
+                                settings.integer("docpipe.search.max-query-chars")));
     }
 }

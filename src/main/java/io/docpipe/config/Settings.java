@@ -1,7 +1,6 @@
 package io.docpipe.config;
 
 import java.nio.file.Path;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 

@@ -11,6 +11,8 @@ public class StageRouteConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration("stage-step").errorHandler(noErrorHandler());
+        // spotless:on
     }
 }

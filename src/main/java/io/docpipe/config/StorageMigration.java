@@ -1,17 +1,16 @@
 package io.docpipe.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
 import io.docpipe.db.Database;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.LocalDocumentStorage;
 import io.docpipe.storage.S3DocumentStorage;
 import io.docpipe.storage.StorageUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceHelper;
@@ -37,12 +36,12 @@ public final class StorageMigration {
 
         @Override
         public String toString() {
-            return copied + " copied, " + present + " already in the bucket, " + missing + " missing from the local store";
+            return copied + " copied, " + present + " already in the bucket, " + missing
+                    + " missing from the local store";
         }
     }
 
-    private StorageMigration() {
-    }
+    private StorageMigration() {}
 
     /** Runs the migration with the settings docpipe would start with. */
     public static Result run(Map<String, String> overrides) {
@@ -62,8 +61,9 @@ public final class StorageMigration {
     static Result migrate(Settings settings) {
         DocumentStorage target = StorageSettings.open(settings);
         if (!(target instanceof S3DocumentStorage bucket)) {
-            throw new StartupRefusedException("migrate-storage copies the local store into a bucket: set DOCPIPE_STORAGE=s3"
-                    + " and the S3_* variables of the bucket");
+            throw new StartupRefusedException(
+                    "migrate-storage copies the local store into a bucket: set DOCPIPE_STORAGE=s3"
+                            + " and the S3_* variables of the bucket");
         }
         try {
             try {
@@ -76,13 +76,23 @@ public final class StorageMigration {
             if (url.isEmpty()) {
                 refuseWhileEmbeddedRuns(dataDir.resolve("postgres"));
             }
-            Database database = Database.open(url, settings.string("docpipe.database.user"),
-                    settings.string("docpipe.database.password"), dataDir, 2,
+            Database database = Database.open(
+                    url,
+                    settings.string("docpipe.database.user"),
+                    settings.string("docpipe.database.password"),
+                    dataDir,
+                    2,
                     Boolean.parseBoolean(settings.string("docpipe.database.embedded-durable")));
             try {
-                Result result = copy(new NamedParameterJdbcTemplate(database.dataSource()),
-                        new LocalDocumentStorage(dataDir), bucket);
-                LOG.info("migrated the local store {} into {}: {}", dataDir.resolve("documents"), bucket.location(), result);
+                Result result = copy(
+                        new NamedParameterJdbcTemplate(database.dataSource()),
+                        new LocalDocumentStorage(dataDir),
+                        bucket);
+                LOG.info(
+                        "migrated the local store {} into {}: {}",
+                        dataDir.resolve("documents"),
+                        bucket.location(),
+                        result);
                 return result;
             } finally {
                 ServiceHelper.stopService(database);
@@ -96,8 +106,8 @@ public final class StorageMigration {
         int copied = 0;
         int present = 0;
         int missing = 0;
-        List<Map<String, Object>> files = jdbc.queryForList(SqlStatements.load("storage/find-live-documents.sql"),
-                new MapSqlParameterSource());
+        List<Map<String, Object>> files =
+                jdbc.queryForList(SqlStatements.load("storage/find-live-documents.sql"), new MapSqlParameterSource());
         for (Map<String, Object> row : files) {
             String path = (String) row.get("storage_path");
             if (bucket.exists(path)) {
@@ -106,9 +116,14 @@ public final class StorageMigration {
                 missing++;
                 LOG.warn("{} is used by a live document but is not in the local store; not copied", path);
             } else {
-                bucket.put(source.resolve(path), new DocumentStorage.StoredFile(((String) row.get("sha256")).trim(),
-                        (String) row.get("media_type"), (String) row.get("filename"),
-                        ((Number) row.get("size_bytes")).longValue()), path);
+                bucket.put(
+                        source.resolve(path),
+                        new DocumentStorage.StoredFile(
+                                ((String) row.get("sha256")).trim(),
+                                (String) row.get("media_type"),
+                                (String) row.get("filename"),
+                                ((Number) row.get("size_bytes")).longValue()),
+                        path);
                 copied++;
             }
         }

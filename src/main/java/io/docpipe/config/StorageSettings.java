@@ -1,13 +1,12 @@
 package io.docpipe.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.LocalDocumentStorage;
 import io.docpipe.storage.S3DocumentStorage;
 import io.docpipe.storage.S3Settings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
  * The document store {@code DOCPIPE_STORAGE} names: {@code local} (the data directory) or {@code s3} (a bucket, set
@@ -15,8 +14,7 @@ import io.docpipe.storage.S3Settings;
  */
 public final class StorageSettings {
 
-    private StorageSettings() {
-    }
+    private StorageSettings() {}
 
     public static DocumentStorage open(Settings settings) {
         Path dataDir = settings.path("docpipe.data-dir");
@@ -37,7 +35,8 @@ public final class StorageSettings {
             } catch (URISyntaxException e) {
                 endpointUri = null;
             }
-            if (endpointUri == null || endpointUri.getHost() == null
+            if (endpointUri == null
+                    || endpointUri.getHost() == null
                     || !("http".equals(endpointUri.getScheme()) || "https".equals(endpointUri.getScheme()))) {
                 throw new StartupRefusedException("S3_ENDPOINT must be an http(s) URL such as"
                         + " https://<project>.supabase.co/storage/v1/s3 (or unset for AWS), was '" + endpoint + "'");
@@ -49,19 +48,22 @@ public final class StorageSettings {
             throw new StartupRefusedException("docpipe.storage.s3.part-size-bytes must be at least "
                     + S3Settings.MIN_PART_BYTES + " (S3's smallest part), was " + partBytes);
         }
-        return new S3Settings(endpointUri, required(settings, "docpipe.storage.s3.region", "S3_REGION"),
+        return new S3Settings(
+                endpointUri,
+                required(settings, "docpipe.storage.s3.region", "S3_REGION"),
                 required(settings, "docpipe.storage.s3.bucket", "S3_BUCKET"),
                 S3Settings.normalisedPrefix(settings.string("docpipe.storage.s3.prefix")),
                 required(settings, "docpipe.storage.s3.access-key-id", "S3_ACCESS_KEY_ID"),
                 required(settings, "docpipe.storage.s3.secret-access-key", "S3_SECRET_ACCESS_KEY"),
-                multipartBytes, partBytes);
+                multipartBytes,
+                partBytes);
     }
 
     private static String required(Settings settings, String key, String variable) {
         String value = settings.string(key);
         if (value.isEmpty()) {
-            throw new StartupRefusedException(variable + " is required when DOCPIPE_STORAGE is s3 (set it, or use"
-                    + " DOCPIPE_STORAGE=local)");
+            throw new StartupRefusedException(
+                    variable + " is required when DOCPIPE_STORAGE is s3 (set it, or use" + " DOCPIPE_STORAGE=local)");
         }
         return value;
     }

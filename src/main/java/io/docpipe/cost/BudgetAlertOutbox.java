@@ -1,14 +1,13 @@
 package io.docpipe.cost;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.provider.Redactor;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.provider.Redactor;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -36,7 +35,8 @@ public class BudgetAlertOutbox {
     }
 
     public List<Map<String, Object>> claim() {
-        return jdbc.queryForList(SqlStatements.load("cost/claim-undelivered-alerts.sql"),
+        return jdbc.queryForList(
+                SqlStatements.load("cost/claim-undelivered-alerts.sql"),
                 new MapSqlParameterSource("retry_seconds", retrySeconds));
     }
 
@@ -48,15 +48,21 @@ public class BudgetAlertOutbox {
         BigDecimal budget = (BigDecimal) alert.get("budget_usd");
         String day = ((Date) alert.get("day")).toLocalDate().toString();
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("text", "docpipe: " + service + " daily budget " + (threshold >= 100 ? "exhausted" : threshold + "% used")
-                + " ($" + CostLedger.plain(committed) + " of $" + CostLedger.plain(budget) + " on " + day + ")");
+        payload.put(
+                "text",
+                "docpipe: " + service + " daily budget " + (threshold >= 100 ? "exhausted" : threshold + "% used")
+                        + " ($" + CostLedger.plain(committed) + " of $" + CostLedger.plain(budget) + " on " + day
+                        + ")");
         payload.put("service", service);
         payload.put("date", day);
         payload.put("threshold_percent", threshold);
         payload.put("committed_usd", committed);
         payload.put("budget_usd", budget);
-        payload.put("raised_at", alert.get("raised_at") instanceof OffsetDateTime at ? at.toInstant().toString()
-                : String.valueOf(alert.get("raised_at")));
+        payload.put(
+                "raised_at",
+                alert.get("raised_at") instanceof OffsetDateTime at
+                        ? at.toInstant().toString()
+                        : String.valueOf(alert.get("raised_at")));
         return payload;
     }
 
@@ -68,8 +74,9 @@ public class BudgetAlertOutbox {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String error = failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         String redacted = redactor.redact(error);
-        jdbc.update(SqlStatements.load("cost/mark-alert-failed.sql"), new MapSqlParameterSource()
-                .addValue("id", id).addValue("error", redacted));
+        jdbc.update(
+                SqlStatements.load("cost/mark-alert-failed.sql"),
+                new MapSqlParameterSource().addValue("id", id).addValue("error", redacted));
         LOG.warn("budget alert {} not delivered, tried again in {} s: {}", id, retrySeconds, redacted);
     }
 }

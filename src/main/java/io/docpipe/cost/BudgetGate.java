@@ -1,9 +1,5 @@
 package io.docpipe.cost;
 
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.UUID;
-
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
@@ -11,6 +7,9 @@ import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -166,7 +165,10 @@ public class BudgetGate {
                 // no day's budget can take it: waiting would be forever, so the job fails for good and says why
                 jobs.fail(job, job.status(), job.status().failedState().orElseThrow(), refusal.reason(), null);
             } else {
-                jobs.reschedule(job, job.status(), refusal.windowOpensAt(),
+                jobs.reschedule(
+                        job,
+                        job.status(),
+                        refusal.windowOpensAt(),
                         refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
             }
         }

@@ -1,5 +1,8 @@
 package io.docpipe.cost;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.job.JobStateMachine;
+import io.docpipe.observe.Meters;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Date;
@@ -13,10 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.job.JobStateMachine;
-import io.docpipe.observe.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -46,8 +45,14 @@ public class CostLedger {
      * @param jobs               writes alerts into the event log of the job that crossed a threshold
      * @param reservationTimeout after this a reservation nobody settled is released by a sweep
      */
-    public CostLedger(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, Clock clock, String actor,
-            JobStateMachine jobs, Meters meters, Duration reservationTimeout) {
+    public CostLedger(
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
+            Clock clock,
+            String actor,
+            JobStateMachine jobs,
+            Meters meters,
+            Duration reservationTimeout) {
         this.reservationTimeout = reservationTimeout;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -66,8 +71,7 @@ public class CostLedger {
     }
 
     /** The outcome of {@link #reserve}: exactly one of the two is set. */
-    public record Outcome(Reservation reservation, BudgetRefusal refusal) {
-    }
+    public record Outcome(Reservation reservation, BudgetRefusal refusal) {}
 
     /**
      * Reserves {@code usd} for a call, and one request of the hour's cap (given back if the call is not sent).
@@ -87,44 +91,72 @@ public class CostLedger {
                 .addValue("max_requests", budget.maxRequestsPerHour());
         if (budget.dailyUsd() != null && usd.compareTo(budget.dailyUsd()) > 0) {
             meters.budgetRefusal(budget.service(), "over_daily_budget");
-            return new Outcome(null, new BudgetRefusal(budget.service(), "over_daily_budget", budget.service()
-                    + " would cost an estimated $" + plain(usd) + ", more than the whole daily budget of $"
-                    + plain(budget.dailyUsd()), null));
+            return new Outcome(
+                    null,
+                    new BudgetRefusal(
+                            budget.service(),
+                            "over_daily_budget",
+                            budget.service()
+                                    + " would cost an estimated $" + plain(usd)
+                                    + ", more than the whole daily budget of $"
+                                    + plain(budget.dailyUsd()),
+                            null));
         }
         Outcome outcome = tx.execute(status -> {
             if (budget.maxRequestsPerHour() > 0) {
                 jdbc.update(SqlStatements.load("cost/open-hour.sql"), params);
-                if (jdbc.queryForList(SqlStatements.load("cost/reserve-hour.sql"), params, Long.class).isEmpty()) {
-                    return new Outcome(null, new BudgetRefusal(budget.service(), "hourly_requests",
-                            budget.service() + " hourly request cap of " + budget.maxRequestsPerHour() + " reached",
-                            hour.plus(1, ChronoUnit.HOURS)));
+                if (jdbc.queryForList(SqlStatements.load("cost/reserve-hour.sql"), params, Long.class)
+                        .isEmpty()) {
+                    return new Outcome(
+                            null,
+                            new BudgetRefusal(
+                                    budget.service(),
+                                    "hourly_requests",
+                                    budget.service() + " hourly request cap of " + budget.maxRequestsPerHour()
+                                            + " reached",
+                                    hour.plus(1, ChronoUnit.HOURS)));
                 }
             }
             jdbc.update(SqlStatements.load("cost/open-day.sql"), params);
-            List<BigDecimal> committed = jdbc.queryForList(SqlStatements.load("cost/reserve-day.sql"), params,
-                    BigDecimal.class);
+            List<BigDecimal> committed =
+                    jdbc.queryForList(SqlStatements.load("cost/reserve-day.sql"), params, BigDecimal.class);
             if (committed.isEmpty()) {
                 status.setRollbackOnly(); // the hour's request was counted for a call that is not made
-                return new Outcome(null, new BudgetRefusal(budget.service(), "daily_budget",
-                        budget.service() + " daily budget of $" + plain(budget.dailyUsd()) + " cannot take $"
-                                + plain(usd) + " more", day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
+                return new Outcome(
+                        null,
+                        new BudgetRefusal(
+                                budget.service(),
+                                "daily_budget",
+                                budget.service() + " daily budget of $" + plain(budget.dailyUsd()) + " cannot take $"
+                                        + plain(usd) + " more",
+                                day.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
             }
-            raiseCrossedAlerts(budget.service(), day, committed.get(0).subtract(usd), committed.get(0),
-                    budget.dailyUsd(), job);
+            raiseCrossedAlerts(
+                    budget.service(), day, committed.get(0).subtract(usd), committed.get(0), budget.dailyUsd(), job);
             Instant cappedHour = budget.maxRequestsPerHour() > 0 ? hour : null;
-            long id = jdbc.queryForObject(SqlStatements.load("cost/hold-reservation.sql"), new MapSqlParameterSource()
-                    .addValue("service", budget.service()).addValue("day", Date.valueOf(day))
-                    .addValue("hour", cappedHour == null ? null : Timestamp.from(cappedHour)).addValue("usd", usd)
-                    .addValue("job_id", job).addValue("owner", actor)
-                    .addValue("timeout_seconds", reservationTimeout.toSeconds()), Long.class);
+            long id = jdbc.queryForObject(
+                    SqlStatements.load("cost/hold-reservation.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("service", budget.service())
+                            .addValue("day", Date.valueOf(day))
+                            .addValue("hour", cappedHour == null ? null : Timestamp.from(cappedHour))
+                            .addValue("usd", usd)
+                            .addValue("job_id", job)
+                            .addValue("owner", actor)
+                            .addValue("timeout_seconds", reservationTimeout.toSeconds()),
+                    Long.class);
             return new Outcome(new Reservation(id, budget.service(), day, usd, cappedHour), null);
         });
         if (outcome.refusal() != null) {
             meters.budgetRefusal(budget.service(), outcome.refusal().limit());
             if (outcome.refusal().limit().equals("daily_budget")) {
                 // no row when the refused reservation was the day's first (its rollback took the new row with it)
-                BigDecimal committed = jdbc.queryForList(SqlStatements.load("cost/find-committed.sql"), params,
-                        BigDecimal.class).stream().findFirst().orElse(BigDecimal.ZERO);
+                BigDecimal committed =
+                        jdbc
+                                .queryForList(SqlStatements.load("cost/find-committed.sql"), params, BigDecimal.class)
+                                .stream()
+                                .findFirst()
+                                .orElse(BigDecimal.ZERO);
                 alert(budget.service(), day, 100, committed, budget.dailyUsd(), job);
             }
         }
@@ -141,11 +173,21 @@ public class CostLedger {
         tx.executeWithoutResult(status -> {
             // a reservation the expiry sweep released already holds nothing any more
             boolean held = take(reservation);
-            book(reservation.service(), reservation.day(), held ? reservation.usd() : BigDecimal.ZERO, actualUsd, pages,
-                    tokens, sent ? 1 : 0, job);
+            book(
+                    reservation.service(),
+                    reservation.day(),
+                    held ? reservation.usd() : BigDecimal.ZERO,
+                    actualUsd,
+                    pages,
+                    tokens,
+                    sent ? 1 : 0,
+                    job);
             if (held && !sent && reservation.hour() != null) {
-                jdbc.update(SqlStatements.load("cost/release-hour.sql"), new MapSqlParameterSource()
-                        .addValue("service", reservation.service()).addValue("hour", Timestamp.from(reservation.hour())));
+                jdbc.update(
+                        SqlStatements.load("cost/release-hour.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("service", reservation.service())
+                                .addValue("hour", Timestamp.from(reservation.hour())));
             }
         });
         meters.providerCost(reservation.service(), actualUsd.doubleValue());
@@ -157,11 +199,21 @@ public class CostLedger {
      */
     public void commitParseEstimate(UUID job, Reservation reservation) {
         tx.executeWithoutResult(status -> {
-            book(reservation.service(), reservation.day(), take(reservation) ? reservation.usd() : BigDecimal.ZERO,
-                    reservation.usd(), 0, 0, 1, job);
-            jdbc.update(SqlStatements.load("cost/record-parse-estimate.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", job).addValue("usd", reservation.usd())
-                    .addValue("day", Date.valueOf(reservation.day())));
+            book(
+                    reservation.service(),
+                    reservation.day(),
+                    take(reservation) ? reservation.usd() : BigDecimal.ZERO,
+                    reservation.usd(),
+                    0,
+                    0,
+                    1,
+                    job);
+            jdbc.update(
+                    SqlStatements.load("cost/record-parse-estimate.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("job_id", job)
+                            .addValue("usd", reservation.usd())
+                            .addValue("day", Date.valueOf(reservation.day())));
         });
     }
 
@@ -171,11 +223,15 @@ public class CostLedger {
      * (a LlamaParse job adopted from its webhook after its upload's process died) books its actual cost today.
      */
     public void correctParseEstimate(String service, UUID job, BigDecimal actualUsd, long pages) {
-        List<Map<String, Object>> estimate = jdbc.queryForList(SqlStatements.load("cost/take-parse-estimate.sql"),
-                new MapSqlParameterSource("job_id", job));
+        List<Map<String, Object>> estimate = jdbc.queryForList(
+                SqlStatements.load("cost/take-parse-estimate.sql"), new MapSqlParameterSource("job_id", job));
         if (estimate.isEmpty()) {
-            jdbc.update(SqlStatements.load("cost/open-day.sql"), new MapSqlParameterSource()
-                    .addValue("service", service).addValue("day", Date.valueOf(today())).addValue("budget_usd", null));
+            jdbc.update(
+                    SqlStatements.load("cost/open-day.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("service", service)
+                            .addValue("day", Date.valueOf(today()))
+                            .addValue("budget_usd", null));
             book(service, today(), BigDecimal.ZERO, actualUsd, pages, 0, 1, job);
             meters.providerCost(service, actualUsd.doubleValue());
             return;
@@ -195,15 +251,26 @@ public class CostLedger {
      */
     public int releaseAbandonedReservations(boolean all, int limit) {
         Integer released = tx.execute(status -> {
-            List<Map<String, Object>> rows = jdbc.queryForList(SqlStatements.load("cost/release-abandoned-reservations.sql"),
+            List<Map<String, Object>> rows = jdbc.queryForList(
+                    SqlStatements.load("cost/release-abandoned-reservations.sql"),
                     new MapSqlParameterSource().addValue("all", all).addValue("limit", limit));
             for (Map<String, Object> row : rows) {
                 String service = (String) row.get("service");
-                book(service, ((Date) row.get("day")).toLocalDate(), (BigDecimal) row.get("usd"), BigDecimal.ZERO, 0, 0,
-                        0, (UUID) row.get("job_id"));
+                book(
+                        service,
+                        ((Date) row.get("day")).toLocalDate(),
+                        (BigDecimal) row.get("usd"),
+                        BigDecimal.ZERO,
+                        0,
+                        0,
+                        0,
+                        (UUID) row.get("job_id"));
                 if (row.get("hour") != null) {
-                    jdbc.update(SqlStatements.load("cost/release-hour.sql"), new MapSqlParameterSource()
-                            .addValue("service", service).addValue("hour", row.get("hour")));
+                    jdbc.update(
+                            SqlStatements.load("cost/release-hour.sql"),
+                            new MapSqlParameterSource()
+                                    .addValue("service", service)
+                                    .addValue("hour", row.get("hour")));
                 }
             }
             return rows.size();
@@ -216,34 +283,51 @@ public class CostLedger {
 
     /** Deletes the reservation's row; false when the expiry sweep released it already. */
     private boolean take(Reservation reservation) {
-        return jdbc.update(SqlStatements.load("cost/take-reservation.sql"),
-                new MapSqlParameterSource("id", reservation.id())) == 1;
+        return jdbc.update(
+                        SqlStatements.load("cost/take-reservation.sql"),
+                        new MapSqlParameterSource("id", reservation.id()))
+                == 1;
     }
 
     /** Moves {@code releasedUsd} out of the day's reservations and adds {@code spentUsd} (maybe negative) to its spend. */
-    private void book(String service, LocalDate day, BigDecimal releasedUsd, BigDecimal spentUsd, long pages,
-            long tokens, int requests, UUID job) {
-        Map<String, Object> after = jdbc.queryForMap(SqlStatements.load("cost/settle.sql"), new MapSqlParameterSource()
-                .addValue("service", service)
-                .addValue("day", Date.valueOf(day))
-                .addValue("reserved_usd", releasedUsd)
-                .addValue("spent_usd", spentUsd)
-                .addValue("pages", pages)
-                .addValue("tokens", tokens)
-                .addValue("requests", requests));
+    private void book(
+            String service,
+            LocalDate day,
+            BigDecimal releasedUsd,
+            BigDecimal spentUsd,
+            long pages,
+            long tokens,
+            int requests,
+            UUID job) {
+        Map<String, Object> after = jdbc.queryForMap(
+                SqlStatements.load("cost/settle.sql"),
+                new MapSqlParameterSource()
+                        .addValue("service", service)
+                        .addValue("day", Date.valueOf(day))
+                        .addValue("reserved_usd", releasedUsd)
+                        .addValue("spent_usd", spentUsd)
+                        .addValue("pages", pages)
+                        .addValue("tokens", tokens)
+                        .addValue("requests", requests));
         BigDecimal committed = (BigDecimal) after.get("committed_usd");
-        raiseCrossedAlerts(service, day, committed.subtract(spentUsd.subtract(releasedUsd)), committed,
-                (BigDecimal) after.get("budget_usd"), job);
+        raiseCrossedAlerts(
+                service,
+                day,
+                committed.subtract(spentUsd.subtract(releasedUsd)),
+                committed,
+                (BigDecimal) after.get("budget_usd"),
+                job);
     }
 
-    private void raiseCrossedAlerts(String service, LocalDate day, BigDecimal before, BigDecimal after,
-            BigDecimal budgetUsd, UUID job) {
+    private void raiseCrossedAlerts(
+            String service, LocalDate day, BigDecimal before, BigDecimal after, BigDecimal budgetUsd, UUID job) {
         if (budgetUsd == null || budgetUsd.signum() == 0 || after.compareTo(before) <= 0) {
             return;
         }
         for (int threshold : ALERT_THRESHOLDS_PERCENT) {
-            BigDecimal line = budgetUsd.multiply(BigDecimal.valueOf(threshold)).divide(BigDecimal.valueOf(100), 10,
-                    RoundingMode.HALF_UP);
+            BigDecimal line = budgetUsd
+                    .multiply(BigDecimal.valueOf(threshold))
+                    .divide(BigDecimal.valueOf(100), 10, RoundingMode.HALF_UP);
             if (before.compareTo(line) < 0 && after.compareTo(line) >= 0) {
                 alert(service, day, threshold, after, budgetUsd, job);
             }
@@ -251,15 +335,22 @@ public class CostLedger {
     }
 
     /** Raises an alert unless another worker or instance already has: a log line, a meter, an event and an outbox row. */
-    private void alert(String service, LocalDate day, int threshold, BigDecimal committed, BigDecimal budgetUsd, UUID job) {
+    private void alert(
+            String service, LocalDate day, int threshold, BigDecimal committed, BigDecimal budgetUsd, UUID job) {
         if (budgetUsd == null) {
             return;
         }
-        boolean raised = !jdbc.queryForList(SqlStatements.load("cost/raise-alert.sql"), new MapSqlParameterSource()
-                .addValue("service", service).addValue("day", Date.valueOf(day))
-                .addValue("threshold_percent", threshold)
-                .addValue("committed_usd", committed == null ? BigDecimal.ZERO : committed)
-                .addValue("budget_usd", budgetUsd).addValue("raised_by", actor), Long.class).isEmpty();
+        boolean raised = !jdbc.queryForList(
+                        SqlStatements.load("cost/raise-alert.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("service", service)
+                                .addValue("day", Date.valueOf(day))
+                                .addValue("threshold_percent", threshold)
+                                .addValue("committed_usd", committed == null ? BigDecimal.ZERO : committed)
+                                .addValue("budget_usd", budgetUsd)
+                                .addValue("raised_by", actor),
+                        Long.class)
+                .isEmpty();
         if (!raised) {
             return;
         }

@@ -11,6 +11,7 @@ public class CostRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         Sweep.from(this, "release-rescheduled-jobs", "Lets jobs rescheduled for a budget window go on once it has opened")
                 .bean("rescheduledJobs", "releaseDue")
                 .bean("sweepRuns", "finish");
@@ -48,5 +49,6 @@ public class CostRoutes extends RouteBuilder {
                 .doCatch(Exception.class)
                     .bean("budgetAlertOutbox", "failed")
                 .end();
+        // spotless:on
     }
 }

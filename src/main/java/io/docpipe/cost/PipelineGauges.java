@@ -1,12 +1,11 @@
 package io.docpipe.cost;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.observe.Meters;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.util.List;
 import java.util.function.Supplier;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.observe.Meters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -45,9 +44,16 @@ public class PipelineGauges {
     }
 
     private double committedToday(String service) {
-        return read(() -> jdbc.queryForList(SqlStatements.load("cost/find-committed.sql"), new MapSqlParameterSource()
-                .addValue("service", service).addValue("day", Date.valueOf(ledger.today())), BigDecimal.class)
-                .stream().findFirst().orElse(BigDecimal.ZERO));
+        return read(() -> jdbc
+                .queryForList(
+                        SqlStatements.load("cost/find-committed.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("service", service)
+                                .addValue("day", Date.valueOf(ledger.today())),
+                        BigDecimal.class)
+                .stream()
+                .findFirst()
+                .orElse(BigDecimal.ZERO));
     }
 
     /** A scrape while the database is away reports no value rather than failing the whole scrape. */

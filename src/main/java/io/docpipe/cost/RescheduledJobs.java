@@ -1,15 +1,14 @@
 package io.docpipe.cost;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.CorrelationContext;
+import io.docpipe.job.JobStateMachine;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.CorrelationContext;
-import io.docpipe.job.JobStateMachine;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -27,8 +26,13 @@ public class RescheduledJobs {
     private final Budget openAi;
     private final int batchSize;
 
-    public RescheduledJobs(NamedParameterJdbcTemplate jdbc, JobStateMachine jobs, CostLedger ledger, Budget llamaParse,
-            Budget openAi, int batchSize) {
+    public RescheduledJobs(
+            NamedParameterJdbcTemplate jdbc,
+            JobStateMachine jobs,
+            CostLedger ledger,
+            Budget llamaParse,
+            Budget openAi,
+            int batchSize) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.ledger = ledger;
@@ -61,9 +65,12 @@ public class RescheduledJobs {
 
     /** Whether the budget configured now is larger than the one today's reservations were refused against. */
     private boolean raisedToday(Budget budget) {
-        List<BigDecimal> inForce = jdbc.queryForList(SqlStatements.load("cost/find-budget-in-force.sql"),
-                new MapSqlParameterSource().addValue("service", budget.service())
-                        .addValue("day", Date.valueOf(ledger.today())), BigDecimal.class);
+        List<BigDecimal> inForce = jdbc.queryForList(
+                SqlStatements.load("cost/find-budget-in-force.sql"),
+                new MapSqlParameterSource()
+                        .addValue("service", budget.service())
+                        .addValue("day", Date.valueOf(ledger.today())),
+                BigDecimal.class);
         if (inForce.isEmpty() || inForce.get(0) == null) {
             return false;
         }

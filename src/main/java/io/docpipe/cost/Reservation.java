@@ -11,5 +11,4 @@ import java.time.LocalDate;
  * @param id   the reservation's row
  * @param hour the UTC hour whose request cap counted the call, or null when there is no cap
  */
-public record Reservation(long id, String service, LocalDate day, BigDecimal usd, Instant hour) {
-}
+public record Reservation(long id, String service, LocalDate day, BigDecimal usd, Instant hour) {}

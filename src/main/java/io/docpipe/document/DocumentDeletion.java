@@ -1,11 +1,10 @@
 package io.docpipe.document;
 
-import java.util.Map;
-import java.util.UUID;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.storage.DocumentStorage;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -35,8 +34,13 @@ public class DocumentDeletion {
     private final SearchChangeLog changes;
     private final DocumentStorage storage;
 
-    public DocumentDeletion(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, JobStateMachine jobs,
-            DocumentVersions versions, SearchChangeLog changes, DocumentStorage storage) {
+    public DocumentDeletion(
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
+            JobStateMachine jobs,
+            DocumentVersions versions,
+            SearchChangeLog changes,
+            DocumentStorage storage) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.jobs = jobs;
@@ -48,16 +52,26 @@ public class DocumentDeletion {
     /** @return false when there is no such document (or it was deleted already): nothing changed */
     public boolean delete(UUID documentId) {
         Map<String, Object> deleted = tx.execute(status -> {
-            Map<String, Object> document = jdbc.queryForList(SqlStatements.load("documents/lock-document.sql"),
-                    new MapSqlParameterSource("document_id", documentId)).stream().findFirst().orElse(null);
+            Map<String, Object> document = jdbc
+                    .queryForList(
+                            SqlStatements.load("documents/lock-document.sql"),
+                            new MapSqlParameterSource("document_id", documentId))
+                    .stream()
+                    .findFirst()
+                    .orElse(null);
             if (document == null || Boolean.TRUE.equals(document.get("deleted"))) {
                 return null;
             }
             jobs.cancel((UUID) document.get("job_id"), "document deleted");
-            jdbc.update(SqlStatements.load("documents/mark-deleted.sql"), new MapSqlParameterSource("document_id", documentId));
+            jdbc.update(
+                    SqlStatements.load("documents/mark-deleted.sql"),
+                    new MapSqlParameterSource("document_id", documentId));
             if (document.get("source_id") != null) {
-                jdbc.update(SqlStatements.load("documents/forget-current.sql"), new MapSqlParameterSource()
-                        .addValue("source_id", document.get("source_id")).addValue("document_id", documentId));
+                jdbc.update(
+                        SqlStatements.load("documents/forget-current.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("source_id", document.get("source_id"))
+                                .addValue("document_id", documentId));
             }
             changes.documentChanged(documentId);
             return document;
@@ -74,15 +88,19 @@ public class DocumentDeletion {
     private void removeStoredFile(String sha256, String storagePath) {
         tx.executeWithoutResult(status -> {
             versions.lockBytes(sha256);
-            Integer users = jdbc.queryForObject(SqlStatements.load("documents/count-live-with-bytes.sql"),
-                    new MapSqlParameterSource("sha256", sha256), Integer.class);
+            Integer users = jdbc.queryForObject(
+                    SqlStatements.load("documents/count-live-with-bytes.sql"),
+                    new MapSqlParameterSource("sha256", sha256),
+                    Integer.class);
             if (users != null && users > 0) {
                 return;
             }
             try {
                 storage.remove(storagePath);
             } catch (RuntimeException e) {
-                LOG.warn("could not remove the stored file {} (the purge-orphaned-files sweep will): {}", storagePath,
+                LOG.warn(
+                        "could not remove the stored file {} (the purge-orphaned-files sweep will): {}",
+                        storagePath,
                         e.getMessage());
             }
         });

@@ -1,10 +1,9 @@
 package io.docpipe.document;
 
+import io.docpipe.db.SqlStatements;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.UUID;
-
-import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -13,9 +12,15 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 public class DocumentRepository {
 
     private static final RowMapper<StoredDocument> ROW = (rs, n) -> new StoredDocument(
-            rs.getObject("id", UUID.class), rs.getString("sha256"), rs.getString("filename"),
-            rs.getString("media_type"), rs.getLong("size_bytes"), rs.getString("storage_path"),
-            rs.getString("parsed_content"), rs.getString("source_id"), (Integer) rs.getObject("version"),
+            rs.getObject("id", UUID.class),
+            rs.getString("sha256"),
+            rs.getString("filename"),
+            rs.getString("media_type"),
+            rs.getLong("size_bytes"),
+            rs.getString("storage_path"),
+            rs.getString("parsed_content"),
+            rs.getString("source_id"),
+            (Integer) rs.getObject("version"),
             rs.getBoolean("deleted"));
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -25,8 +30,13 @@ public class DocumentRepository {
     }
 
     public Optional<StoredDocument> find(UUID documentId) {
-        return jdbc.query(SqlStatements.load("documents/find-document.sql"), new MapSqlParameterSource("id", documentId), ROW)
-                .stream().findFirst();
+        return jdbc
+                .query(
+                        SqlStatements.load("documents/find-document.sql"),
+                        new MapSqlParameterSource("id", documentId),
+                        ROW)
+                .stream()
+                .findFirst();
     }
 
     /** Inserts a new document; the caller has ruled out duplicates under the upload's locks. */
@@ -44,7 +54,8 @@ public class DocumentRepository {
     }
 
     /** Stores the parse stage's output (a deleted document takes none); pages and credits are null when the parser does not report them. */
-    public void storeParsedContent(UUID documentId, String content, String provider, Integer pages, BigDecimal credits) {
+    public void storeParsedContent(
+            UUID documentId, String content, String provider, Integer pages, BigDecimal credits) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("id", documentId)
                 .addValue("parsed_content", content)

@@ -1,12 +1,11 @@
 package io.docpipe.document;
 
+import io.docpipe.db.SqlStatements;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -19,18 +18,29 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 public class DocumentVersions {
 
     /** One version as {@code GET /api/v1/documents?source_id=} lists it. */
-    public record Version(UUID documentId, int version, String filename, String mediaType, long sizeBytes,
-            String createdAt, UUID jobId, String status, boolean current) {
-    }
+    public record Version(
+            UUID documentId,
+            int version,
+            String filename,
+            String mediaType,
+            long sizeBytes,
+            String createdAt,
+            UUID jobId,
+            String status,
+            boolean current) {}
 
     /** An existing document an upload repeats. */
-    public record Existing(UUID documentId, UUID jobId, String correlationId, String status, String sourceId,
-            Integer version, String sha256) {
-    }
+    public record Existing(
+            UUID documentId,
+            UUID jobId,
+            String correlationId,
+            String status,
+            String sourceId,
+            Integer version,
+            String sha256) {}
 
     /** A completed document's place among its source's versions. */
-    private record Completed(UUID id, String sourceId, Integer version) {
-    }
+    private record Completed(UUID id, String sourceId, Integer version) {}
 
     private final NamedParameterJdbcTemplate jdbc;
     private final SearchChangeLog changes;
@@ -58,21 +68,33 @@ public class DocumentVersions {
 
     /** The live document an upload of these bytes without a source repeats, if any. */
     public Optional<Existing> duplicateOf(String sha256) {
-        return jdbc.query(SqlStatements.load("documents/find-duplicate.sql"), new MapSqlParameterSource("sha256", sha256),
-                (rs, n) -> existing(rs, sha256)).stream().findFirst();
+        return jdbc
+                .query(
+                        SqlStatements.load("documents/find-duplicate.sql"),
+                        new MapSqlParameterSource("sha256", sha256),
+                        (rs, n) -> existing(rs, sha256))
+                .stream()
+                .findFirst();
     }
 
     /** The source's newest version, when it has these very bytes: uploading them again is a duplicate. */
     public Optional<Existing> latestVersionWith(String sourceId, String sha256) {
-        return jdbc.query(SqlStatements.load("documents/find-latest-version.sql"),
-                new MapSqlParameterSource("source_id", sourceId), (rs, n) -> existing(rs, rs.getString("sha256")))
-                .stream().filter(latest -> latest.sha256().equals(sha256)).findFirst();
+        return jdbc
+                .query(
+                        SqlStatements.load("documents/find-latest-version.sql"),
+                        new MapSqlParameterSource("source_id", sourceId),
+                        (rs, n) -> existing(rs, rs.getString("sha256")))
+                .stream()
+                .filter(latest -> latest.sha256().equals(sha256))
+                .findFirst();
     }
 
     /** The next version number of the source (1 for a new one). */
     public int nextVersion(String sourceId) {
-        Integer version = jdbc.queryForObject(SqlStatements.load("documents/next-version.sql"),
-                new MapSqlParameterSource("source_id", sourceId), Integer.class);
+        Integer version = jdbc.queryForObject(
+                SqlStatements.load("documents/next-version.sql"),
+                new MapSqlParameterSource("source_id", sourceId),
+                Integer.class);
         return version == null ? 1 : version;
     }
 
@@ -85,10 +107,11 @@ public class DocumentVersions {
         if (documentIds.isEmpty()) {
             return;
         }
-        List<Completed> completed = jdbc.query(SqlStatements.load("documents/find-versions-of.sql"),
+        List<Completed> completed = jdbc.query(
+                SqlStatements.load("documents/find-versions-of.sql"),
                 new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
-                (rs, n) -> new Completed(rs.getObject("id", UUID.class), rs.getString("source_id"),
-                        (Integer) rs.getObject("version")));
+                (rs, n) -> new Completed(
+                        rs.getObject("id", UUID.class), rs.getString("source_id"), (Integer) rs.getObject("version")));
         completed.forEach(this::completed);
     }
 
@@ -97,15 +120,19 @@ public class DocumentVersions {
             changes.documentChanged(document.id());
             return;
         }
-        Map<String, Object> source = jdbc.queryForMap(SqlStatements.load("documents/lock-source.sql"),
+        Map<String, Object> source = jdbc.queryForMap(
+                SqlStatements.load("documents/lock-source.sql"),
                 new MapSqlParameterSource("source_id", document.sourceId()));
         Integer currentVersion = (Integer) source.get("current_version");
         if (currentVersion != null && currentVersion >= document.version()) {
             return; // a newer version is current already: this one is never searched
         }
-        jdbc.update(SqlStatements.load("documents/make-current.sql"), new MapSqlParameterSource()
-                .addValue("source_id", document.sourceId()).addValue("document_id", document.id())
-                .addValue("version", document.version()));
+        jdbc.update(
+                SqlStatements.load("documents/make-current.sql"),
+                new MapSqlParameterSource()
+                        .addValue("source_id", document.sourceId())
+                        .addValue("document_id", document.id())
+                        .addValue("version", document.version()));
         changes.documentChanged(document.id());
         UUID replaced = (UUID) source.get("current_document_id");
         if (replaced != null) {
@@ -115,21 +142,37 @@ public class DocumentVersions {
 
     /** The source's live versions, newest first; empty for an unknown source. */
     public List<Version> list(String sourceId) {
-        return jdbc.query(SqlStatements.load("documents/list-versions.sql"), new MapSqlParameterSource("source_id", sourceId),
-                (rs, n) -> new Version(rs.getObject("document_id", UUID.class), rs.getInt("version"), rs.getString("filename"),
-                        rs.getString("media_type"), rs.getLong("size_bytes"), instant(rs.getTimestamp("created_at")),
-                        rs.getObject("job_id", UUID.class), rs.getString("status"), rs.getBoolean("current")));
+        return jdbc.query(
+                SqlStatements.load("documents/list-versions.sql"),
+                new MapSqlParameterSource("source_id", sourceId),
+                (rs, n) -> new Version(
+                        rs.getObject("document_id", UUID.class),
+                        rs.getInt("version"),
+                        rs.getString("filename"),
+                        rs.getString("media_type"),
+                        rs.getLong("size_bytes"),
+                        instant(rs.getTimestamp("created_at")),
+                        rs.getObject("job_id", UUID.class),
+                        rs.getString("status"),
+                        rs.getBoolean("current")));
     }
 
     private void lock(String key) {
-        jdbc.queryForObject(SqlStatements.load("documents/lock-upload.sql"), new MapSqlParameterSource("lock_key", key),
+        jdbc.queryForObject(
+                SqlStatements.load("documents/lock-upload.sql"),
+                new MapSqlParameterSource("lock_key", key),
                 Integer.class);
     }
 
     private static Existing existing(java.sql.ResultSet rs, String sha256) throws java.sql.SQLException {
-        return new Existing(rs.getObject("document_id", UUID.class), rs.getObject("job_id", UUID.class),
-                rs.getString("correlation_id"), rs.getString("status"), rs.getString("source_id"),
-                (Integer) rs.getObject("version"), sha256);
+        return new Existing(
+                rs.getObject("document_id", UUID.class),
+                rs.getObject("job_id", UUID.class),
+                rs.getString("correlation_id"),
+                rs.getString("status"),
+                rs.getString("source_id"),
+                (Integer) rs.getObject("version"),
+                sha256);
     }
 
     private static String instant(Timestamp timestamp) {

@@ -1,5 +1,9 @@
 package io.docpipe.document;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.storage.StorageUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,11 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.storage.ContentAddress;
-import io.docpipe.storage.DocumentStorage;
-import io.docpipe.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -37,8 +36,14 @@ public class OrphanedFiles {
     private final Clock clock;
     private final int batchSize;
 
-    public OrphanedFiles(DocumentStorage storage, NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
-            DocumentVersions versions, Duration grace, Clock clock, int batchSize) {
+    public OrphanedFiles(
+            DocumentStorage storage,
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
+            DocumentVersions versions,
+            Duration grace,
+            Clock clock,
+            int batchSize) {
         this.storage = storage;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -62,13 +67,20 @@ public class OrphanedFiles {
         Instant cutoff = clock.instant().minus(grace);
         AtomicInteger removed = new AtomicInteger();
         storage.list(page -> {
-            List<DocumentStorage.Entry> old = page.stream().filter(entry -> entry.lastModified().isBefore(cutoff)).toList();
+            List<DocumentStorage.Entry> old = page.stream()
+                    .filter(entry -> entry.lastModified().isBefore(cutoff))
+                    .toList();
             if (old.isEmpty() || removed.get() >= batchSize) {
                 return;
             }
-            Set<String> used = new HashSet<>(jdbc.queryForList(SqlStatements.load("storage/find-live-files.sql"),
-                    new MapSqlParameterSource("sha256s", old.stream().map(entry -> ContentAddress.ofPath(entry.storagePath()))
-                            .toArray(String[]::new)), String.class));
+            Set<String> used = new HashSet<>(jdbc.queryForList(
+                    SqlStatements.load("storage/find-live-files.sql"),
+                    new MapSqlParameterSource(
+                            "sha256s",
+                            old.stream()
+                                    .map(entry -> ContentAddress.ofPath(entry.storagePath()))
+                                    .toArray(String[]::new)),
+                    String.class));
             for (DocumentStorage.Entry entry : old) {
                 String sha256 = ContentAddress.ofPath(entry.storagePath());
                 if (removed.get() < batchSize && !used.contains(sha256) && removeUnused(sha256, entry.storagePath())) {
@@ -85,8 +97,10 @@ public class OrphanedFiles {
     private boolean removeUnused(String sha256, String storagePath) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             versions.lockBytes(sha256);
-            Integer users = jdbc.queryForObject(SqlStatements.load("documents/count-live-with-bytes.sql"),
-                    new MapSqlParameterSource("sha256", sha256), Integer.class);
+            Integer users = jdbc.queryForObject(
+                    SqlStatements.load("documents/count-live-with-bytes.sql"),
+                    new MapSqlParameterSource("sha256", sha256),
+                    Integer.class);
             if (users != null && users > 0) {
                 return false;
             }

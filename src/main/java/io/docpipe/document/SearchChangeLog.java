@@ -1,9 +1,8 @@
 package io.docpipe.document;
 
+import io.docpipe.db.SqlStatements;
 import java.util.Collection;
 import java.util.UUID;
-
-import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -21,13 +20,15 @@ public class SearchChangeLog {
     }
 
     public void documentChanged(UUID documentId) {
-        jdbc.update(SqlStatements.load("search/record-change.sql"), new MapSqlParameterSource("document_id", documentId));
+        jdbc.update(
+                SqlStatements.load("search/record-change.sql"), new MapSqlParameterSource("document_id", documentId));
     }
 
     /** The documents of these chunks changed (their vectors were replaced). */
     public void chunksChanged(Collection<Long> chunkIds) {
         if (!chunkIds.isEmpty()) {
-            jdbc.update(SqlStatements.load("search/record-chunk-changes.sql"),
+            jdbc.update(
+                    SqlStatements.load("search/record-chunk-changes.sql"),
                     new MapSqlParameterSource("chunk_ids", chunkIds));
         }
     }

@@ -9,6 +9,14 @@ import java.util.UUID;
  * @param version  its version within that source (1, 2, ...), or null without a source
  * @param deleted  deleted: the row stays for its job, but the document is gone from the API, search and storage
  */
-public record StoredDocument(UUID id, String sha256, String filename, String mediaType, long sizeBytes,
-        String storagePath, String parsedContent, String sourceId, Integer version, boolean deleted) {
-}
+public record StoredDocument(
+        UUID id,
+        String sha256,
+        String filename,
+        String mediaType,
+        long sizeBytes,
+        String storagePath,
+        String parsedContent,
+        String sourceId,
+        Integer version,
+        boolean deleted) {}

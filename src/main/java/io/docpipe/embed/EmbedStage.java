@@ -6,13 +6,6 @@ import static io.docpipe.job.JobStatus.EMBEDDINGS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_IN_PROGRESS;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
 import io.docpipe.document.DocumentVersions;
 import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
@@ -23,6 +16,12 @@ import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,8 +44,14 @@ public class EmbedStage {
     private final DocumentVersions versions;
 
     /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
-    public EmbedStage(JobStateMachine jobs, EmbeddingRepository embeddings, EmbeddingBatcher batcher,
-            TransactionTemplate tx, OpenAiBudget pricing, ClaimedJobs claimedJobs, DocumentVersions versions) {
+    public EmbedStage(
+            JobStateMachine jobs,
+            EmbeddingRepository embeddings,
+            EmbeddingBatcher batcher,
+            TransactionTemplate tx,
+            OpenAiBudget pricing,
+            ClaimedJobs claimedJobs,
+            DocumentVersions versions) {
         this.claimedJobs = claimedJobs;
         this.jobs = jobs;
         this.embeddings = embeddings;
@@ -89,7 +94,8 @@ public class EmbedStage {
         }
         List<PendingChunk> pending = new ArrayList<>();
         for (UnembeddedChunk chunk : embeddings.findUnembedded(List.copyOf(byDocument.keySet()))) {
-            pending.add(new PendingChunk(chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), chunk.tokenCount()));
+            pending.add(new PendingChunk(
+                    chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), chunk.tokenCount()));
         }
         return batcher.batchChunks(pending);
     }
@@ -99,7 +105,8 @@ public class EmbedStage {
         tx.executeWithoutResult(status -> {
             embeddings.insert(embedded);
             if (embedded.usageTokens() > 0) {
-                usageByJob(embedded).forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens, pricing.usd(tokens)));
+                usageByJob(embedded)
+                        .forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens, pricing.usd(tokens)));
             }
         });
     }
@@ -108,7 +115,12 @@ public class EmbedStage {
     public void rejected(@Variable(JobVariables.BATCH) PendingBatch batch, @Body ProviderAnswer answer) {
         for (ClaimedJob job : batch.jobs()) {
             CorrelationContext.enter(job);
-            jobs.fail(job, EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, answer.rejection().toString(), null);
+            jobs.fail(
+                    job,
+                    EMBEDDING_IN_PROGRESS,
+                    JobStatus.FAILED_EMBEDDING,
+                    answer.rejection().toString(),
+                    null);
         }
         CorrelationContext.leave();
     }
@@ -123,8 +135,13 @@ public class EmbedStage {
         if (held.size() == batch.jobs().size()) {
             return batch;
         }
-        List<PendingChunk> chunks = batch.chunks().stream().filter(chunk -> held.contains(chunk.job())).toList();
-        return chunks.isEmpty() ? null : new PendingBatch(chunks, chunks.stream().mapToInt(PendingChunk::tokens).sum());
+        List<PendingChunk> chunks = batch.chunks().stream()
+                .filter(chunk -> held.contains(chunk.job()))
+                .toList();
+        return chunks.isEmpty()
+                ? null
+                : new PendingBatch(
+                        chunks, chunks.stream().mapToInt(PendingChunk::tokens).sum());
     }
 
     /**
@@ -134,7 +151,9 @@ public class EmbedStage {
      */
     public void complete(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
         tx.executeWithoutResult(status -> {
-            List<ClaimedJob> inProgress = started.stream().filter(job -> job.status() == EMBEDDING_IN_PROGRESS).toList();
+            List<ClaimedJob> inProgress = started.stream()
+                    .filter(job -> job.status() == EMBEDDING_IN_PROGRESS)
+                    .toList();
             Set<UUID> storedNow = embeddings.storeEmbeddedJobs(inProgress);
             List<ClaimedJob> stored = new ArrayList<>();
             for (ClaimedJob job : started) {
@@ -147,7 +166,8 @@ public class EmbedStage {
             }
             // complete, and searchable: each its source's current version from now on (unless a newer one is)
             versions.completed(jobs.moveAll(stored, EMBEDDINGS_STORED, COMPLETE, null, true).stream()
-                    .map(ClaimedJob::documentId).toList());
+                    .map(ClaimedJob::documentId)
+                    .toList());
         });
     }
 
@@ -162,7 +182,8 @@ public class EmbedStage {
         }
         long total = Math.max(1, batch.tokenCount());
         Map<UUID, Long> usage = new LinkedHashMap<>();
-        inputTokens.forEach((jobId, tokens) -> usage.put(jobId, Math.round((double) embedded.usageTokens() * tokens / total)));
+        inputTokens.forEach(
+                (jobId, tokens) -> usage.put(jobId, Math.round((double) embedded.usageTokens() * tokens / total)));
         return usage;
     }
 }

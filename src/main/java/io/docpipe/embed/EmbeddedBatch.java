@@ -8,8 +8,8 @@ import java.util.List;
  * @param fallback    true when the mock made them in place of an unavailable real service
  * @param usageTokens the tokens the provider billed for the request (0 for the mock)
  */
-public record EmbeddedBatch(PendingBatch batch, List<float[]> vectors, String provider, String model, boolean fallback,
-        long usageTokens) {
+public record EmbeddedBatch(
+        PendingBatch batch, List<float[]> vectors, String provider, String model, boolean fallback, long usageTokens) {
 
     public EmbeddedBatch {
         if (vectors.size() != batch.chunkIds().size()) {

@@ -10,5 +10,4 @@ import java.util.List;
  * @param tokens     the cl100k_base tokens of each text
  * @param tokenCount their sum
  */
-public record EmbeddingBatch(List<Integer> indexes, List<String> texts, List<Integer> tokens, int tokenCount) {
-}
+public record EmbeddingBatch(List<Integer> indexes, List<String> texts, List<Integer> tokens, int tokenCount) {}

@@ -1,10 +1,9 @@
 package io.docpipe.embed;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.embed.PendingBatch.PendingChunk;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Packs texts, in order, into as few embeddings requests as OpenAI's limits allow: at most
@@ -34,12 +33,17 @@ public class EmbeddingBatcher {
      */
     public List<PendingBatch> batchChunks(List<PendingChunk> pending) {
         List<PendingBatch> batches = new ArrayList<>();
-        for (EmbeddingBatch batch : batch(pending.stream().map(PendingChunk::text).toList(),
+        for (EmbeddingBatch batch : batch(
+                pending.stream().map(PendingChunk::text).toList(),
                 pending.stream().map(PendingChunk::tokens).toList())) {
             List<PendingChunk> chunks = new ArrayList<>(batch.indexes().size());
             for (int i = 0; i < batch.indexes().size(); i++) {
                 PendingChunk chunk = pending.get(batch.indexes().get(i));
-                chunks.add(new PendingChunk(chunk.chunkId(), chunk.job(), batch.texts().get(i), batch.tokens().get(i)));
+                chunks.add(new PendingChunk(
+                        chunk.chunkId(),
+                        chunk.job(),
+                        batch.texts().get(i),
+                        batch.tokens().get(i)));
             }
             batches.add(new PendingBatch(chunks, batch.tokenCount()));
         }

@@ -1,5 +1,7 @@
 package io.docpipe.embed;
 
+import io.docpipe.db.SqlStatements;
+import io.docpipe.job.ClaimedJob;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -8,9 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-
-import io.docpipe.db.SqlStatements;
-import io.docpipe.job.ClaimedJob;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -29,13 +28,20 @@ public class EmbeddingRepository {
     private static final int DOCUMENTS_PER_STATEMENT = 500;
 
     /** A chunk still waiting for its vector, with its tokens as the chunk stage counted them. */
-    public record UnembeddedChunk(long chunkId, UUID documentId, String text, int tokenCount) {
-    }
+    public record UnembeddedChunk(long chunkId, UUID documentId, String text, int tokenCount) {}
 
     /** A chunk search can find: its text, its document's names, and its vector with its provenance. */
-    public record SearchableChunk(long chunkId, UUID documentId, String filename, String sourceId, int ordinal,
-            String text, String provider, String model, boolean fallback, float[] vector) {
-    }
+    public record SearchableChunk(
+            long chunkId,
+            UUID documentId,
+            String filename,
+            String sourceId,
+            int ordinal,
+            String text,
+            String provider,
+            String model,
+            boolean fallback,
+            float[] vector) {}
 
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
@@ -55,7 +61,9 @@ public class EmbeddingRepository {
      * the rows then come from one snapshot, a few at a time.
      */
     public void streamSearchable(Consumer<SearchableChunk> sink) {
-        streaming.query(SqlStatements.load("embed/stream-searchable-chunks.sql"), new MapSqlParameterSource(),
+        streaming.query(
+                SqlStatements.load("embed/stream-searchable-chunks.sql"),
+                new MapSqlParameterSource(),
                 (RowCallbackHandler) rs -> sink.accept(searchable(rs)));
     }
 
@@ -63,15 +71,25 @@ public class EmbeddingRepository {
     public void streamSearchable(List<UUID> documentIds, Consumer<SearchableChunk> sink) {
         for (int from = 0; from < documentIds.size(); from += DOCUMENTS_PER_STATEMENT) {
             List<UUID> some = documentIds.subList(from, Math.min(documentIds.size(), from + DOCUMENTS_PER_STATEMENT));
-            streaming.query(SqlStatements.load("embed/stream-searchable-chunks-of.sql"),
-                    new MapSqlParameterSource("document_ids", some), (RowCallbackHandler) rs -> sink.accept(searchable(rs)));
+            streaming.query(
+                    SqlStatements.load("embed/stream-searchable-chunks-of.sql"),
+                    new MapSqlParameterSource("document_ids", some),
+                    (RowCallbackHandler) rs -> sink.accept(searchable(rs)));
         }
     }
 
     private static SearchableChunk searchable(ResultSet rs) throws SQLException {
-        return new SearchableChunk(rs.getLong("chunk_id"), rs.getObject("document_id", UUID.class),
-                rs.getString("filename"), rs.getString("source_id"), rs.getInt("ordinal"), rs.getString("text"),
-                rs.getString("provider"), rs.getString("model"), rs.getBoolean("fallback"), VectorBytes.read(rs.getBytes("vector")));
+        return new SearchableChunk(
+                rs.getLong("chunk_id"),
+                rs.getObject("document_id", UUID.class),
+                rs.getString("filename"),
+                rs.getString("source_id"),
+                rs.getInt("ordinal"),
+                rs.getString("text"),
+                rs.getString("provider"),
+                rs.getString("model"),
+                rs.getBoolean("fallback"),
+                VectorBytes.read(rs.getBytes("vector")));
     }
 
     /** The chunks still without a vector of all the given documents, in one query, in document order. */
@@ -79,9 +97,13 @@ public class EmbeddingRepository {
         if (documentIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.query(SqlStatements.load("embed/find-unembedded-chunks.sql"),
+        return jdbc.query(
+                SqlStatements.load("embed/find-unembedded-chunks.sql"),
                 new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), rs.getObject("document_id", UUID.class), rs.getString("text"),
+                (rs, n) -> new UnembeddedChunk(
+                        rs.getLong("id"),
+                        rs.getObject("document_id", UUID.class),
+                        rs.getString("text"),
                         rs.getInt("token_count")));
     }
 
@@ -95,21 +117,32 @@ public class EmbeddingRepository {
         if (jobs.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(jdbc.queryForList(SqlStatements.load("embed/store-embedded-jobs.sql"), new MapSqlParameterSource()
-                .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new))
-                .addValue("lease_tokens", jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
-                .addValue("actor", actor), UUID.class));
+        return new HashSet<>(jdbc.queryForList(
+                SqlStatements.load("embed/store-embedded-jobs.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                        .addValue(
+                                "lease_tokens",
+                                jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
+                        .addValue("actor", actor),
+                UUID.class));
     }
 
     /** Adds an embeddings request's billed tokens and their price to the job. */
     public void addUsage(UUID jobId, long tokens, java.math.BigDecimal costUsd) {
-        jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()
-                .addValue("job_id", jobId).addValue("cost_usd", costUsd).addValue("embedding_tokens", tokens));
+        jdbc.update(
+                SqlStatements.load("jobs/add-cost.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_id", jobId)
+                        .addValue("cost_usd", costUsd)
+                        .addValue("embedding_tokens", tokens));
     }
 
     /** The chunks whose vectors the mock made during an outage, oldest first. */
     public List<UnembeddedChunk> findFallbackEmbedded(int limit) {
-        return jdbc.query(SqlStatements.load("embed/find-fallback-embeddings.sql"), new MapSqlParameterSource("limit", limit),
+        return jdbc.query(
+                SqlStatements.load("embed/find-fallback-embeddings.sql"),
+                new MapSqlParameterSource("limit", limit),
                 (rs, n) -> new UnembeddedChunk(rs.getLong("id"), null, rs.getString("text"), rs.getInt("token_count")));
     }
 

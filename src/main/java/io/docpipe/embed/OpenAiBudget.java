@@ -1,9 +1,5 @@
 package io.docpipe.embed;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.UUID;
-
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.BudgetDecision;
 import io.docpipe.cost.BudgetGate;
@@ -13,6 +9,9 @@ import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -27,8 +26,8 @@ public class OpenAiBudget extends BudgetGate {
 
     private final BigDecimal usdPerMillionTokens;
 
-    public OpenAiBudget(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs,
-            BigDecimal usdPerMillionTokens) {
+    public OpenAiBudget(
+            Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs, BigDecimal usdPerMillionTokens) {
         super(budget, mode, ledger, jobs);
         this.usdPerMillionTokens = usdPerMillionTokens;
     }
@@ -65,14 +64,16 @@ public class OpenAiBudget extends BudgetGate {
         if (budget().dailyUsd() == null || usdPerMillionTokens.signum() == 0) {
             return tokens;
         }
-        BigDecimal affordable = budget().dailyUsd().multiply(BigDecimal.valueOf(1_000_000))
+        BigDecimal affordable = budget().dailyUsd()
+                .multiply(BigDecimal.valueOf(1_000_000))
                 .divide(usdPerMillionTokens, 0, RoundingMode.FLOOR);
         return affordable.compareTo(BigDecimal.valueOf(tokens)) >= 0 ? tokens : affordable.intValue();
     }
 
     public BigDecimal usd(long tokens) {
-        return usdPerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(BigDecimal.valueOf(1_000_000), 10,
-                RoundingMode.HALF_UP);
+        return usdPerMillionTokens
+                .multiply(BigDecimal.valueOf(tokens))
+                .divide(BigDecimal.valueOf(1_000_000), 10, RoundingMode.HALF_UP);
     }
 
     private static UUID firstJob(PendingBatch batch) {

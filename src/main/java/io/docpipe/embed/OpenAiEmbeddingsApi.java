@@ -1,11 +1,5 @@
 package io.docpipe.embed;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +7,11 @@ import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.ProviderHttp.ProviderError;
 import io.docpipe.provider.ProviderRequest;
 import io.docpipe.provider.TransientProviderException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Body;
 
 /**
@@ -47,8 +46,14 @@ public class OpenAiEmbeddingsApi {
             body.put("dimensions", dimensions); // ada-002 refuses the parameter
         }
         try {
-            return new ProviderRequest("POST", "/v1/embeddings", "application/json", json.writeValueAsString(body),
-                    EMBEDDINGS, batch.tokenCount(), answer -> read(batch, answer));
+            return new ProviderRequest(
+                    "POST",
+                    "/v1/embeddings",
+                    "application/json",
+                    json.writeValueAsString(body),
+                    EMBEDDINGS,
+                    batch.tokenCount(),
+                    answer -> read(batch, answer));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -65,8 +70,10 @@ public class OpenAiEmbeddingsApi {
         JsonNode data = root == null ? null : root.get("data");
         int expected = batch.texts().size();
         if (data == null || !data.isArray() || data.size() != expected) {
-            throw new TransientProviderException("OpenAI answered " + (data == null || !data.isArray() ? "no" : data.size())
-                    + " embeddings for " + expected + " inputs", null);
+            throw new TransientProviderException(
+                    "OpenAI answered " + (data == null || !data.isArray() ? "no" : data.size()) + " embeddings for "
+                            + expected + " inputs",
+                    null);
         }
         float[][] vectors = new float[expected][];
         for (JsonNode item : data) {
@@ -83,15 +90,18 @@ public class OpenAiEmbeddingsApi {
 
     private float[] vector(JsonNode embedding, int index) {
         if (!embedding.isArray() || embedding.size() != dimensions) {
-            throw new TransientProviderException("OpenAI embedding " + index + " has "
-                    + (embedding.isArray() ? embedding.size() : 0) + " dimensions, expected " + dimensions, null);
+            throw new TransientProviderException(
+                    "OpenAI embedding " + index + " has " + (embedding.isArray() ? embedding.size() : 0)
+                            + " dimensions, expected " + dimensions,
+                    null);
         }
         float[] vector = new float[dimensions];
         for (int i = 0; i < dimensions; i++) {
             JsonNode value = embedding.get(i);
             float x = value.isNumber() ? value.floatValue() : Float.NaN;
             if (!Float.isFinite(x)) {
-                throw new TransientProviderException("OpenAI embedding " + index + " holds a value that is not a finite number", null);
+                throw new TransientProviderException(
+                        "OpenAI embedding " + index + " holds a value that is not a finite number", null);
             }
             vector[i] = x;
         }
@@ -105,7 +115,9 @@ public class OpenAiEmbeddingsApi {
             public ProviderError read(int status, String body) {
                 try {
                     JsonNode error = mapper.readTree(body).path("error");
-                    String code = error.hasNonNull("code") ? error.get("code").asText() : error.path("type").asText("http_" + status);
+                    String code = error.hasNonNull("code")
+                            ? error.get("code").asText()
+                            : error.path("type").asText("http_" + status);
                     return new ProviderError(code, error.path("message").asText(null));
                 } catch (JsonProcessingException e) {
                     return new ProviderError("http_" + status, null);
@@ -115,7 +127,8 @@ public class OpenAiEmbeddingsApi {
             @Override
             public boolean isPermanent(int status, ProviderError error) {
                 // a 429 is a rate limit to wait out, unless the account has no quota left at all
-                return PERMANENT_STATUSES.contains(status) || status == 429 && "insufficient_quota".equals(error.code());
+                return PERMANENT_STATUSES.contains(status)
+                        || status == 429 && "insufficient_quota".equals(error.code());
             }
         };
     }

@@ -16,6 +16,7 @@ public class OpenAiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         Sweep.from(this, "reembed-fallback-vectors", "Replaces vectors the mock made during an OpenAI outage once OpenAI is back (hybrid mode)")
                 .choice()
                     .when(method("reembedService", "due"))
@@ -40,6 +41,7 @@ public class OpenAiRoutes extends RouteBuilder {
                     .setBody(simple("${body.value}"))
                     .bean("reembedService", "replace")
                 .end();
+        // spotless:on
     }
 
     private static Predicate answerIs(ProviderAnswer.Kind kind) {

@@ -1,8 +1,7 @@
 package io.docpipe.embed;
 
-import java.util.List;
-
 import io.docpipe.job.ClaimedJob;
+import java.util.List;
 
 /**
  * Chunks to embed in one request, possibly of several jobs; {@code chunks.get(i)} is input {@code i}.
@@ -18,8 +17,7 @@ public record PendingBatch(List<PendingChunk> chunks, int tokenCount) {
      * @param text   the text sent, truncated to the per-input token limit where needed
      * @param tokens its cl100k_base tokens
      */
-    public record PendingChunk(long chunkId, ClaimedJob job, String text, int tokens) {
-    }
+    public record PendingChunk(long chunkId, ClaimedJob job, String text, int tokens) {}
 
     public List<String> texts() {
         return chunks.stream().map(PendingChunk::text).toList();
@@ -31,6 +29,10 @@ public record PendingBatch(List<PendingChunk> chunks, int tokenCount) {
 
     /** The jobs whose chunks are in the batch, in order of first appearance. */
     public List<ClaimedJob> jobs() {
-        return chunks.stream().map(PendingChunk::job).filter(java.util.Objects::nonNull).distinct().toList();
+        return chunks.stream()
+                .map(PendingChunk::job)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
     }
 }

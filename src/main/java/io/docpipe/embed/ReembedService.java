@@ -1,11 +1,10 @@
 package io.docpipe.embed;
 
-import java.util.List;
-
 import io.docpipe.document.SearchChangeLog;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.provider.ServiceMode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.List;
 import org.apache.camel.Body;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,8 +22,14 @@ public class ReembedService {
     private final TransactionTemplate tx;
     private final SearchChangeLog changes;
 
-    public ReembedService(EmbeddingRepository embeddings, EmbeddingBatcher batcher, ServiceMode mode,
-            CircuitBreaker breaker, int chunksPerRun, TransactionTemplate tx, SearchChangeLog changes) {
+    public ReembedService(
+            EmbeddingRepository embeddings,
+            EmbeddingBatcher batcher,
+            ServiceMode mode,
+            CircuitBreaker breaker,
+            int chunksPerRun,
+            TransactionTemplate tx,
+            SearchChangeLog changes) {
         this.embeddings = embeddings;
         this.batcher = batcher;
         this.mode = mode;
@@ -40,12 +45,15 @@ public class ReembedService {
      */
     public boolean due() {
         CircuitBreaker.State state = breaker.getState();
-        return mode == ServiceMode.HYBRID && state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN;
+        return mode == ServiceMode.HYBRID
+                && state != CircuitBreaker.State.OPEN
+                && state != CircuitBreaker.State.FORCED_OPEN;
     }
 
     public List<PendingBatch> pending() {
         return batcher.batchChunks(embeddings.findFallbackEmbedded(chunksPerRun).stream()
-                .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), chunk.tokenCount())).toList());
+                .map(chunk -> new PendingChunk(chunk.chunkId(), null, chunk.text(), chunk.tokenCount()))
+                .toList());
     }
 
     /** @return the chunks a run tried to re-embed (the sweep's count) */

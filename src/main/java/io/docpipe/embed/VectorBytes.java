@@ -9,8 +9,7 @@ import java.nio.FloatBuffer;
  */
 public final class VectorBytes {
 
-    private VectorBytes() {
-    }
+    private VectorBytes() {}
 
     public static byte[] of(float[] vector) {
         ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES);

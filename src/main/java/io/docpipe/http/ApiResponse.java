@@ -26,9 +26,7 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(200, new Stream(contentType, stream, contentDisposition));
     }
 
-    public record Text(String contentType, String text, String contentDisposition) {
-    }
+    public record Text(String contentType, String text, String contentDisposition) {}
 
-    public record Stream(String contentType, java.io.InputStream stream, String contentDisposition) {
-    }
+    public record Stream(String contentType, java.io.InputStream stream, String contentDisposition) {}
 }

@@ -1,5 +1,6 @@
 package io.docpipe.job;
 
+import io.docpipe.db.SqlStatements;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,8 +10,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import io.docpipe.db.SqlStatements;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -49,8 +48,13 @@ public class ClaimedJobs {
     private final Duration lease;
     private final Duration maxHold;
 
-    public ClaimedJobs(NamedParameterJdbcTemplate jdbc, JobStateMachine stateMachine, CamelContext context, String owner,
-            Duration lease, Duration maxHold) {
+    public ClaimedJobs(
+            NamedParameterJdbcTemplate jdbc,
+            JobStateMachine stateMachine,
+            CamelContext context,
+            String owner,
+            Duration lease,
+            Duration maxHold) {
         this.jdbc = jdbc;
         this.stateMachine = stateMachine;
         this.context = context;
@@ -102,18 +106,29 @@ public class ClaimedJobs {
 
     /** The jobs of {@code jobs} this worker still holds, their leases renewed (see {@link #fence}). */
     public List<ClaimedJob> stillHeld(List<ClaimedJob> jobs) {
-        List<ClaimedJob> claimed = jobs.stream().filter(job -> job.leaseToken() != null).toList();
+        List<ClaimedJob> claimed =
+                jobs.stream().filter(job -> job.leaseToken() != null).toList();
         if (claimed.isEmpty()) {
             return jobs;
         }
-        Set<UUID> held = new HashSet<>(jdbc.queryForList(SqlStatements.load("jobs/renew-lease.sql"), new MapSqlParameterSource()
-                .addValue("lease_seconds", lease.toSeconds())
-                .addValue("job_ids", claimed.stream().map(ClaimedJob::id).toArray(UUID[]::new))
-                .addValue("lease_tokens", claimed.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new)), UUID.class));
-        List<ClaimedJob> still = jobs.stream().filter(job -> job.leaseToken() == null || held.contains(job.id())).toList();
+        Set<UUID> held = new HashSet<>(jdbc.queryForList(
+                SqlStatements.load("jobs/renew-lease.sql"),
+                new MapSqlParameterSource()
+                        .addValue("lease_seconds", lease.toSeconds())
+                        .addValue(
+                                "job_ids", claimed.stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                        .addValue(
+                                "lease_tokens",
+                                claimed.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new)),
+                UUID.class));
+        List<ClaimedJob> still = jobs.stream()
+                .filter(job -> job.leaseToken() == null || held.contains(job.id()))
+                .toList();
         if (still.size() < jobs.size()) {
-            jobs.stream().filter(job -> !still.contains(job)).forEach(job ->
-                    LOG.warn("job {} was taken over by another worker; nothing is paid for it here", job.id()));
+            jobs.stream()
+                    .filter(job -> !still.contains(job))
+                    .forEach(job ->
+                            LOG.warn("job {} was taken over by another worker; nothing is paid for it here", job.id()));
         }
         return still;
     }
@@ -130,10 +145,12 @@ public class ClaimedJobs {
 
     /** Renews the unexpired leases this instance holds (see the class comment); returns how many. */
     public int renew() {
-        return jdbc.update(SqlStatements.load("jobs/renew-leases.sql"), new MapSqlParameterSource()
-                .addValue("owner", owner)
-                .addValue("lease_seconds", lease.toSeconds())
-                .addValue("max_hold_seconds", maxHold.toSeconds()));
+        return jdbc.update(
+                SqlStatements.load("jobs/renew-leases.sql"),
+                new MapSqlParameterSource()
+                        .addValue("owner", owner)
+                        .addValue("lease_seconds", lease.toSeconds())
+                        .addValue("max_hold_seconds", maxHold.toSeconds()));
     }
 
     /** Frees every lease of this instance at once, without counting an attempt (a clean stop). */
@@ -149,16 +166,21 @@ public class ClaimedJobs {
     public int expireAllOnStart() {
         int expired = jdbc.update(SqlStatements.load("jobs/expire-all-leases.sql"), new MapSqlParameterSource());
         if (expired > 0) {
-            LOG.warn("{} jobs were held by a docpipe that did not stop cleanly; the reclaim sweep frees them now", expired);
+            LOG.warn(
+                    "{} jobs were held by a docpipe that did not stop cleanly; the reclaim sweep frees them now",
+                    expired);
         }
         return expired;
     }
 
     private void giveUp(List<ClaimedJob> jobs) {
         try {
-            jdbc.update(SqlStatements.load("jobs/expire-leases.sql"), new MapSqlParameterSource()
-                    .addValue("owner", owner)
-                    .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new)));
+            jdbc.update(
+                    SqlStatements.load("jobs/expire-leases.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("owner", owner)
+                            .addValue(
+                                    "job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new)));
         } catch (RuntimeException e) {
             // the database may be what failed: the job is then reclaimed when the lease runs out or the hold ends
             LOG.warn("could not give up the leases of {} failed jobs: {}", jobs.size(), e.getMessage());

@@ -13,8 +13,7 @@ public final class CorrelationContext {
     public static final String CORRELATION_ID = "correlation_id";
     public static final String JOB_ID = "job_id";
 
-    private CorrelationContext() {
-    }
+    private CorrelationContext() {}
 
     public static void enter(ClaimedJob job) {
         MDC.put(CORRELATION_ID, job.correlationId());

@@ -1,13 +1,12 @@
 package io.docpipe.job;
 
+import io.docpipe.db.SqlStatements;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
-import io.docpipe.db.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -23,10 +22,16 @@ public class JobQueries {
     /** The job with its full event log. */
     public Optional<JobView> find(UUID jobId) {
         MapSqlParameterSource params = new MapSqlParameterSource("job_id", jobId);
-        return jdbc.query(SqlStatements.load("jobs/find-job.sql"), params, (rs, n) -> job(rs)).stream().findFirst()
-                .map(job -> job.withEvents(jdbc.query(SqlStatements.load("jobs/list-job-events.sql"), params,
-                        (rs, n) -> new JobView.Event(rs.getString("from_status"), rs.getString("to_status"),
-                                timestamp(rs, "at"), rs.getString("detail")))));
+        return jdbc.query(SqlStatements.load("jobs/find-job.sql"), params, (rs, n) -> job(rs)).stream()
+                .findFirst()
+                .map(job -> job.withEvents(jdbc.query(
+                        SqlStatements.load("jobs/list-job-events.sql"),
+                        params,
+                        (rs, n) -> new JobView.Event(
+                                rs.getString("from_status"),
+                                rs.getString("to_status"),
+                                timestamp(rs, "at"),
+                                rs.getString("detail")))));
     }
 
     /** Newest jobs first, without their events; {@code status} null means any; {@code deadOnly} keeps dead ones. */
@@ -39,11 +44,22 @@ public class JobQueries {
     }
 
     private static JobView job(ResultSet rs) throws SQLException {
-        return new JobView(rs.getObject("id", UUID.class), rs.getObject("document_id", UUID.class),
-                rs.getString("correlation_id"), rs.getString("status"), rs.getInt("attempts"),
-                rs.getString("last_error"), timestamp(rs, "created_at"), timestamp(rs, "updated_at"),
-                rs.getBigDecimal("cost_usd"), timestamp(rs, "next_attempt_at"), timestamp(rs, "rescheduled_until"),
-                rs.getBoolean("dead"), rs.getString("parse_job_id"), pages(rs.getArray("parse_failed_pages")), null);
+        return new JobView(
+                rs.getObject("id", UUID.class),
+                rs.getObject("document_id", UUID.class),
+                rs.getString("correlation_id"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                timestamp(rs, "created_at"),
+                timestamp(rs, "updated_at"),
+                rs.getBigDecimal("cost_usd"),
+                timestamp(rs, "next_attempt_at"),
+                timestamp(rs, "rescheduled_until"),
+                rs.getBoolean("dead"),
+                rs.getString("parse_job_id"),
+                pages(rs.getArray("parse_failed_pages")),
+                null);
     }
 
     private static List<Integer> pages(java.sql.Array array) throws SQLException {

@@ -2,6 +2,8 @@ package io.docpipe.job;
 
 import static io.docpipe.job.JobStatus.*;
 
+import io.docpipe.db.SafeText;
+import io.docpipe.db.SqlStatements;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-
-import io.docpipe.db.SafeText;
-import io.docpipe.db.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -54,18 +53,23 @@ public class JobStateMachine {
      * upload's, which records its document with it).
      */
     public void create(UUID jobId, UUID documentId, String correlationId, String detail) {
-        jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
-                .addValue("job_id", jobId)
-                .addValue("document_id", documentId)
-                .addValue("correlation_id", correlationId)
-                .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
-                .addValue("actor", actor));
+        jdbc.update(
+                SqlStatements.load("jobs/insert-job.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_id", jobId)
+                        .addValue("document_id", documentId)
+                        .addValue("correlation_id", correlationId)
+                        .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                        .addValue("actor", actor));
     }
 
     /** Whether the table {@code job_transitions} allows the move: read from the database, the one place it is kept. */
     public boolean allows(JobStatus from, JobStatus to) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(SqlStatements.load("jobs/find-transition.sql"),
-                new MapSqlParameterSource().addValue("from_status", from.wireName()).addValue("to_status", to.wireName()),
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                SqlStatements.load("jobs/find-transition.sql"),
+                new MapSqlParameterSource()
+                        .addValue("from_status", from.wireName())
+                        .addValue("to_status", to.wireName()),
                 Boolean.class));
     }
 
@@ -96,19 +100,24 @@ public class JobStateMachine {
      * @return the jobs that moved; the others had moved on, or the worker no longer holds them
      * @throws IllegalTransitionException when none moved because job_transitions forbids the move
      */
-    public List<ClaimedJob> moveAll(List<ClaimedJob> jobs, JobStatus from, JobStatus to, String detail, boolean releaseLease) {
+    public List<ClaimedJob> moveAll(
+            List<ClaimedJob> jobs, JobStatus from, JobStatus to, String detail, boolean releaseLease) {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        Set<UUID> moved = new HashSet<>(jdbc.queryForList(SqlStatements.load("jobs/transition-all.sql"),
+        Set<UUID> moved = new HashSet<>(jdbc.queryForList(
+                SqlStatements.load("jobs/transition-all.sql"),
                 new MapSqlParameterSource()
                         .addValue("job_ids", jobs.stream().map(ClaimedJob::id).toArray(UUID[]::new))
-                        .addValue("lease_tokens", jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
+                        .addValue(
+                                "lease_tokens",
+                                jobs.stream().map(ClaimedJob::leaseToken).toArray(Long[]::new))
                         .addValue("from_status", from.wireName())
                         .addValue("to_status", to.wireName())
                         .addValue("release_lease", releaseLease)
                         .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
-                        .addValue("actor", actor), UUID.class));
+                        .addValue("actor", actor),
+                UUID.class));
         if (moved.isEmpty()) {
             refuseIfForbidden(from, to);
         }
@@ -139,8 +148,8 @@ public class JobStateMachine {
      *
      * @return whether it was stored (false: another worker got there first, or took the job over)
      */
-    public boolean storeParsed(ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits,
-            String detail) {
+    public boolean storeParsed(
+            ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits, String detail) {
         return storeParsed(job, text, provider, pages, credits, List.of(), detail);
     }
 
@@ -148,20 +157,31 @@ public class JobStateMachine {
      * As {@link #storeParsed(ClaimedJob, String, String, Integer, java.math.BigDecimal, String)}, for a parse whose
      * {@code failedPages} (page numbers) are not in the text: they are recorded on the job.
      */
-    public boolean storeParsed(ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits,
-            List<Integer> failedPages, String detail) {
-        String failed = failedPages.isEmpty() ? null
+    public boolean storeParsed(
+            ClaimedJob job,
+            String text,
+            String provider,
+            Integer pages,
+            java.math.BigDecimal credits,
+            List<Integer> failedPages,
+            String detail) {
+        String failed = failedPages.isEmpty()
+                ? null
                 : failedPages.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
-        boolean stored = !jdbc.queryForList(SqlStatements.load("parse/store-parsed.sql"), new MapSqlParameterSource()
-                .addValue("job_id", job.id())
-                .addValue("lease_token", job.leaseToken())
-                .addValue("parsed_content", text)
-                .addValue("parse_provider", provider)
-                .addValue("parse_pages", pages)
-                .addValue("parse_credits", credits)
-                .addValue("failed_pages", failed)
-                .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
-                .addValue("actor", actor), UUID.class).isEmpty();
+        boolean stored = !jdbc.queryForList(
+                        SqlStatements.load("parse/store-parsed.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("job_id", job.id())
+                                .addValue("lease_token", job.leaseToken())
+                                .addValue("parsed_content", text)
+                                .addValue("parse_provider", provider)
+                                .addValue("parse_pages", pages)
+                                .addValue("parse_credits", credits)
+                                .addValue("failed_pages", failed)
+                                .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                                .addValue("actor", actor),
+                        UUID.class)
+                .isEmpty();
         if (stored) {
             moved(PARSED);
             LOG.debug("job {} parse_queued -> parsed ({})", job.id(), detail);
@@ -205,8 +225,8 @@ public class JobStateMachine {
      * Moves a job into a failed state for a reason outside the job (its document store cannot be reached): as
      * {@link #fail}, but without spending an attempt, so an outage however long never makes a job dead.
      */
-    public Transition failWithoutAttempt(ClaimedJob job, JobStatus from, JobStatus failed, String error,
-            Instant nextAttemptAt) {
+    public Transition failWithoutAttempt(
+            ClaimedJob job, JobStatus from, JobStatus failed, String error, Instant nextAttemptAt) {
         if (!failed.isFailed()) {
             throw new IllegalArgumentException(failed + " is not a failed state");
         }
@@ -223,7 +243,8 @@ public class JobStateMachine {
      *
      * @param countAttempt true when a call was made and failed, false when the job only waits
      */
-    public Transition postpone(ClaimedJob job, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
+    public Transition postpone(
+            ClaimedJob job, JobStatus status, Instant notBefore, String reason, boolean countAttempt) {
         Change change = waitingIn(job, status, reason);
         change.notBefore = notBefore;
         if (countAttempt) {
@@ -254,9 +275,15 @@ public class JobStateMachine {
      * @return whether the lease was still the expired one and is now free
      */
     public boolean releaseExpiredLease(UUID jobId, JobStatus status, String leaseOwner) {
-        boolean released = !jdbc.queryForList(SqlStatements.load("jobs/release-expired-lease.sql"),
-                new MapSqlParameterSource().addValue("job_id", jobId).addValue("status", status.wireName())
-                        .addValue("lease_owner", leaseOwner).addValue("actor", actor), UUID.class).isEmpty();
+        boolean released = !jdbc.queryForList(
+                        SqlStatements.load("jobs/release-expired-lease.sql"),
+                        new MapSqlParameterSource()
+                                .addValue("job_id", jobId)
+                                .addValue("status", status.wireName())
+                                .addValue("lease_owner", leaseOwner)
+                                .addValue("actor", actor),
+                        UUID.class)
+                .isEmpty();
         if (released) {
             LOG.warn("job {} in {}: lease of {} expired; released for another worker", jobId, status, leaseOwner);
         }
@@ -272,8 +299,8 @@ public class JobStateMachine {
      * @return the applied transition, or empty when the job had completed or was cancelled already
      */
     public Optional<Transition> cancel(UUID jobId, String detail) {
-        List<String> locked = jdbc.queryForList(SqlStatements.load("jobs/lock-job.sql"),
-                new MapSqlParameterSource("job_id", jobId), String.class);
+        List<String> locked = jdbc.queryForList(
+                SqlStatements.load("jobs/lock-job.sql"), new MapSqlParameterSource("job_id", jobId), String.class);
         if (locked.isEmpty()) {
             return Optional.empty();
         }
@@ -292,8 +319,12 @@ public class JobStateMachine {
 
     /** Adds an event to the job's log without changing it. */
     public void note(UUID jobId, String detail) {
-        jdbc.update(SqlStatements.load("jobs/note.sql"), new MapSqlParameterSource()
-                .addValue("job_id", jobId).addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS)).addValue("actor", actor));
+        jdbc.update(
+                SqlStatements.load("jobs/note.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_id", jobId)
+                        .addValue("detail", SafeText.lines(detail, MAX_TEXT_CHARS))
+                        .addValue("actor", actor));
     }
 
     /** A job waits in its queue state; job_transitions says in which states a job may wait (rows (s, s)). */
@@ -340,7 +371,11 @@ public class JobStateMachine {
             if (change.to.isFailed()) {
                 LOG.info("job {} {} -> {}: {}", change.job.id(), change.from, change.to, change.detail);
             } else if (LOG.isDebugEnabled()) {
-                LOG.debug("job {} {} -> {}{}", change.job.id(), change.from, change.to,
+                LOG.debug(
+                        "job {} {} -> {}{}",
+                        change.job.id(),
+                        change.from,
+                        change.to,
                         change.detail == null ? "" : " (" + change.detail + ")");
             }
         } else {

@@ -20,6 +20,5 @@ public final class JobVariables {
     /** A provider request built before its budget is reserved, sent once the reservation is made. */
     public static final String REQUEST = "request";
 
-    private JobVariables() {
-    }
+    private JobVariables() {}
 }

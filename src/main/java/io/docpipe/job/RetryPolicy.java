@@ -25,8 +25,7 @@ public class RetryPolicy {
     }
 
     /** The next attempt of a job: after {@code delay}, at {@code at}. */
-    public record NextAttempt(Duration delay, Instant at) {
-    }
+    public record NextAttempt(Duration delay, Instant at) {}
 
     /**
      * @param attempts   failed attempts so far, the one that just failed included

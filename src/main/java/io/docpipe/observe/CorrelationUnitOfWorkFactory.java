@@ -28,7 +28,11 @@ public final class CorrelationUnitOfWorkFactory implements UnitOfWorkFactory {
         if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
             CorrelationContext.leave();
         }
-        return new MDCUnitOfWork(exchange, context.getInflightRepository(), context.getMDCLoggingKeysPattern(),
-                Boolean.TRUE.equals(context.isAllowUseOriginalMessage()), Boolean.TRUE.equals(context.isUseBreadcrumb()));
+        return new MDCUnitOfWork(
+                exchange,
+                context.getInflightRepository(),
+                context.getMDCLoggingKeysPattern(),
+                Boolean.TRUE.equals(context.isAllowUseOriginalMessage()),
+                Boolean.TRUE.equals(context.isUseBreadcrumb()));
     }
 }

@@ -2,9 +2,7 @@ package io.docpipe.observe;
 
 import java.sql.Connection;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -28,7 +26,8 @@ public class DatabaseHealthCheck extends AbstractHealthCheck {
                 builder.down().message("the database connection is not valid");
             }
         } catch (Exception e) {
-            builder.down().message("the database cannot be reached: " + e.getClass().getSimpleName());
+            builder.down()
+                    .message("the database cannot be reached: " + e.getClass().getSimpleName());
         }
         builder.detail("response_ms", (System.nanoTime() - start) / 1_000_000);
     }

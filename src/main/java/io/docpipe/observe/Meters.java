@@ -1,10 +1,9 @@
 package io.docpipe.observe;
 
-import java.util.function.Supplier;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 
 /**
@@ -28,7 +27,9 @@ public class Meters {
 
     /** @param outcome ok, rejected, transient or unanswered */
     public void providerCall(String service, String outcome) {
-        registry().counter("docpipe.provider.calls", "service", service, "outcome", outcome).increment();
+        registry()
+                .counter("docpipe.provider.calls", "service", service, "outcome", outcome)
+                .increment();
     }
 
     /** USD a settled call cost ({@code docpipe_provider_cost_usd_total}). */
@@ -38,12 +39,20 @@ public class Meters {
 
     /** @param limit daily_budget or hourly_requests */
     public void budgetRefusal(String service, String limit) {
-        registry().counter("docpipe.budget.refusals", "service", service, "limit", limit).increment();
+        registry()
+                .counter("docpipe.budget.refusals", "service", service, "limit", limit)
+                .increment();
     }
 
     public void budgetAlert(String service, int thresholdPercent) {
-        registry().counter("docpipe.budget.alerts", "service", service, "threshold_percent",
-                String.valueOf(thresholdPercent)).increment();
+        registry()
+                .counter(
+                        "docpipe.budget.alerts",
+                        "service",
+                        service,
+                        "threshold_percent",
+                        String.valueOf(thresholdPercent))
+                .increment();
     }
 
     /** Records a sweep touched (jobs retried, leases freed, rows purged, ...). */

@@ -41,12 +41,18 @@ public record FetchOutcome(Kind kind, ParseResult result, String reason, Provide
     static FetchOutcome unanswered(ProviderAnswer answer) {
         return switch (answer.kind()) {
             // a LlamaParse job that LlamaParse does not know (any more) has no result to read
-            case REJECTED -> new FetchOutcome(Kind.FAILED, null, answer.rejection().toString(), null,
-                    answer.rejection().httpStatus() == 404);
+            case REJECTED ->
+                new FetchOutcome(
+                        Kind.FAILED,
+                        null,
+                        answer.rejection().toString(),
+                        null,
+                        answer.rejection().httpStatus() == 404);
             case RATE_LIMITED -> new FetchOutcome(Kind.RATE_LIMITED, null, answer.failure(), answer, false);
             case UNAVAILABLE -> new FetchOutcome(Kind.UNAVAILABLE, null, answer.failure(), answer, false);
             case ANSWERED -> throw new IllegalArgumentException("an answered request has its own outcome");
-            case OVER_BUDGET -> throw new IllegalArgumentException("reading a parse is not reserved against the budget");
+            case OVER_BUDGET ->
+                throw new IllegalArgumentException("reading a parse is not reserved against the budget");
         };
     }
 

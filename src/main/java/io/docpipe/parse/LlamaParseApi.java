@@ -1,9 +1,8 @@
 package io.docpipe.parse;
 
-import java.io.File;
-
 import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.ProviderRequest;
+import java.io.File;
 
 /**
  * LlamaParse's wire format, in one of its two API generations ({@code LLAMAPARSE_API_VERSION}): the request that

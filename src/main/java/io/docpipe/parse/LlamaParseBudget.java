@@ -1,8 +1,5 @@
 package io.docpipe.parse;
 
-import java.math.BigDecimal;
-import java.util.List;
-
 import io.docpipe.cost.Budget;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.CostLedger;
@@ -16,6 +13,8 @@ import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceFallback;
 import io.docpipe.provider.ServiceMode;
 import io.docpipe.storage.DocumentStorage.LocalCopy;
+import java.math.BigDecimal;
+import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -35,9 +34,16 @@ public class LlamaParseBudget extends BudgetGate {
     private final BigDecimal usdPerCredit;
     private final int charsPerPage;
 
-    public LlamaParseBudget(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs,
-            DocumentRepository documents, TextExtractor extractor, BigDecimal creditsPerPage,
-            BigDecimal usdPerCredit, int charsPerPage) {
+    public LlamaParseBudget(
+            Budget budget,
+            ServiceMode mode,
+            CostLedger ledger,
+            JobStateMachine jobs,
+            DocumentRepository documents,
+            TextExtractor extractor,
+            BigDecimal creditsPerPage,
+            BigDecimal usdPerCredit,
+            int charsPerPage) {
         super(budget, mode, ledger, jobs);
         this.documents = documents;
         this.extractor = extractor;
@@ -50,8 +56,10 @@ public class LlamaParseBudget extends BudgetGate {
      * Reserves the submission of the job's document, estimated from its local copy: the outcome, a reservation or
      * the budget's refusal, is what route submit-to-llamaparse chooses on (see {@link BudgetGate#reserveCall}).
      */
-    public CostLedger.Outcome reserveSubmission(@Variable(JobVariables.JOB) ClaimedJob job,
-            @Variable(JobVariables.DOCUMENT) LocalCopy copy, Exchange exchange) {
+    public CostLedger.Outcome reserveSubmission(
+            @Variable(JobVariables.JOB) ClaimedJob job,
+            @Variable(JobVariables.DOCUMENT) LocalCopy copy,
+            Exchange exchange) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         int pages = extractor.estimatePages(copy.path(), document.mediaType(), charsPerPage);
         return reserveCall(exchange, expectedUsd(pages), job.id());
@@ -62,8 +70,8 @@ public class LlamaParseBudget extends BudgetGate {
      * in real mode the job is rescheduled to the next budget window, or fails when no day's budget can take it
      * ({@link ServiceFallback.Next#WAIT}).
      */
-    public ServiceFallback.Next submissionRefused(@Body CostLedger.Outcome outcome,
-            @Variable(JobVariables.JOB) ClaimedJob job) {
+    public ServiceFallback.Next submissionRefused(
+            @Body CostLedger.Outcome outcome, @Variable(JobVariables.JOB) ClaimedJob job) {
         return refused(outcome.refusal(), List.of(job));
     }
 
@@ -80,8 +88,8 @@ public class LlamaParseBudget extends BudgetGate {
      * After the submission: LlamaParse took the job, or may have (its outcome is unknown): the estimate is committed;
      * it did not: the reservation is released.
      */
-    public void settleSubmission(@Body ProviderAnswer answer, @Variable(JobVariables.JOB) ClaimedJob job,
-            Exchange exchange) {
+    public void settleSubmission(
+            @Body ProviderAnswer answer, @Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
         Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
         if (reservation == null) {
             return;

@@ -1,12 +1,11 @@
 package io.docpipe.parse;
 
-import java.util.Set;
-import java.util.function.UnaryOperator;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.ProviderHttp.ProviderError;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * LlamaParse's error answers, the same for both generations: FastAPI bodies {@code {"detail": …}} (a message, or a

@@ -1,5 +1,9 @@
 package io.docpipe.parse;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.docpipe.provider.TransientProviderException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,22 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.docpipe.provider.TransientProviderException;
-
 /** What both LlamaParse generations share: reading their JSON, and the webhook configuration docpipe registers. */
 final class LlamaParseJson {
 
     /** The events that say a parse job ended; pending and running ones would only wake the fetch step for nothing. */
-    static final List<String> WEBHOOK_EVENTS = List.of("parse.success", "parse.partial_success", "parse.error",
-            "parse.cancelled");
+    static final List<String> WEBHOOK_EVENTS =
+            List.of("parse.success", "parse.partial_success", "parse.error", "parse.cancelled");
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private LlamaParseJson() {
-    }
+    private LlamaParseJson() {}
 
     /** A 2xx body as a JSON object; anything else is a transient failure (the answer of a proxy, a cut body). */
     static JsonNode object(String body) {

@@ -14,9 +14,11 @@ public class LlamaParseRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         Sweep.from(this, "poll-overdue-parse-jobs", "Marks parse jobs whose webhook is overdue as ready to read, so the fetch stage asks LlamaParse")
                 .to("sql:classpath:sql/parse/mark-overdue-parse-jobs.sql")
                 .setBody(header("CamelSqlUpdateCount"))
                 .bean("sweepRuns", "finish");
+        // spotless:on
     }
 }

@@ -1,11 +1,8 @@
 package io.docpipe.parse;
 
 import static io.docpipe.job.JobStatus.FAILED_PARSE;
-import static io.docpipe.job.JobStatus.PARSED;
 import static io.docpipe.job.JobStatus.PARSE_QUEUED;
 import static io.docpipe.job.JobStatus.UPLOADED;
-
-import java.math.BigDecimal;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
@@ -21,6 +18,7 @@ import io.docpipe.storage.DocumentStorage.LocalCopy;
 import io.docpipe.storage.StorageOutage;
 import io.docpipe.storage.StorageUnavailableException;
 import io.docpipe.storage.StoredFileMissingException;
+import java.math.BigDecimal;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -52,8 +50,14 @@ public class LlamaParseStage {
     private final TransactionTemplate tx;
     private final LlamaParseBudget budget;
 
-    public LlamaParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStorage storage,
-            StorageOutage outage, LlamaParseApi api, NamedParameterJdbcTemplate jdbc, TransactionTemplate tx,
+    public LlamaParseStage(
+            JobStateMachine jobs,
+            DocumentRepository documents,
+            DocumentStorage storage,
+            StorageOutage outage,
+            LlamaParseApi api,
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
             LlamaParseBudget budget) {
         this.jobs = jobs;
         this.documents = documents;
@@ -97,8 +101,8 @@ public class LlamaParseStage {
     }
 
     /** The multipart upload of the document, streamed from its local copy (variable {@link JobVariables#DOCUMENT}). */
-    public ProviderRequest submission(@Variable(JobVariables.JOB) ClaimedJob job,
-            @Variable(JobVariables.DOCUMENT) LocalCopy copy) {
+    public ProviderRequest submission(
+            @Variable(JobVariables.JOB) ClaimedJob job, @Variable(JobVariables.DOCUMENT) LocalCopy copy) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         return api.upload(copy.path().toFile(), document.filename(), document.mediaType(), job.correlationId());
     }
@@ -112,19 +116,28 @@ public class LlamaParseStage {
         String parseJobId = answer.valueAs(String.class);
         String detail = "LlamaParse job " + parseJobId;
         Boolean recorded = tx.execute(status -> {
-            int rows = jdbc.update(SqlStatements.load("jobs/record-parse-job.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", job.id()).addValue("parse_job_id", parseJobId)
-                    .addValue("lease_token", job.leaseToken()));
-            boolean moved = rows == 1 && (job.status() == UPLOADED ? jobs.handOff(job, UPLOADED, PARSE_QUEUED, detail)
-                    : jobs.release(job, PARSE_QUEUED, detail)).applied();
+            int rows = jdbc.update(
+                    SqlStatements.load("jobs/record-parse-job.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("job_id", job.id())
+                            .addValue("parse_job_id", parseJobId)
+                            .addValue("lease_token", job.leaseToken()));
+            boolean moved = rows == 1
+                    && (job.status() == UPLOADED
+                                    ? jobs.handOff(job, UPLOADED, PARSE_QUEUED, detail)
+                                    : jobs.release(job, PARSE_QUEUED, detail))
+                            .applied();
             if (!moved) {
                 status.setRollbackOnly();
             }
             return moved;
         });
         if (!Boolean.TRUE.equals(recorded)) {
-            LOG.warn("job {} was taken over while LlamaParse job {} was created for it; its webhook finds the job by its"
-                    + " correlation id", job.id(), parseJobId);
+            LOG.warn(
+                    "job {} was taken over while LlamaParse job {} was created for it; its webhook finds the job by its"
+                            + " correlation id",
+                    job.id(),
+                    parseJobId);
         }
     }
 
@@ -158,7 +171,8 @@ public class LlamaParseStage {
     private static FetchOutcome parsed(ParseResult result) {
         if (result.markdown().isBlank()) {
             String failed = result.failedPagesDetail();
-            return FetchOutcome.ended("LlamaParse found no text in the document" + (failed.isEmpty() ? "" : ": " + failed));
+            return FetchOutcome.ended(
+                    "LlamaParse found no text in the document" + (failed.isEmpty() ? "" : ": " + failed));
         }
         return new FetchOutcome(Kind.PARSED, result, null, null, false);
     }
@@ -184,16 +198,28 @@ public class LlamaParseStage {
         ParseResult result = outcome.result();
         BigDecimal cost = result.credits() == null ? BigDecimal.ZERO : budget.usdForCredits(result.credits());
         String detail = "parsed by LlamaParse: " + (result.pages() == null ? "?" : result.pages()) + " pages, "
-                + (result.credits() == null ? "?" : result.credits().stripTrailingZeros().toPlainString()) + " credits"
+                + (result.credits() == null
+                        ? "?"
+                        : result.credits().stripTrailingZeros().toPlainString()) + " credits"
                 + (result.failedPages().isEmpty() ? "" : "; " + result.failedPagesDetail() + ", stored without them");
         tx.executeWithoutResult(status -> {
-            if (!jobs.storeParsed(job, result.markdown(), "llamaparse", result.pages(), result.credits(),
-                    result.failedPages(), detail)) {
+            if (!jobs.storeParsed(
+                    job,
+                    result.markdown(),
+                    "llamaparse",
+                    result.pages(),
+                    result.credits(),
+                    result.failedPages(),
+                    detail)) {
                 status.setRollbackOnly(); // another worker got here first, or took the job over
                 return;
             }
-            jdbc.update(SqlStatements.load("jobs/add-cost.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", job.id()).addValue("cost_usd", cost).addValue("embedding_tokens", 0));
+            jdbc.update(
+                    SqlStatements.load("jobs/add-cost.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("job_id", job.id())
+                            .addValue("cost_usd", cost)
+                            .addValue("embedding_tokens", 0));
             budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
         });
     }
@@ -205,14 +231,20 @@ public class LlamaParseStage {
      */
     public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
         tx.executeWithoutResult(status -> {
-            if (jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null).applied() && outcome.parseJobEnded()) {
-                jdbc.update(SqlStatements.load("parse/forget-parse-job.sql"), new MapSqlParameterSource("job_id", job.id()));
+            if (jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null)
+                            .applied()
+                    && outcome.parseJobEnded()) {
+                jdbc.update(
+                        SqlStatements.load("parse/forget-parse-job.sql"),
+                        new MapSqlParameterSource("job_id", job.id()));
             }
         });
     }
 
     private String parseJobId(ClaimedJob job) {
-        return jdbc.queryForObject(SqlStatements.load("jobs/find-parse-job-id.sql"),
-                new MapSqlParameterSource("job_id", job.id()), String.class);
+        return jdbc.queryForObject(
+                SqlStatements.load("jobs/find-parse-job-id.sql"),
+                new MapSqlParameterSource("job_id", job.id()),
+                String.class);
     }
 }

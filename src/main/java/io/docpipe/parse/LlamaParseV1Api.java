@@ -3,13 +3,12 @@ package io.docpipe.parse;
 import static io.docpipe.parse.LlamaParseJson.encode;
 import static io.docpipe.parse.LlamaParseJson.text;
 
-import java.io.File;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.provider.ProviderHttp;
 import io.docpipe.provider.ProviderRequest;
 import io.docpipe.provider.TransientProviderException;
+import java.io.File;
+import java.util.List;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -24,8 +23,8 @@ public class LlamaParseV1Api implements LlamaParseApi {
 
     private final String webhookUrl;
     private final String webhookSecret;
-    private final LlamaParseErrors errors = new LlamaParseErrors(
-            detail -> "an option of its v1 parsing API (LLAMAPARSE_API_VERSION=v1; LLAMAPARSE_API_VERSION=v2 uses Parse v2)");
+    private final LlamaParseErrors errors = new LlamaParseErrors(detail ->
+            "an option of its v1 parsing API (LLAMAPARSE_API_VERSION=v1; LLAMAPARSE_API_VERSION=v2 uses Parse v2)");
 
     /**
      * @param webhookUrl    where LlamaCloud should call back, or blank to rely on polling only
@@ -43,16 +42,19 @@ public class LlamaParseV1Api implements LlamaParseApi {
 
     @Override
     public ProviderRequest upload(File file, String filename, String mediaType, String correlationId) {
-        MultipartEntityBuilder form = MultipartEntityBuilder.create()
-                .addBinaryBody("file", file, ContentType.create(mediaType), filename);
+        MultipartEntityBuilder form =
+                MultipartEntityBuilder.create().addBinaryBody("file", file, ContentType.create(mediaType), filename);
         if (!webhookUrl.isBlank()) {
             // v1 takes the array as a JSON string in a form field
-            form.addTextBody("webhook_configurations", LlamaParseJson.write(List.of(
-                    LlamaParseJson.webhookConfiguration(webhookUrl, correlationId, webhookSecret))), ContentType.APPLICATION_JSON);
+            form.addTextBody(
+                    "webhook_configurations",
+                    LlamaParseJson.write(
+                            List.of(LlamaParseJson.webhookConfiguration(webhookUrl, correlationId, webhookSecret))),
+                    ContentType.APPLICATION_JSON);
         }
         HttpEntity entity = form.build();
-        return new ProviderRequest("POST", "/api/v1/parsing/upload", entity.getContentType(), entity, UPLOADS, 0,
-                this::readJobId);
+        return new ProviderRequest(
+                "POST", "/api/v1/parsing/upload", entity.getContentType(), entity, UPLOADS, 0, this::readJobId);
     }
 
     @Override
@@ -62,8 +64,8 @@ public class LlamaParseV1Api implements LlamaParseApi {
 
     @Override
     public ProviderRequest markdownResult(String parseJobId) {
-        return ProviderRequest.get("/api/v1/parsing/job/" + encode(parseJobId) + "/result/markdown", READS,
-                this::readMarkdownResult);
+        return ProviderRequest.get(
+                "/api/v1/parsing/job/" + encode(parseJobId) + "/result/markdown", READS, this::readMarkdownResult);
     }
 
     @Override
@@ -96,7 +98,7 @@ public class LlamaParseV1Api implements LlamaParseApi {
             throw new TransientProviderException("LlamaParse result has no markdown", null);
         }
         JsonNode metadata = node.path("job_metadata");
-        return new ParseResult(markdown.asText(), LlamaParseJson.metadataPages(metadata),
-                LlamaParseJson.metadataCredits(metadata));
+        return new ParseResult(
+                markdown.asText(), LlamaParseJson.metadataPages(metadata), LlamaParseJson.metadataCredits(metadata));
     }
 }

@@ -3,6 +3,10 @@ package io.docpipe.parse;
 import static io.docpipe.parse.LlamaParseJson.encode;
 import static io.docpipe.parse.LlamaParseJson.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.provider.ProviderHttp;
+import io.docpipe.provider.ProviderRequest;
+import io.docpipe.provider.TransientProviderException;
 import java.io.File;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -13,11 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.provider.ProviderHttp;
-import io.docpipe.provider.ProviderRequest;
-import io.docpipe.provider.TransientProviderException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -88,15 +87,16 @@ public class LlamaParseV2Api implements LlamaParseApi {
         configuration.put("tier", tier);
         configuration.put("version", parserVersion);
         if (!webhookUrl.isBlank()) {
-            configuration.put("webhook_configurations",
+            configuration.put(
+                    "webhook_configurations",
                     List.of(LlamaParseJson.webhookConfiguration(webhookUrl, correlationId, webhookSecret)));
         }
         HttpEntity entity = MultipartEntityBuilder.create()
                 .addBinaryBody("file", file, ContentType.create(mediaType), filename)
                 .addTextBody("configuration", LlamaParseJson.write(configuration), ContentType.APPLICATION_JSON)
                 .build();
-        return new ProviderRequest("POST", "/api/v2/parse/upload", entity.getContentType(), entity, UPLOADS, 0,
-                this::readJobId);
+        return new ProviderRequest(
+                "POST", "/api/v2/parse/upload", entity.getContentType(), entity, UPLOADS, 0, this::readJobId);
     }
 
     @Override
@@ -168,7 +168,8 @@ public class LlamaParseV2Api implements LlamaParseApi {
         String pageError = null;
         for (JsonNode page : ordered) {
             if (page.path("success").asBoolean(true)) {
-                String text = page.path(page.has("markdown") ? "markdown" : page.has("md") ? "md" : "text").asText("");
+                String text = page.path(page.has("markdown") ? "markdown" : page.has("md") ? "md" : "text")
+                        .asText("");
                 if (!text.isBlank()) {
                     texts.add(text.strip());
                 }
@@ -179,7 +180,8 @@ public class LlamaParseV2Api implements LlamaParseApi {
                 }
             }
         }
-        Integer pageCount = ordered.isEmpty() ? LlamaParseJson.metadataPages(metadata) : Integer.valueOf(ordered.size());
+        Integer pageCount =
+                ordered.isEmpty() ? LlamaParseJson.metadataPages(metadata) : Integer.valueOf(ordered.size());
         return new ParseResult(String.join(PAGE_SEPARATOR, texts), pageCount, credits, failed, pageError);
     }
 
@@ -214,6 +216,8 @@ public class LlamaParseV2Api implements LlamaParseApi {
 
     /** Whether {@code text} has {@code word} as a word of its own ("retired" does not name a tier). */
     private static boolean names(String text, String word) {
-        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(word) + "(?![a-z0-9_])").matcher(text).find();
+        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(word) + "(?![a-z0-9_])")
+                .matcher(text)
+                .find();
     }
 }

@@ -1,7 +1,6 @@
 package io.docpipe.parse;
 
 import java.util.Locale;
-
 import org.xml.sax.Attributes;
 import org.xml.sax.helpers.DefaultHandler;
 
@@ -66,7 +65,8 @@ class MarkdownContentHandler extends DefaultHandler {
             return;
         }
         switch (name) {
-            case "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "table", "ul", "ol", "blockquote", "pre" -> blankLine();
+            case "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "table", "ul", "ol", "blockquote", "pre" ->
+                blankLine();
             case "li", "tr" -> newLine();
             default -> {
                 // inline elements add no structure
@@ -102,17 +102,24 @@ class MarkdownContentHandler extends DefaultHandler {
     }
 
     String markdown() {
-        return out.toString().replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{3,}", "\n\n").strip();
+        return out.toString()
+                .replaceAll("[ \\t]+\\n", "\n")
+                .replaceAll("\\n{3,}", "\n\n")
+                .strip();
     }
 
     private boolean atLineStart() {
-        return out.isEmpty() || out.charAt(out.length() - 1) == '\n' || endsWith("- ") || endsWith("# ")
+        return out.isEmpty()
+                || out.charAt(out.length() - 1) == '\n'
+                || endsWith("- ")
+                || endsWith("# ")
                 || endsWith(" | ");
     }
 
     private boolean endsWith(String suffix) {
         int length = out.length();
-        return length >= suffix.length() && out.substring(length - suffix.length()).equals(suffix);
+        return length >= suffix.length()
+                && out.substring(length - suffix.length()).equals(suffix);
     }
 
     private void newLine() {

@@ -36,8 +36,12 @@ public class MockParseStage {
     private final StorageOutage outage;
     private final TextExtractor extractor;
 
-    public MockParseStage(JobStateMachine jobs, DocumentRepository documents, DocumentStorage storage,
-            StorageOutage outage, TextExtractor extractor) {
+    public MockParseStage(
+            JobStateMachine jobs,
+            DocumentRepository documents,
+            DocumentStorage storage,
+            StorageOutage outage,
+            TextExtractor extractor) {
         this.jobs = jobs;
         this.documents = documents;
         this.storage = storage;
@@ -51,7 +55,9 @@ public class MockParseStage {
      * @return the job, or null when it moved on meanwhile (another worker got there first, or took it over)
      */
     public ClaimedJob queue(@Variable(JobVariables.JOB) ClaimedJob job) {
-        if (job.status() == UPLOADED && !jobs.advance(job, UPLOADED, PARSE_QUEUED, "parsing locally (mock)").applied()) {
+        if (job.status() == UPLOADED
+                && !jobs.advance(job, UPLOADED, PARSE_QUEUED, "parsing locally (mock)")
+                        .applied()) {
             return null;
         }
         return job;
@@ -68,7 +74,9 @@ public class MockParseStage {
         } catch (UnsupportedDocumentException | DocumentExtractionException e) {
             return LocalParse.failed(e.getMessage());
         }
-        return markdown.isBlank() ? LocalParse.failed("the document contains no extractable text") : LocalParse.of(markdown);
+        return markdown.isBlank()
+                ? LocalParse.failed("the document contains no extractable text")
+                : LocalParse.of(markdown);
     }
 
     /** parse_queued -> parsed with the text, in one statement; nothing is written when another worker finished it first or took it over. */

@@ -13,6 +13,7 @@ public record ParseJobStatus(String status, String errorCode, String errorMessag
 
     /** v1: SUCCESS, PARTIAL_SUCCESS (some pages failed); v2: COMPLETED (failed pages are listed in the result). */
     private static final Set<String> SUCCEEDED = Set.of("SUCCESS", "PARTIAL_SUCCESS", "COMPLETED");
+
     private static final Set<String> PENDING = Set.of("PENDING", "RUNNING");
 
     public ParseJobStatus(String status, String errorCode, String errorMessage) {

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * @param failedPages page numbers (1-based) LlamaParse could not parse: the Markdown has the other pages only
  * @param pageError   what LlamaParse said about the first failed page, or null
  */
-public record ParseResult(String markdown, Integer pages, BigDecimal credits, List<Integer> failedPages, String pageError) {
+public record ParseResult(
+        String markdown, Integer pages, BigDecimal credits, List<Integer> failedPages, String pageError) {
 
     public ParseResult {
         failedPages = failedPages == null ? List.of() : List.copyOf(failedPages);

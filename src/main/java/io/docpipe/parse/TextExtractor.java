@@ -7,12 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
-
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.tika.detect.AutoDetectReader;
@@ -45,8 +43,19 @@ public class TextExtractor {
 
     /** What Tika's name globs say of text files, for the uploads that are plainly text. */
     private static final java.util.Map<String, String> TEXT_TYPES_BY_EXTENSION = java.util.Map.of(
-            "txt", "text/plain", "text", "text/plain", "md", "text/x-web-markdown", "markdown", "text/x-web-markdown",
-            "html", "text/html", "htm", "text/html");
+            "txt",
+            "text/plain",
+            "text",
+            "text/plain",
+            "md",
+            "text/x-web-markdown",
+            "markdown",
+            "text/x-web-markdown",
+            "html",
+            "text/html",
+            "htm",
+            "text/html");
+
     private static final int HEAD_BYTES = 8192;
 
     /** Characters of text a document may have (a book of about 1,500 pages); see {@link #maxTextChars}. */
@@ -116,14 +125,18 @@ public class TextExtractor {
                 return false;
             }
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         // a head cut short of the file's end may end inside a character: not the end of the input, so no error
-        return !utf8.decode(ByteBuffer.wrap(head), CharBuffer.allocate(head.length), head.length < HEAD_BYTES).isError();
+        return !utf8.decode(ByteBuffer.wrap(head), CharBuffer.allocate(head.length), head.length < HEAD_BYTES)
+                .isError();
     }
 
     private static boolean startsLikeHtml(byte[] head) {
-        String start = new String(head, 0, Math.min(head.length, 256), StandardCharsets.UTF_8).stripLeading()
+        String start = new String(head, 0, Math.min(head.length, 256), StandardCharsets.UTF_8)
+                .stripLeading()
                 .toLowerCase(java.util.Locale.ROOT);
         return start.startsWith("<!doctype html") || start.startsWith("<html");
     }
@@ -148,11 +161,14 @@ public class TextExtractor {
             // Tika wraps what the content handler throws
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof TextTooLongException) {
-                    throw new DocumentExtractionException("the document has more than " + maxTextChars
-                            + " characters of text, more than docpipe processes (docpipe.parse.max-text-chars)", e);
+                    throw new DocumentExtractionException(
+                            "the document has more than " + maxTextChars
+                                    + " characters of text, more than docpipe processes (docpipe.parse.max-text-chars)",
+                            e);
                 }
             }
-            throw new DocumentExtractionException("the " + mediaType + " document could not be read: " + e.getMessage(), e);
+            throw new DocumentExtractionException(
+                    "the " + mediaType + " document could not be read: " + e.getMessage(), e);
         }
     }
 
@@ -167,7 +183,8 @@ public class TextExtractor {
                     return Math.max(1, pdf.getNumberOfPages());
                 }
             }
-            return Math.max(1, (int) Math.ceil((double) extractMarkdown(file, mediaType).length() / charsPerPage));
+            return Math.max(
+                    1, (int) Math.ceil((double) extractMarkdown(file, mediaType).length() / charsPerPage));
         } catch (IOException | RuntimeException e) {
             // unreadable here, perhaps not for the parser: estimate from its size
             return (int) Math.max(1, Math.ceil((double) file.toFile().length() / charsPerPage));

@@ -19,8 +19,15 @@ import java.time.Duration;
  *                   and then timed out, was cut off, met a gateway error (502, 504) or got a 2xx it could not read
  *                   ({@link Kind#UNAVAILABLE}). A paid request in doubt must not simply be made again.
  */
-public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejection, Duration retryAfter, String failure,
-        boolean down, boolean sent, boolean outcomeUnknown) {
+public record ProviderAnswer(
+        Kind kind,
+        Object value,
+        ProviderRejection rejection,
+        Duration retryAfter,
+        String failure,
+        boolean down,
+        boolean sent,
+        boolean outcomeUnknown) {
 
     public enum Kind {
         /** A usable answer. */
@@ -47,8 +54,8 @@ public record ProviderAnswer(Kind kind, Object value, ProviderRejection rejectio
         return new ProviderAnswer(Kind.RATE_LIMITED, null, null, pause, reason, false, sent, false);
     }
 
-    public static ProviderAnswer unavailable(String failure, Duration retryAfter, boolean down, boolean sent,
-            boolean outcomeUnknown) {
+    public static ProviderAnswer unavailable(
+            String failure, Duration retryAfter, boolean down, boolean sent, boolean outcomeUnknown) {
         return new ProviderAnswer(Kind.UNAVAILABLE, null, null, retryAfter, failure, down, sent, outcomeUnknown);
     }
 

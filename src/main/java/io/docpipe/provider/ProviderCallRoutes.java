@@ -18,6 +18,7 @@ public class ProviderCallRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         routeTemplate(TEMPLATE)
                 .templateParameter("service", null, "the provider as it is named in route and node ids and in the"
                         + " docpipe.<service>.* properties: llamaparse or openai")
@@ -58,5 +59,6 @@ public class ProviderCallRoutes extends RouteBuilder {
                 .parameter("service", "openai")
                 .parameter("http", "openAiHttp")
                 .parameter("breaker", "openaiCircuitBreaker");
+        // spotless:on
     }
 }

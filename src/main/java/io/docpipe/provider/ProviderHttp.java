@@ -1,11 +1,10 @@
 package io.docpipe.provider;
 
-import java.time.Duration;
-import java.util.Map;
-
 import io.docpipe.observe.Meters;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -42,8 +41,7 @@ public class ProviderHttp {
         }
     }
 
-    public record ProviderError(String code, String message) {
-    }
+    public record ProviderError(String code, String message) {}
 
     private final String service;
     private final String authorization;
@@ -59,8 +57,16 @@ public class ProviderHttp {
      * @param lanes         the pacer of each endpoint class a request can name
      * @param maxPacingWait the longest a worker waits for its turn; a later turn sends the jobs back to wait
      */
-    public ProviderHttp(String service, String apiKey, ErrorPolicy errors, Redactor redactor, ServiceStats stats,
-            Meters meters, CircuitBreaker breaker, Map<String, RatePacer> lanes, Duration maxPacingWait) {
+    public ProviderHttp(
+            String service,
+            String apiKey,
+            ErrorPolicy errors,
+            Redactor redactor,
+            ServiceStats stats,
+            Meters meters,
+            CircuitBreaker breaker,
+            Map<String, RatePacer> lanes,
+            Duration maxPacingWait) {
         this.service = service;
         this.authorization = "Bearer " + apiKey;
         this.errors = errors;
@@ -101,12 +107,16 @@ public class ProviderHttp {
      */
     public Object awaitTurn(@Body ProviderRequest request, @Variable(MAX_PACING_WAIT) Duration maxWait)
             throws InterruptedException {
-        RatePacer.Turn turn = lane(request.lane()).awaitTurn(request.tokens(), maxWait == null ? maxPacingWait : maxWait);
+        RatePacer.Turn turn =
+                lane(request.lane()).awaitTurn(request.tokens(), maxWait == null ? maxPacingWait : maxWait);
         if (turn.granted()) {
             return request;
         }
-        return ProviderAnswer.rateLimited(turn.delay(), service + " " + request.lane() + " are paced to the provider's rate"
-                + " limit; next turn in " + turn.delay().toMillis() + " ms", false);
+        return ProviderAnswer.rateLimited(
+                turn.delay(),
+                service + " " + request.lane() + " are paced to the provider's rate" + " limit; next turn in "
+                        + turn.delay().toMillis() + " ms",
+                false);
     }
 
     /** Inside the breaker: the camel-http message for the request. */
@@ -158,18 +168,21 @@ public class ProviderHttp {
         if (errors.isRateLimit(status, error)) {
             meters.providerCall(service, "rate_limited");
             Duration pause = pacer.rateLimited(RetryAfter.from(message.getHeaders()));
-            throw new ProviderRateLimitedException(service + " answered HTTP 429 " + text + "; " + request.lane()
-                    + " pause for " + pause.toMillis() + " ms", pause);
+            throw new ProviderRateLimitedException(
+                    service + " answered HTTP 429 " + text + "; " + request.lane() + " pause for " + pause.toMillis()
+                            + " ms",
+                    pause);
         }
         pacer.answered();
         stats.failed("HTTP " + status + " " + text);
         if (errors.isPermanent(status, error)) {
             meters.providerCall(service, "rejected");
-            return ProviderAnswer.rejected(new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
+            return ProviderAnswer.rejected(
+                    new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
         }
         meters.providerCall(service, "transient");
-        throw new TransientProviderException(service + " answered HTTP " + status + " " + text,
-                RetryAfter.from(message.getHeaders()), status);
+        throw new TransientProviderException(
+                service + " answered HTTP " + status + " " + text, RetryAfter.from(message.getHeaders()), status);
     }
 
     /**
@@ -183,8 +196,11 @@ public class ProviderHttp {
         if (rateLimited != null) {
             // the fallback sees the exchange as it entered the breaker: its body is still the request
             ProviderRequest request = exchange.getMessage().getBody(ProviderRequest.class);
-            return ProviderAnswer.rateLimited(rateLimited.pause(), service + " answered 429 Too Many Requests; "
-                    + request.lane() + " paused for " + rateLimited.pause().toMillis() + " ms", true);
+            return ProviderAnswer.rateLimited(
+                    rateLimited.pause(),
+                    service + " answered 429 Too Many Requests; " + request.lane() + " paused for "
+                            + rateLimited.pause().toMillis() + " ms",
+                    true);
         }
         boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
         TransientProviderException answeredFailure = find(cause, TransientProviderException.class);
@@ -193,10 +209,15 @@ public class ProviderHttp {
             stats.failed(redactor.redact(describe(cause)));
         }
         boolean down = shortCircuited || breaker.getState() != CircuitBreaker.State.CLOSED;
-        String failure = shortCircuited ? service + " is unavailable (circuit " + breaker.getState() + ")"
+        String failure = shortCircuited
+                ? service + " is unavailable (circuit " + breaker.getState() + ")"
                 : redactor.redact(answeredFailure != null ? answeredFailure.getMessage() : describe(cause));
-        return ProviderAnswer.unavailable(failure, answeredFailure == null ? null : answeredFailure.retryAfter(), down,
-                !shortCircuited, !shortCircuited && outcomeUnknown(cause, answeredFailure));
+        return ProviderAnswer.unavailable(
+                failure,
+                answeredFailure == null ? null : answeredFailure.retryAfter(),
+                down,
+                !shortCircuited,
+                !shortCircuited && outcomeUnknown(cause, answeredFailure));
     }
 
     /**

@@ -9,7 +9,7 @@ public record ProviderRejection(String service, int httpStatus, String code, Str
 
     @Override
     public String toString() {
-        return service + " rejected the request" + (httpStatus > 0 ? " (HTTP " + httpStatus + ")" : "") + ": "
-                + code + (message == null || message.isBlank() ? "" : " - " + message);
+        return service + " rejected the request" + (httpStatus > 0 ? " (HTTP " + httpStatus + ")" : "") + ": " + code
+                + (message == null || message.isBlank() ? "" : " - " + message);
     }
 }

@@ -13,11 +13,24 @@ import java.util.function.Function;
  * @param tokens the tokens it sends, for a provider that limits tokens per minute (0 otherwise)
  * @param reader turns a 2xx body into what the stage wants (throws {@link TransientProviderException} on garbage)
  */
-public record ProviderRequest(String method, String path, String query, String contentType, Object body, String lane,
-        int tokens, Function<String, Object> reader) {
+public record ProviderRequest(
+        String method,
+        String path,
+        String query,
+        String contentType,
+        Object body,
+        String lane,
+        int tokens,
+        Function<String, Object> reader) {
 
     /** A request without a query string. */
-    public ProviderRequest(String method, String path, String contentType, Object body, String lane, int tokens,
+    public ProviderRequest(
+            String method,
+            String path,
+            String contentType,
+            Object body,
+            String lane,
+            int tokens,
             Function<String, Object> reader) {
         this(method, path, null, contentType, body, lane, tokens, reader);
     }

@@ -23,8 +23,7 @@ import java.util.function.LongSupplier;
 public class RatePacer {
 
     /** What {@link #reserve} decided: send after {@code delay}, or (refused) come back after {@code delay}. */
-    public record Turn(Duration delay, boolean granted) {
-    }
+    public record Turn(Duration delay, boolean granted) {}
 
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -55,7 +54,8 @@ public class RatePacer {
 
     RatePacer(String name, int requestsPerMinute, long tokensPerMinute, int headroomPercent, LongSupplier nanoClock) {
         if (requestsPerMinute < 1) {
-            throw new IllegalArgumentException(name + ": requests per minute must be at least 1, was " + requestsPerMinute);
+            throw new IllegalArgumentException(
+                    name + ": requests per minute must be at least 1, was " + requestsPerMinute);
         }
         this.name = name;
         this.requestsPerMinuteCeiling = requestsPerMinute;

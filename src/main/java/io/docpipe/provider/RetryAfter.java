@@ -18,8 +18,7 @@ public final class RetryAfter {
 
     private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** @param header looks a header up by lower-case name; null when absent */
     public static Duration from(Function<String, String> header) {
@@ -42,7 +41,9 @@ public final class RetryAfter {
     public static Duration from(Map<String, ?> headers) {
         return from(name -> headers.entrySet().stream()
                 .filter(e -> e.getKey().equalsIgnoreCase(name) && e.getValue() != null)
-                .map(e -> e.getValue().toString()).findFirst().orElse(null));
+                .map(e -> e.getValue().toString())
+                .findFirst()
+                .orElse(null));
     }
 
     static Duration goDuration(String value) {
@@ -69,7 +70,8 @@ public final class RetryAfter {
         try {
             return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
         } catch (NumberFormatException e) {
-            Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+            Duration until = Duration.between(
+                    ZonedDateTime.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
             return until.isNegative() ? Duration.ZERO : until;
         }
     }

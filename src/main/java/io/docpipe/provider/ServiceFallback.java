@@ -1,10 +1,5 @@
 package io.docpipe.provider;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
@@ -12,6 +7,10 @@ import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.job.JobVariables;
 import io.docpipe.job.RetryPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -49,8 +48,13 @@ public class ServiceFallback {
     private final Duration inDoubtWait;
 
     /** @param inDoubtWait the least a job waits after a paid request whose outcome is unknown */
-    public ServiceFallback(ServiceMode mode, JobStateMachine jobs, NamedParameterJdbcTemplate jdbc, RetryPolicy retries,
-            Duration openCircuitWait, Duration inDoubtWait) {
+    public ServiceFallback(
+            ServiceMode mode,
+            JobStateMachine jobs,
+            NamedParameterJdbcTemplate jdbc,
+            RetryPolicy retries,
+            Duration openCircuitWait,
+            Duration inDoubtWait) {
         this.mode = mode;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -73,7 +77,8 @@ public class ServiceFallback {
         for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
             if (!answer.sent()) {
-                jobs.postpone(job, job.status(), Instant.now().plus(openCircuitWait), answer.failure() + "; waiting", false);
+                jobs.postpone(
+                        job, job.status(), Instant.now().plus(openCircuitWait), answer.failure() + "; waiting", false);
             } else {
                 retryLater(job, answer);
             }
@@ -88,18 +93,27 @@ public class ServiceFallback {
      */
     public void inDoubt(@Body ProviderAnswer answer, Exchange exchange) {
         Duration wait = answer.retryAfter() != null && answer.retryAfter().compareTo(inDoubtWait) > 0
-                ? answer.retryAfter() : inDoubtWait;
+                ? answer.retryAfter()
+                : inDoubtWait;
         for (ClaimedJob job : jobsOf(exchange)) {
             CorrelationContext.enter(job);
             int attempt = attemptsOf(job) + 1;
             Optional<RetryPolicy.NextAttempt> next = retries.nextAttempt(attempt, wait);
             String failure = answer.failure() + "; the provider may have taken the request, so its cost stays booked";
             if (next.isEmpty()) {
-                jobs.fail(job, job.status(), job.status().failedState().orElseThrow(),
-                        "gave up after " + attempt + " attempts: " + failure, null);
+                jobs.fail(
+                        job,
+                        job.status(),
+                        job.status().failedState().orElseThrow(),
+                        "gave up after " + attempt + " attempts: " + failure,
+                        null);
             } else {
-                jobs.postpone(job, job.status(), next.get().at(), "attempt " + attempt + " of " + retries.maxAttempts()
-                        + " in doubt: " + failure + "; asking again at " + next.get().at() + " unless its result comes first",
+                jobs.postpone(
+                        job,
+                        job.status(),
+                        next.get().at(),
+                        "attempt " + attempt + " of " + retries.maxAttempts() + " in doubt: " + failure
+                                + "; asking again at " + next.get().at() + " unless its result comes first",
                         true);
             }
         }
@@ -124,8 +138,10 @@ public class ServiceFallback {
     }
 
     private int attemptsOf(ClaimedJob job) {
-        Integer attempts = jdbc.queryForObject(SqlStatements.load("jobs/find-attempts.sql"),
-                new MapSqlParameterSource("job_id", job.id()), Integer.class);
+        Integer attempts = jdbc.queryForObject(
+                SqlStatements.load("jobs/find-attempts.sql"),
+                new MapSqlParameterSource("job_id", job.id()),
+                Integer.class);
         return attempts == null ? 0 : attempts;
     }
 

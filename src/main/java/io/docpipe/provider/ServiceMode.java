@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How an external service is used: the free local stand-in, the real API, or the real API with the stand-in as fallback. */
 public enum ServiceMode {
-    MOCK, REAL, HYBRID;
+    MOCK,
+    REAL,
+    HYBRID;
 
     /**
      * @param variable the environment variable the value came from, named in the error

@@ -1,7 +1,6 @@
 package io.docpipe.search;
 
 import java.io.IOException;
-
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;

@@ -1,12 +1,5 @@
 package io.docpipe.search;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.BudgetRefusal;
@@ -18,6 +11,12 @@ import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.http.ApiException;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.provider.ServiceMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
@@ -54,8 +53,14 @@ public class QueryEmbedder {
      * @param maxPacingWait how long a query waits for its turn in OpenAI's rates at most
      * @param cacheEntries  OpenAI query vectors remembered (the most recently used)
      */
-    public QueryEmbedder(ServiceMode mode, MockEmbedder mock, String model, TokenCounter tokens, int maxTokens,
-            Duration maxPacingWait, int cacheEntries) {
+    public QueryEmbedder(
+            ServiceMode mode,
+            MockEmbedder mock,
+            String model,
+            TokenCounter tokens,
+            int maxTokens,
+            Duration maxPacingWait,
+            int cacheEntries) {
         this.mode = mode;
         this.mock = mock;
         this.model = model;
@@ -81,7 +86,8 @@ public class QueryEmbedder {
             return vectors;
         }
         Map.Entry<VectorSpace, float[]> remembered = recent.get(query);
-        return remembered != null ? vectors.with(remembered.getKey(), remembered.getValue())
+        return remembered != null
+                ? vectors.with(remembered.getKey(), remembered.getValue())
                 : new QueryVectors(vectors.vectors(), true);
     }
 
@@ -93,7 +99,8 @@ public class QueryEmbedder {
     public PendingBatch batch(@Variable(QUERY) String query) {
         int count = tokens.count(query);
         if (count > maxTokens) {
-            throw ApiException.badRequest("the query has " + count + " tokens; at most " + maxTokens + " can be embedded");
+            throw ApiException.badRequest(
+                    "the query has " + count + " tokens; at most " + maxTokens + " can be embedded");
         }
         return new PendingBatch(List.of(new PendingChunk(0, null, query, count)), count);
     }
@@ -103,20 +110,26 @@ public class QueryEmbedder {
     }
 
     /** OpenAI's budget refused the query's request: an error in real mode; in hybrid mode the mock's vector alone. */
-    public QueryVectors overBudget(@Variable(VECTORS) QueryVectors vectors, @Variable(BudgetGate.REFUSAL) BudgetRefusal refusal) {
+    public QueryVectors overBudget(
+            @Variable(VECTORS) QueryVectors vectors, @Variable(BudgetGate.REFUSAL) BudgetRefusal refusal) {
         if (mode == ServiceMode.REAL) {
             // a budget smaller than one query never opens: no Retry-After then
-            Long seconds = refusal.neverFits() ? null
-                    : Math.max(1, Duration.between(Instant.now(), refusal.windowOpensAt()).toSeconds());
-            throw new ApiException(429, "budget_exhausted", "the query cannot be embedded: " + refusal.reason(), seconds);
+            Long seconds = refusal.neverFits()
+                    ? null
+                    : Math.max(
+                            1,
+                            Duration.between(Instant.now(), refusal.windowOpensAt())
+                                    .toSeconds());
+            throw new ApiException(
+                    429, "budget_exhausted", "the query cannot be embedded: " + refusal.reason(), seconds);
         }
         LOG.info("search query embedded by the mock only: {}", refusal.reason());
         return vectors.asTheyAre();
     }
 
     /** OpenAI's answer: its vector is added (and remembered); anything else is an error in real mode. */
-    public QueryVectors answered(@Body ProviderAnswer answer, @Variable(VECTORS) QueryVectors vectors,
-            @Variable(QUERY) String query) {
+    public QueryVectors answered(
+            @Body ProviderAnswer answer, @Variable(VECTORS) QueryVectors vectors, @Variable(QUERY) String query) {
         if (answer.is(ProviderAnswer.Kind.ANSWERED)) {
             EmbeddedBatch embedded = answer.valueAs(EmbeddedBatch.class);
             float[] vector = embedded.vectors().get(0);
@@ -129,11 +142,24 @@ public class QueryEmbedder {
             return vectors.asTheyAre();
         }
         throw switch (answer.kind()) {
-            case RATE_LIMITED -> new ApiException(429, "embedding_rate_limited", "the query cannot be embedded now: "
-                    + answer.failure(), answer.retryAfter() == null ? 1 : Math.max(1, answer.retryAfter().toSeconds()));
-            case REJECTED -> new ApiException(502, "embedding_rejected", "OpenAI refused to embed the query: " + answer.failure());
-            default -> new ApiException(503, "embedding_unavailable", "the query cannot be embedded: " + answer.failure(),
-                    answer.retryAfter() == null ? null : Math.max(1, answer.retryAfter().toSeconds()));
+            case RATE_LIMITED ->
+                new ApiException(
+                        429,
+                        "embedding_rate_limited",
+                        "the query cannot be embedded now: " + answer.failure(),
+                        answer.retryAfter() == null
+                                ? 1
+                                : Math.max(1, answer.retryAfter().toSeconds()));
+            case REJECTED ->
+                new ApiException(502, "embedding_rejected", "OpenAI refused to embed the query: " + answer.failure());
+            default ->
+                new ApiException(
+                        503,
+                        "embedding_unavailable",
+                        "the query cannot be embedded: " + answer.failure(),
+                        answer.retryAfter() == null
+                                ? null
+                                : Math.max(1, answer.retryAfter().toSeconds()));
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.docpipe.search;
 
+import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -70,6 +69,7 @@ public final class SearchIndex implements Closeable {
     static final String CHUNK_ID = "chunk_id";
     /** The chunk id again, as a number for ranking ties (read without loading the stored fields). */
     static final String CHUNK_ORDER = "chunk_order";
+
     static final String DOCUMENT_ID = "document_id";
     static final String FILENAME = "filename";
     static final String SOURCE_ID = "source_id";
@@ -82,16 +82,24 @@ public final class SearchIndex implements Closeable {
     private static final String APPLIED_SNAPSHOT = "docpipe.applied_snapshot";
     /** Commit user data: the layout of the index's documents; an index of another layout is rebuilt. */
     private static final String LAYOUT = "docpipe.layout";
+
     private static final String CURRENT_LAYOUT = "1";
 
     /** A chunk ranked by one search of one commit: its Lucene document, its chunk id, its score. */
-    public record Ranked(int doc, long chunkId, float score) {
-    }
+    public record Ranked(int doc, long chunkId, float score) {}
 
     /** One chunk found, with its score. */
-    public record Hit(long chunkId, UUID documentId, String filename, String sourceId, int ordinal, String text,
-            String provider, String model, boolean fallback, float score) {
-    }
+    public record Hit(
+            long chunkId,
+            UUID documentId,
+            String filename,
+            String sourceId,
+            int ordinal,
+            String text,
+            String provider,
+            String model,
+            boolean fallback,
+            float score) {}
 
     private final Path path;
     private final FSDirectory directory;
@@ -107,7 +115,10 @@ public final class SearchIndex implements Closeable {
         this.searchers = new SearcherManager(directory, new SearcherFactory() {
             @Override
             public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) throws IOException {
-                String applied = ((DirectoryReader) reader).getIndexCommit().getUserData().get(APPLIED_SNAPSHOT);
+                String applied = ((DirectoryReader) reader)
+                        .getIndexCommit()
+                        .getUserData()
+                        .get(APPLIED_SNAPSHOT);
                 return new Searcher(reader, applied);
             }
         });
@@ -140,7 +151,8 @@ public final class SearchIndex implements Closeable {
         if (DirectoryReader.indexExists(directory)) {
             IndexWriter writer = null;
             try {
-                writer = new IndexWriter(directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.APPEND));
+                writer = new IndexWriter(
+                        directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.APPEND));
                 String layout = commitData(writer).get(LAYOUT);
                 if (!CURRENT_LAYOUT.equals(layout)) {
                     throw new IOException("its documents have another layout (" + layout + ")");
@@ -150,14 +162,18 @@ public final class SearchIndex implements Closeable {
                 directory.close();
                 throw taken;
             } catch (IOException | RuntimeException unreadable) {
-                LOG.warn("search index {} cannot be used ({}); it is rebuilt from PostgreSQL", path, unreadable.toString());
+                LOG.warn(
+                        "search index {} cannot be used ({}); it is rebuilt from PostgreSQL",
+                        path,
+                        unreadable.toString());
                 if (writer != null) {
                     writer.rollback();
                 }
                 empty(directory);
             }
         }
-        IndexWriter writer = new IndexWriter(directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.CREATE));
+        IndexWriter writer =
+                new IndexWriter(directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.CREATE));
         writer.setLiveCommitData(Map.of(LAYOUT, CURRENT_LAYOUT).entrySet());
         writer.commit();
         return new SearchIndex(path, directory, writer, analyzer);
@@ -174,9 +190,12 @@ public final class SearchIndex implements Closeable {
         }
     }
 
-    private static IndexWriterConfig config(HighDimensionCodec codec, Analyzer analyzer, double ramBufferMb,
-            IndexWriterConfig.OpenMode mode) {
-        return new IndexWriterConfig(analyzer).setCodec(codec).setOpenMode(mode).setRAMBufferSizeMB(ramBufferMb)
+    private static IndexWriterConfig config(
+            HighDimensionCodec codec, Analyzer analyzer, double ramBufferMb, IndexWriterConfig.OpenMode mode) {
+        return new IndexWriterConfig(analyzer)
+                .setCodec(codec)
+                .setOpenMode(mode)
+                .setRAMBufferSizeMB(ramBufferMb)
                 .setCommitOnClose(false);
     }
 
@@ -233,7 +252,8 @@ public final class SearchIndex implements Closeable {
 
     /** Makes every change since the last commit durable and searchable at once, recording the snapshot applied. */
     public void commit(String appliedSnapshot) throws IOException {
-        writer.setLiveCommitData(Map.of(APPLIED_SNAPSHOT, appliedSnapshot, LAYOUT, CURRENT_LAYOUT).entrySet());
+        writer.setLiveCommitData(Map.of(APPLIED_SNAPSHOT, appliedSnapshot, LAYOUT, CURRENT_LAYOUT)
+                .entrySet());
         writer.commit();
         searchers.maybeRefreshBlocking();
     }
@@ -289,7 +309,8 @@ public final class SearchIndex implements Closeable {
                 return List.of();
             }
             BooleanQuery.Builder words = new BooleanQuery.Builder();
-            terms.stream().limit(IndexSearcher.getMaxClauseCount())
+            terms.stream()
+                    .limit(IndexSearcher.getMaxClauseCount())
                     .forEach(term -> words.add(new TermQuery(new Term(TEXT, term)), Occur.SHOULD));
             return ranked(search(filtered(words.build(), documentIds), n).scoreDocs, false);
         }
@@ -316,9 +337,17 @@ public final class SearchIndex implements Closeable {
             List<Hit> hits = new ArrayList<>(ranked.size());
             for (Ranked chunk : ranked) {
                 Document d = stored.document(chunk.doc());
-                hits.add(new Hit(chunk.chunkId(), UUID.fromString(d.get(DOCUMENT_ID)), d.get(FILENAME), d.get(SOURCE_ID),
-                        d.getField(ORDINAL).numericValue().intValue(), d.get(TEXT), d.get(PROVIDER), d.get(MODEL),
-                        d.getField(FALLBACK).numericValue().intValue() == 1, chunk.score()));
+                hits.add(new Hit(
+                        chunk.chunkId(),
+                        UUID.fromString(d.get(DOCUMENT_ID)),
+                        d.get(FILENAME),
+                        d.get(SOURCE_ID),
+                        d.getField(ORDINAL).numericValue().intValue(),
+                        d.get(TEXT),
+                        d.get(PROVIDER),
+                        d.get(MODEL),
+                        d.getField(FALLBACK).numericValue().intValue() == 1,
+                        chunk.score()));
             }
             return hits;
         }
@@ -335,8 +364,12 @@ public final class SearchIndex implements Closeable {
 
         private Query filtered(Query query, Set<UUID> documentIds) {
             Query filter = filter(documentIds);
-            return filter == null ? query
-                    : new BooleanQuery.Builder().add(query, Occur.MUST).add(filter, Occur.FILTER).build();
+            return filter == null
+                    ? query
+                    : new BooleanQuery.Builder()
+                            .add(query, Occur.MUST)
+                            .add(filter, Occur.FILTER)
+                            .build();
         }
 
         private List<Ranked> ranked(ScoreDoc[] found, boolean cosine) throws IOException {
@@ -357,7 +390,8 @@ public final class SearchIndex implements Closeable {
         if (documentIds == null || documentIds.isEmpty()) {
             return null;
         }
-        Collection<BytesRef> ids = documentIds.stream().map(id -> new BytesRef(id.toString())).toList();
+        Collection<BytesRef> ids =
+                documentIds.stream().map(id -> new BytesRef(id.toString())).toList();
         return new TermInSetQuery(DOCUMENT_ID, ids);
     }
 

@@ -1,13 +1,12 @@
 package io.docpipe.search;
 
+import io.docpipe.embed.EmbeddingRepository;
+import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-
-import io.docpipe.embed.EmbeddingRepository;
-import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,8 +32,8 @@ public class SearchIndexFollower {
     private final TransactionTemplate snapshotTx;
 
     /** @param snapshotTx repeatable read, read only: every read of one run sees one snapshot */
-    public SearchIndexFollower(SearchIndex index, SearchQueries queries, EmbeddingRepository embeddings,
-            TransactionTemplate snapshotTx) {
+    public SearchIndexFollower(
+            SearchIndex index, SearchQueries queries, EmbeddingRepository embeddings, TransactionTemplate snapshotTx) {
         this.index = index;
         this.queries = queries;
         this.embeddings = embeddings;
@@ -80,7 +79,10 @@ public class SearchIndexFollower {
         io(index::deleteAll);
         embeddings.streamSearchable(adding().andThen(chunk -> chunks[0]++));
         io(() -> index.commit(snapshot));
-        LOG.info("search index {} built from PostgreSQL: {} chunks in {} ms", index.path(), chunks[0],
+        LOG.info(
+                "search index {} built from PostgreSQL: {} chunks in {} ms",
+                index.path(),
+                chunks[0],
                 (System.nanoTime() - started) / 1_000_000);
         return chunks[0];
     }

@@ -23,6 +23,8 @@ public enum SearchMode {
     }
 
     public static Optional<SearchMode> fromWireName(String value) {
-        return Arrays.stream(values()).filter(mode -> mode.wireName().equals(value)).findFirst();
+        return Arrays.stream(values())
+                .filter(mode -> mode.wireName().equals(value))
+                .findFirst();
     }
 }

@@ -8,5 +8,4 @@ import java.util.UUID;
  *
  * @param documentIds only chunks of these documents, or null for all
  */
-public record SearchRequest(String query, int k, SearchMode mode, Set<UUID> documentIds) {
-}
+public record SearchRequest(String query, int k, SearchMode mode, Set<UUID> documentIds) {}

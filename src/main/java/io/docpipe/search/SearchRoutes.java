@@ -14,6 +14,7 @@ public class SearchRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from("scheduler:follow-search-index?delay={{docpipe.search.follow-interval-ms}}&initialDelay=0")
                 .routeId("follow-search-index")
                 .autoStartup("{{docpipe.search.follow-enabled}}")
@@ -47,5 +48,6 @@ public class SearchRoutes extends RouteBuilder {
                             .bean("queryEmbedder", "answered")
                     .end()
                 .end();
+        // spotless:on
     }
 }

@@ -1,5 +1,8 @@
 package io.docpipe.search;
 
+import io.docpipe.search.SearchIndex.Hit;
+import io.docpipe.search.SearchIndex.Ranked;
+import io.docpipe.search.SearchIndex.Searcher;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import io.docpipe.search.SearchIndex.Hit;
-import io.docpipe.search.SearchIndex.Ranked;
-import io.docpipe.search.SearchIndex.Searcher;
 
 /**
  * Runs a search on this instance's index: BM25 over the words, HNSW over the vectors of each space the query was
@@ -22,8 +21,7 @@ import io.docpipe.search.SearchIndex.Searcher;
 public class SearchService {
 
     /** What a search answers. */
-    public record Results(List<Hit> hits, long pendingDocuments, long indexLag) {
-    }
+    public record Results(List<Hit> hits, long pendingDocuments, long indexLag) {}
 
     private final SearchIndex index;
     private final SearchQueries queries;
@@ -68,8 +66,10 @@ public class SearchService {
 
     /** One list as it is, ties in chunk order, so every instance answers alike. */
     private static List<Ranked> best(List<Ranked> ranked, int k) {
-        return ranked.stream().sorted(Comparator.comparing(Ranked::score).reversed().thenComparing(Ranked::chunkId))
-                .limit(k).toList();
+        return ranked.stream()
+                .sorted(Comparator.comparing(Ranked::score).reversed().thenComparing(Ranked::chunkId))
+                .limit(k)
+                .toList();
     }
 
     /** Reciprocal rank fusion: a chunk scores the sum of 1 / (rank constant + rank) over the lists it is in. */
@@ -87,7 +87,10 @@ public class SearchService {
         return fused.entrySet().stream()
                 .sorted(Map.Entry.<Long, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(k)
-                .map(entry -> new Ranked(docs.get(entry.getKey()), entry.getKey(), entry.getValue().floatValue()))
+                .map(entry -> new Ranked(
+                        docs.get(entry.getKey()),
+                        entry.getKey(),
+                        entry.getValue().floatValue()))
                 .toList();
     }
 

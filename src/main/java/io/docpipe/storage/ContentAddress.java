@@ -14,8 +14,7 @@ public final class ContentAddress {
 
     static final int BUFFER_BYTES = 64 * 1024;
 
-    private ContentAddress() {
-    }
+    private ContentAddress() {}
 
     /** SHA-256 of a file, read in small buffers so a large upload never sits whole in memory. */
     public static String sha256(Path file) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
-
 /**
  * Where uploaded bytes are kept: a local directory ({@link LocalDocumentStorage}) or any S3-compatible bucket
  * ({@link S3DocumentStorage}). Both address bytes by their SHA-256 alone, at the same relative path
@@ -77,27 +76,22 @@ public interface DocumentStorage {
     Health check();
 
     /** What is stored with the bytes as metadata: their media type and the name of the upload that stored them. */
-    record StoredFile(String sha256, String mediaType, String filename, long sizeBytes) {
-    }
+    record StoredFile(String sha256, String mediaType, String filename, long sizeBytes) {}
 
     /** A stored file as the store lists it. */
-    record Entry(String storagePath, Instant lastModified) {
-    }
+    record Entry(String storagePath, Instant lastModified) {}
 
     /** The store's health: {@code UP} or {@code DOWN} with a reason for people (no secrets, no stack trace). */
-    record Health(boolean up, String error, long responseMillis) {
-    }
+    record Health(boolean up, String error, long responseMillis) {}
 
     /** A download of stored bytes. */
     sealed interface Download {
 
         /** A signed, time-limited URL that needs no credentials. */
-        record Link(String url, Instant expiresAt) implements Download {
-        }
+        record Link(String url, Instant expiresAt) implements Download {}
 
         /** The bytes, streamed. */
-        record Bytes(InputStream stream) implements Download {
-        }
+        record Bytes(InputStream stream) implements Download {}
     }
 
     /** Stored bytes as a local file; closing it removes a temporary copy. */

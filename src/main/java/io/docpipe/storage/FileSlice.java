@@ -21,7 +21,8 @@ final class FileSlice extends FilterInputStream {
 
     static InputStream open(Path file, long offset, long length) {
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ).position(offset);
+            FileChannel channel =
+                    FileChannel.open(file, StandardOpenOption.READ).position(offset);
             return new FileSlice(Channels.newInputStream(channel), length);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -139,7 +139,8 @@ public class LocalDocumentStorage implements DocumentStorage {
                     continue; // a .partial copy of an upload under way, or something that is not ours
                 }
                 try {
-                    entries.add(new Entry(relative, Files.getLastModifiedTime(file).toInstant()));
+                    entries.add(
+                            new Entry(relative, Files.getLastModifiedTime(file).toInstant()));
                 } catch (NoSuchFileException gone) {
                     continue;
                 }

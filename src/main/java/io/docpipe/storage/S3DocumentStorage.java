@@ -1,5 +1,6 @@
 package io.docpipe.storage;
 
+import io.docpipe.db.SafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-
-import io.docpipe.db.SafeText;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -80,12 +79,15 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
                 .credentialsProvider(credentials)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        S3Presigner.Builder signer = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials);
+        S3Presigner.Builder signer =
+                S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials);
         if (settings.endpoint() != null) {
             // Supabase Storage and MinIO serve buckets under the endpoint's path, not as host names
             client.endpointOverride(settings.endpoint()).forcePathStyle(true);
             signer.endpointOverride(settings.endpoint())
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+                    .serviceConfiguration(S3Configuration.builder()
+                            .pathStyleAccessEnabled(true)
+                            .build());
         }
         this.s3 = client.build();
         this.presigner = signer.build();
@@ -142,8 +144,13 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
         Map<String, String> metadata = Map.of("sha256", file.sha256(), "filename", encode(file.filename()));
         try {
             if (size <= settings.multipartBytes()) {
-                s3.putObject(put -> put.bucket(settings.bucket()).key(key).contentType(file.mediaType())
-                        .contentLength(size).metadata(metadata), RequestBody.fromFile(source));
+                s3.putObject(
+                        put -> put.bucket(settings.bucket())
+                                .key(key)
+                                .contentType(file.mediaType())
+                                .contentLength(size)
+                                .metadata(metadata),
+                        RequestBody.fromFile(source));
             } else {
                 putInParts(source, size, key, file.mediaType(), metadata);
             }
@@ -153,8 +160,11 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
     }
 
     private void putInParts(Path source, long size, String key, String mediaType, Map<String, String> metadata) {
-        String uploadId = s3.createMultipartUpload(create -> create.bucket(settings.bucket()).key(key)
-                .contentType(mediaType).metadata(metadata)).uploadId();
+        String uploadId = s3.createMultipartUpload(create -> create.bucket(settings.bucket())
+                        .key(key)
+                        .contentType(mediaType)
+                        .metadata(metadata))
+                .uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             long partBytes = Math.max(S3Settings.MIN_PART_BYTES, settings.partBytes());
@@ -164,17 +174,28 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
                 long from = offset;
                 int partNumber = number;
                 // the part is read from the file each time it is sent (a retry reads it again): never held in memory
-                String eTag = s3.uploadPart(part -> part.bucket(settings.bucket()).key(key).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength(length),
-                        RequestBody.fromContentProvider(() -> FileSlice.open(source, from, length), length,
-                                "application/octet-stream")).eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(eTag).build());
+                String eTag = s3.uploadPart(
+                                part -> part.bucket(settings.bucket())
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber)
+                                        .contentLength(length),
+                                RequestBody.fromContentProvider(
+                                        () -> FileSlice.open(source, from, length), length, "application/octet-stream"))
+                        .eTag();
+                parts.add(CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(eTag)
+                        .build());
             }
-            s3.completeMultipartUpload(complete -> complete.bucket(settings.bucket()).key(key).uploadId(uploadId)
+            s3.completeMultipartUpload(complete -> complete.bucket(settings.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
                     .multipartUpload(upload -> upload.parts(parts)));
         } catch (RuntimeException e) {
             try {
-                s3.abortMultipartUpload(abort -> abort.bucket(settings.bucket()).key(key).uploadId(uploadId));
+                s3.abortMultipartUpload(
+                        abort -> abort.bucket(settings.bucket()).key(key).uploadId(uploadId));
             } catch (RuntimeException ignored) {
                 // the bucket's lifecycle rules (or the orphan sweep's next runs) clean up what is left
             }
@@ -193,7 +214,9 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
             throw failure(e, storagePath);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(copy);
-            throw e instanceof IOException io ? new UncheckedIOException("cannot spool " + storagePath, io) : (RuntimeException) e;
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot spool " + storagePath, io)
+                    : (RuntimeException) e;
         }
         return new LocalCopy() {
             @Override
@@ -211,8 +234,8 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
     @Override
     public InputStream open(String storagePath) {
         try {
-            ResponseInputStream<GetObjectResponse> stream = s3.getObject(get -> get.bucket(settings.bucket())
-                    .key(key(storagePath)));
+            ResponseInputStream<GetObjectResponse> stream =
+                    s3.getObject(get -> get.bucket(settings.bucket()).key(key(storagePath)));
             return stream;
         } catch (SdkException e) {
             throw failure(e, storagePath);
@@ -222,12 +245,14 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
     @Override
     public Download download(String storagePath, String filename, String mediaType, Duration lifetime) {
         try {
-            GetObjectRequest get = GetObjectRequest.builder().bucket(settings.bucket()).key(key(storagePath))
+            GetObjectRequest get = GetObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(key(storagePath))
                     .responseContentType(mediaType)
                     .responseContentDisposition(ContentDisposition.attachment(filename))
                     .build();
-            PresignedGetObjectRequest signed = presigner.presignGetObject(presign -> presign
-                    .signatureDuration(lifetime).getObjectRequest(get));
+            PresignedGetObjectRequest signed = presigner.presignGetObject(
+                    presign -> presign.signatureDuration(lifetime).getObjectRequest(get));
             return new Download.Link(signed.url().toString(), signed.expiration());
         } catch (SdkException e) {
             throw failure(e, storagePath);
@@ -265,7 +290,9 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
         String documents = key("documents/");
         try {
             for (ListObjectsV2Response response : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                    .bucket(settings.bucket()).prefix(documents).build())) {
+                    .bucket(settings.bucket())
+                    .prefix(documents)
+                    .build())) {
                 List<Entry> entries = new ArrayList<>();
                 for (S3Object object : response.contents()) {
                     String path = object.key().substring(settings.prefix().length());
@@ -290,7 +317,9 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
      */
     public void verify() {
         try {
-            s3.listObjectsV2(list -> list.bucket(settings.bucket()).prefix(settings.prefix()).maxKeys(1)
+            s3.listObjectsV2(list -> list.bucket(settings.bucket())
+                    .prefix(settings.prefix())
+                    .maxKeys(1)
                     .overrideConfiguration(call -> call.apiCallTimeout(CHECK_TIMEOUT)));
         } catch (SdkException e) {
             throw failure(e, null);
@@ -318,15 +347,16 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
         }
         java.time.Instant before = java.time.Instant.now().minus(age);
         try (java.util.stream.Stream<Path> files = Files.list(spoolDir)) {
-            files.filter(file -> file.getFileName().toString().endsWith(".spool")).forEach(file -> {
-                try {
-                    if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
-                        Files.deleteIfExists(file);
-                    }
-                } catch (IOException ignored) {
-                    // gone meanwhile, or not ours to remove
-                }
-            });
+            files.filter(file -> file.getFileName().toString().endsWith(".spool"))
+                    .forEach(file -> {
+                        try {
+                            if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                                Files.deleteIfExists(file);
+                            }
+                        } catch (IOException ignored) {
+                            // gone meanwhile, or not ours to remove
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear the spool directory " + spoolDir, e);
         }
@@ -364,18 +394,22 @@ public class S3DocumentStorage implements DocumentStorage, AutoCloseable {
                 reason = "access to the " + bucket + " was denied (" + (code == null ? "403" : code)
                         + "): check S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and the bucket's permissions";
             } else {
-                reason = endpointName() + " answered " + status + (code == null ? "" : " " + code) + " for the " + bucket;
+                reason = endpointName() + " answered " + status + (code == null ? "" : " " + code) + " for the "
+                        + bucket;
             }
             return new StorageUnavailableException(reason, credentials, e);
         }
         if (e instanceof SdkClientException) {
             return new StorageUnavailableException("cannot reach " + endpointName() + ": " + rootCause(e), false, e);
         }
-        return new StorageUnavailableException("the " + bucket + " failed: " + SafeText.line(e.getMessage(), 200), false, e);
+        return new StorageUnavailableException(
+                "the " + bucket + " failed: " + SafeText.line(e.getMessage(), 200), false, e);
     }
 
     private String endpointName() {
-        return settings.endpoint() == null ? "AWS S3 (" + settings.region() + ")" : "the S3 endpoint " + settings.endpoint();
+        return settings.endpoint() == null
+                ? "AWS S3 (" + settings.region() + ")"
+                : "the S3 endpoint " + settings.endpoint();
     }
 
     private static String code(S3Exception e) {

@@ -11,15 +11,23 @@ import java.net.URI;
  * @param multipartBytes  uploads larger than this are sent as a multipart upload
  * @param partBytes       the size of each part but the last (S3 wants at least 5 MiB)
  */
-public record S3Settings(URI endpoint, String region, String bucket, String prefix, String accessKeyId,
-        String secretAccessKey, long multipartBytes, long partBytes) {
+public record S3Settings(
+        URI endpoint,
+        String region,
+        String bucket,
+        String prefix,
+        String accessKeyId,
+        String secretAccessKey,
+        long multipartBytes,
+        long partBytes) {
 
     /** The smallest part S3 takes (every part of a multipart upload but the last). */
     public static final long MIN_PART_BYTES = 5L * 1024 * 1024;
 
     /** A prefix as a key prefix: no leading slash, one trailing slash unless blank. */
     public static String normalisedPrefix(String prefix) {
-        String trimmed = prefix == null ? "" : prefix.strip().replaceAll("^/+", "").replaceAll("/+$", "");
+        String trimmed =
+                prefix == null ? "" : prefix.strip().replaceAll("^/+", "").replaceAll("/+$", "");
         return trimmed.isEmpty() ? "" : trimmed + "/";
     }
 

@@ -1,12 +1,11 @@
 package io.docpipe.storage;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What happens to a job whose document cannot be read: while the store cannot be reached, the job fails transiently
@@ -31,8 +30,13 @@ public class StorageOutage {
         JobStatus failedState = from.failedState().orElseThrow();
         if (failure instanceof StorageUnavailableException) {
             Instant next = clock.instant().plus(retry);
-            jobs.failWithoutAttempt(job, from, failedState, "the document store cannot be reached: " + failure.getMessage()
-                    + "; reading the document again at " + next + " (no attempt spent)", next);
+            jobs.failWithoutAttempt(
+                    job,
+                    from,
+                    failedState,
+                    "the document store cannot be reached: " + failure.getMessage() + "; reading the document again at "
+                            + next + " (no attempt spent)",
+                    next);
         } else {
             jobs.fail(job, from, failedState, failure.getMessage(), null);
         }

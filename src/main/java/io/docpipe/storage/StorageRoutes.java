@@ -11,8 +11,10 @@ public class StorageRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         Sweep.from(this, "purge-orphaned-files", "Removes stored files no live document uses (an upload that never committed, a delete the store missed)")
                 .bean("orphanedFiles", "purge")
                 .bean("sweepRuns", "finish");
+        // spotless:on
     }
 }

@@ -1,11 +1,10 @@
 package io.docpipe.sweep;
 
-import java.util.Map;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
+import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -31,16 +30,22 @@ public class ExpiredLeases {
     /** @return the leases freed */
     public int reclaim() {
         int reclaimed = 0;
-        for (Map<String, Object> row : jdbc.queryForList(SqlStatements.load("jobs/find-expired-leases.sql"),
-                new MapSqlParameterSource("limit", batchSize))) {
+        for (Map<String, Object> row : jdbc.queryForList(
+                SqlStatements.load("jobs/find-expired-leases.sql"), new MapSqlParameterSource("limit", batchSize))) {
             ClaimedJob job = ClaimedJob.fromRow(row);
             CorrelationContext.enter(job);
             String owner = (String) row.get("lease_owner");
             int attempts = ((Number) row.get("attempts")).intValue() + 1;
             if (attempts >= maxAttempts && job.status().failedState().isPresent()) {
                 // the lost attempt was the last: failing counts it and frees the lease
-                if (jobs.fail(job, job.status(), job.status().failedState().get(), "gave up after " + attempts
-                        + " attempts: the lease of its worker (last " + owner + ") expired", null).applied()) {
+                if (jobs.fail(
+                                job,
+                                job.status(),
+                                job.status().failedState().get(),
+                                "gave up after " + attempts + " attempts: the lease of its worker (last " + owner
+                                        + ") expired",
+                                null)
+                        .applied()) {
                     reclaimed++;
                 }
             } else if (jobs.releaseExpiredLease(job.id(), job.status(), owner)) {

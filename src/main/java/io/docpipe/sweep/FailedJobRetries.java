@@ -1,11 +1,10 @@
 package io.docpipe.sweep;
 
-import java.util.Map;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
+import java.util.Map;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -30,13 +29,18 @@ public class FailedJobRetries {
     /** @return the jobs sent back to their queue */
     public int retryDue() {
         int retried = 0;
-        for (Map<String, Object> row : jdbc.queryForList(SqlStatements.load("jobs/find-retry-due.sql"),
-                new MapSqlParameterSource("limit", batchSize))) {
+        for (Map<String, Object> row : jdbc.queryForList(
+                SqlStatements.load("jobs/find-retry-due.sql"), new MapSqlParameterSource("limit", batchSize))) {
             ClaimedJob job = ClaimedJob.fromRow(row);
             CorrelationContext.enter(job);
             int attempts = ((Number) row.get("attempts")).intValue();
-            if (jobs.retry(job, job.status(), "automatic retry after attempt " + attempts + " of " + maxAttempts, false,
-                    row.get("parse_job_id") != null).applied()) {
+            if (jobs.retry(
+                            job,
+                            job.status(),
+                            "automatic retry after attempt " + attempts + " of " + maxAttempts,
+                            false,
+                            row.get("parse_job_id") != null)
+                    .applied()) {
                 retried++;
             }
         }

@@ -20,8 +20,8 @@ public class RetentionPurge {
     private final int sweepRunDays;
     private final int searchChangeDays;
 
-    public RetentionPurge(NamedParameterJdbcTemplate jdbc, int eventDays, int ledgerDays, int sweepRunDays,
-            int searchChangeDays) {
+    public RetentionPurge(
+            NamedParameterJdbcTemplate jdbc, int eventDays, int ledgerDays, int sweepRunDays, int searchChangeDays) {
         this.jdbc = jdbc;
         this.eventDays = eventDays;
         this.ledgerDays = ledgerDays;
@@ -33,15 +33,25 @@ public class RetentionPurge {
     public int purge() {
         int events = delete("sweep/purge-job-events.sql", eventDays);
         int deliveries = delete("sweep/purge-webhook-deliveries.sql", eventDays);
-        Integer ledger = jdbc.queryForObject(SqlStatements.load("sweep/purge-cost-ledger.sql"),
-                new MapSqlParameterSource("retention_days", ledgerDays), Integer.class);
+        Integer ledger = jdbc.queryForObject(
+                SqlStatements.load("sweep/purge-cost-ledger.sql"),
+                new MapSqlParameterSource("retention_days", ledgerDays),
+                Integer.class);
         int runs = delete("sweep/purge-sweep-runs.sql", sweepRunDays);
-        Integer changes = jdbc.queryForObject(SqlStatements.load("sweep/purge-search-changes.sql"),
-                new MapSqlParameterSource("retention_days", searchChangeDays), Integer.class);
+        Integer changes = jdbc.queryForObject(
+                SqlStatements.load("sweep/purge-search-changes.sql"),
+                new MapSqlParameterSource("retention_days", searchChangeDays),
+                Integer.class);
         int total = events + deliveries + (ledger == null ? 0 : ledger) + runs + (changes == null ? 0 : changes);
         if (total > 0) {
-            LOG.info("purged {} job events, {} webhook delivery ids, {} cost ledger rows, {} sweep runs and {} search"
-                    + " index changes past retention", events, deliveries, ledger, runs, changes);
+            LOG.info(
+                    "purged {} job events, {} webhook delivery ids, {} cost ledger rows, {} sweep runs and {} search"
+                            + " index changes past retention",
+                    events,
+                    deliveries,
+                    ledger,
+                    runs,
+                    changes);
         }
         return total;
     }

@@ -13,8 +13,7 @@ import org.apache.camel.model.RouteDefinition;
  */
 public final class Sweep {
 
-    private Sweep() {
-    }
+    private Sweep() {}
 
     public static RouteDefinition from(RouteBuilder routes, String id, String description) {
         return routes.from("direct:" + id)

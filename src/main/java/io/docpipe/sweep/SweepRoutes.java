@@ -12,6 +12,7 @@ public class SweepRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         Sweep.from(this, "retry-failed-jobs", "Sends failed jobs whose next attempt is due back to their stage's queue")
                 .bean("failedJobRetries", "retryDue")
                 .bean("sweepRuns", "finish");
@@ -23,5 +24,6 @@ public class SweepRoutes extends RouteBuilder {
         Sweep.from(this, "purge-expired-records", "Deletes events, ledger days and sweep runs past their retention")
                 .bean("retentionPurge", "purge")
                 .bean("sweepRuns", "finish");
+        // spotless:on
     }
 }

@@ -1,10 +1,9 @@
 package io.docpipe.sweep;
 
-import java.sql.Timestamp;
-import java.util.Date;
-
 import io.docpipe.db.SqlStatements;
 import io.docpipe.observe.Meters;
+import java.sql.Timestamp;
+import java.util.Date;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
@@ -19,6 +18,7 @@ public class SweepRuns {
 
     /** Quartz's header with the time the trigger was due (absent when a sweep is started by hand). */
     static final String SCHEDULED_FIRE_TIME = "scheduledFireTime";
+
     static final String RUN_ID = "sweepRunId";
     static final String SWEEP = "sweep";
 
@@ -33,15 +33,22 @@ public class SweepRuns {
     }
 
     public long start(@Variable(SWEEP) String sweep, @Header(SCHEDULED_FIRE_TIME) Date scheduledFireTime) {
-        Timestamp due = new Timestamp(scheduledFireTime == null ? System.currentTimeMillis() : scheduledFireTime.getTime());
-        return jdbc.queryForObject(SqlStatements.load("sweep/start-sweep-run.sql"), new MapSqlParameterSource()
-                .addValue("sweep", sweep).addValue("scheduled_fire_time", due).addValue("actor", actor), Long.class);
+        Timestamp due =
+                new Timestamp(scheduledFireTime == null ? System.currentTimeMillis() : scheduledFireTime.getTime());
+        return jdbc.queryForObject(
+                SqlStatements.load("sweep/start-sweep-run.sql"),
+                new MapSqlParameterSource()
+                        .addValue("sweep", sweep)
+                        .addValue("scheduled_fire_time", due)
+                        .addValue("actor", actor),
+                Long.class);
     }
 
     /** @param affected what the sweep touched (jobs, rows, vectors) */
     public void finish(@Variable(SWEEP) String sweep, @Variable(RUN_ID) long runId, @Body Integer affected) {
         meters.sweepWork(sweep, affected == null ? 0 : affected);
-        jdbc.update(SqlStatements.load("sweep/finish-sweep-run.sql"),
+        jdbc.update(
+                SqlStatements.load("sweep/finish-sweep-run.sql"),
                 new MapSqlParameterSource().addValue("id", runId).addValue("affected", affected));
     }
 }

@@ -3,9 +3,7 @@ package io.docpipe.sweep;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
-
 import javax.sql.DataSource;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.support.service.ServiceSupport;
@@ -20,15 +18,20 @@ import org.quartz.utils.DBConnectionManager;
  */
 public final class SweepScheduler {
 
-    private SweepScheduler() {
-    }
+    private SweepScheduler() {}
 
     /**
      * @param clusterName the Quartz scheduler name: the same on every instance of one deployment
      * @param instanceId  this instance's name in the cluster
      */
-    public static void configure(CamelContext context, DataSource dataSource, String clusterName, String instanceId,
-            int threads, long clusterCheckinMillis) throws Exception {
+    public static void configure(
+            CamelContext context,
+            DataSource dataSource,
+            String clusterName,
+            String instanceId,
+            int threads,
+            long clusterCheckinMillis)
+            throws Exception {
         // Quartz looks data sources up by name in a JVM-wide registry: a name per instance keeps several apart
         String dataSourceName = "docpipe-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnections(dataSource));
@@ -38,7 +41,8 @@ public final class SweepScheduler {
         quartz.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         quartz.setProperty("org.quartz.threadPool.threadCount", String.valueOf(threads));
         quartz.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        quartz.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        quartz.setProperty(
+                "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         quartz.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
         quartz.setProperty("org.quartz.jobStore.isClustered", "true");
         quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(clusterCheckinMillis));
@@ -84,7 +88,6 @@ public final class SweepScheduler {
         }
 
         @Override
-        public void initialize() {
-        }
+        public void initialize() {}
     }
 }

@@ -8,6 +8,11 @@ import java.util.UUID;
  * @param sourceId the source the document is a version of, or null
  * @param version  its version within the source, or null
  */
-public record UploadReceipt(UUID documentId, UUID jobId, String correlationId, String status, boolean duplicate,
-        String sourceId, Integer version) {
-}
+public record UploadReceipt(
+        UUID documentId,
+        UUID jobId,
+        String correlationId,
+        String status,
+        boolean duplicate,
+        String sourceId,
+        Integer version) {}

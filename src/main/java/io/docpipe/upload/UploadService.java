@@ -1,11 +1,5 @@
 package io.docpipe.upload;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.UUID;
-
 import io.docpipe.db.SafeText;
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
@@ -18,6 +12,11 @@ import io.docpipe.storage.ContentAddress;
 import io.docpipe.storage.DocumentStorage;
 import io.docpipe.storage.DocumentStorage.StoredFile;
 import io.docpipe.storage.StorageUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -54,8 +53,15 @@ public class UploadService {
     private final long maxSizeBytes;
     private final JobStateMachine jobs;
 
-    public UploadService(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, DocumentRepository documents,
-            DocumentVersions versions, DocumentStorage storage, TextExtractor extractor, long maxSizeBytes, JobStateMachine jobs) {
+    public UploadService(
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
+            DocumentRepository documents,
+            DocumentVersions versions,
+            DocumentStorage storage,
+            TextExtractor extractor,
+            long maxSizeBytes,
+            JobStateMachine jobs) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.documents = documents;
@@ -78,13 +84,12 @@ public class UploadService {
             throw new ApiException(400, "empty_file", "the uploaded file is empty");
         }
         if (size > maxSizeBytes) {
-            throw new ApiException(413, "file_too_large",
-                    "the uploaded file has " + size + " bytes; the limit is " + maxSizeBytes);
+            throw new ApiException(
+                    413, "file_too_large", "the uploaded file has " + size + " bytes; the limit is " + maxSizeBytes);
         }
         String mediaType = extractor.detectMediaType(upload, filename);
         if (!extractor.isSupported(mediaType)) {
-            throw new ApiException(415, "unsupported_media_type",
-                    "files of type " + mediaType + " are not supported");
+            throw new ApiException(415, "unsupported_media_type", "files of type " + mediaType + " are not supported");
         }
         String sha256 = ContentAddress.sha256(upload);
         StoredFile file = new StoredFile(sha256, mediaType, safeName(filename), size);
@@ -97,8 +102,11 @@ public class UploadService {
             receipt = record(upload, file, source);
         } catch (StorageUnavailableException e) {
             LOG.warn("upload {} refused: the document store cannot be reached: {}", safeName(filename), e.getMessage());
-            throw new ApiException(503, "storage_unavailable",
-                    "the document store cannot be reached; try again shortly", STORAGE_RETRY_AFTER_SECONDS);
+            throw new ApiException(
+                    503,
+                    "storage_unavailable",
+                    "the document store cannot be reached; try again shortly",
+                    STORAGE_RETRY_AFTER_SECONDS);
         } finally {
             deleteQuietly(upload);
         }
@@ -115,29 +123,51 @@ public class UploadService {
     private UploadReceipt record(Path upload, StoredFile file, String source) {
         return tx.execute(status -> {
             versions.lockUpload(source, file.sha256());
-            Optional<DocumentVersions.Existing> existing = source == null ? versions.duplicateOf(file.sha256())
+            Optional<DocumentVersions.Existing> existing = source == null
+                    ? versions.duplicateOf(file.sha256())
                     : versions.latestVersionWith(source, file.sha256());
             if (existing.isPresent()) {
                 DocumentVersions.Existing same = existing.get();
-                return new UploadReceipt(same.documentId(), same.jobId(), same.correlationId(), same.status(), true,
-                        same.sourceId(), same.version());
+                return new UploadReceipt(
+                        same.documentId(),
+                        same.jobId(),
+                        same.correlationId(),
+                        same.status(),
+                        true,
+                        same.sourceId(),
+                        same.version());
             }
             String storagePath = storage.keep(upload, file);
             Integer version = source == null ? null : versions.nextVersion(source);
-            StoredDocument document = new StoredDocument(UUID.randomUUID(), file.sha256(), file.filename(),
-                    file.mediaType(), file.sizeBytes(), storagePath, null, source, version, false);
+            StoredDocument document = new StoredDocument(
+                    UUID.randomUUID(),
+                    file.sha256(),
+                    file.filename(),
+                    file.mediaType(),
+                    file.sizeBytes(),
+                    storagePath,
+                    null,
+                    source,
+                    version,
+                    false);
             documents.insert(document);
             UUID jobId = UUID.randomUUID();
             String correlationId = UUID.randomUUID().toString();
-            jobs.create(jobId, document.id(), correlationId, "uploaded " + document.filename() + " (" + file.mediaType()
-                    + ", " + file.sizeBytes() + " bytes)" + (source == null ? "" : ", version " + version + " of its source"));
+            jobs.create(
+                    jobId,
+                    document.id(),
+                    correlationId,
+                    "uploaded " + document.filename() + " (" + file.mediaType() + ", " + file.sizeBytes() + " bytes)"
+                            + (source == null ? "" : ", version " + version + " of its source"));
             return new UploadReceipt(document.id(), jobId, correlationId, "uploaded", false, source, version);
         });
     }
 
     private boolean isStored(String sha256) {
-        Integer users = jdbc.queryForObject(SqlStatements.load("documents/count-live-with-bytes.sql"),
-                new MapSqlParameterSource("sha256", sha256), Integer.class);
+        Integer users = jdbc.queryForObject(
+                SqlStatements.load("documents/count-live-with-bytes.sql"),
+                new MapSqlParameterSource("sha256", sha256),
+                Integer.class);
         return users != null && users > 0;
     }
 
@@ -162,7 +192,8 @@ public class UploadService {
             throw ApiException.badRequest("source_id has " + sourceId.length() + " characters; at most "
                     + MAX_SOURCE_ID_CHARS + " are allowed");
         }
-        if (sourceId.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+        if (sourceId.codePoints()
+                .anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
             throw ApiException.badRequest("source_id must not contain control or invisible formatting characters");
         }
         return sourceId;
@@ -181,7 +212,8 @@ public class UploadService {
                 .filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
                 .forEach(visible::appendCodePoint);
         String name = visible.toString().replace('\\', '/');
-        name = SafeText.line(name.substring(name.lastIndexOf('/') + 1).strip(), MAX_NAME_CHARS).strip();
+        name = SafeText.line(name.substring(name.lastIndexOf('/') + 1).strip(), MAX_NAME_CHARS)
+                .strip();
         return name.isEmpty() || name.equals(".") || name.equals("..") ? "upload" : name;
     }
 }

@@ -1,12 +1,5 @@
 package io.docpipe.webhook;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +11,12 @@ import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -44,6 +43,7 @@ public class LlamaParseWebhook {
     private static final Set<String> NOT_FINISHED_EVENTS = Set.of("parse.pending", "parse.running");
     /** Ids docpipe and LlamaParse make are UUIDs; anything much longer or stranger names no job. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     private static final int MAX_TEXT_CHARS = 200;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -58,8 +58,11 @@ public class LlamaParseWebhook {
     }
 
     /** The delivery's job and event; 400 for a body of no accepted shape, 404 when it names no job. */
-    public WebhookDelivery read(@Body byte[] body, @Header("correlation_id") String correlationIdParameter,
-            @Header("X-Webhook-Event-ID") String eventIdHeader, @Header("X-Webhook-Event-Type") String eventTypeHeader) {
+    public WebhookDelivery read(
+            @Body byte[] body,
+            @Header("correlation_id") String correlationIdParameter,
+            @Header("X-Webhook-Event-ID") String eventIdHeader,
+            @Header("X-Webhook-Event-Type") String eventTypeHeader) {
         JsonNode root = parse(body);
         String parseJobId;
         String eventId = eventIdHeader;
@@ -80,15 +83,24 @@ public class LlamaParseWebhook {
         }
         String named = id(parseJobId);
         String correlation = id(correlationId);
-        Optional<ClaimedJob> byParseJob = named == null ? Optional.empty() : first(jdbc.query(
-                SqlStatements.load("jobs/find-by-parse-job.sql"), new MapSqlParameterSource("parse_job_id", named),
-                (rs, n) -> job(rs)));
-        ClaimedJob job = byParseJob.or(() -> byCorrelationId(correlation))
+        Optional<ClaimedJob> byParseJob = named == null
+                ? Optional.empty()
+                : first(jdbc.query(
+                        SqlStatements.load("jobs/find-by-parse-job.sql"),
+                        new MapSqlParameterSource("parse_job_id", named),
+                        (rs, n) -> job(rs)));
+        ClaimedJob job = byParseJob
+                .or(() -> byCorrelationId(correlation))
                 .orElseThrow(() -> ApiException.notFound("unknown parse job"));
         CorrelationContext.enter(job);
         String type = SafeText.line(eventType, MAX_TEXT_CHARS);
-        return new WebhookDelivery(job, SafeText.line(eventId, MAX_TEXT_CHARS), type, named,
-                type == null || !NOT_FINISHED_EVENTS.contains(type), byParseJob.isEmpty() && named != null);
+        return new WebhookDelivery(
+                job,
+                SafeText.line(eventId, MAX_TEXT_CHARS),
+                type,
+                named,
+                type == null || !NOT_FINISHED_EVENTS.contains(type),
+                byParseJob.isEmpty() && named != null);
     }
 
     /**
@@ -98,12 +110,16 @@ public class LlamaParseWebhook {
      */
     public ApiResponse record(@Body WebhookDelivery delivery) {
         String outcome = tx.execute(status -> {
-            if (delivery.eventId() != null && jdbc.queryForList(SqlStatements.load("webhook/record-delivery.sql"),
-                    new MapSqlParameterSource()
-                            .addValue("event_id", delivery.eventId())
-                            .addValue("job_id", delivery.job().id())
-                            .addValue("event_type", delivery.eventType())
-                            .addValue("parse_job_id", delivery.parseJobId()), String.class).isEmpty()) {
+            if (delivery.eventId() != null
+                    && jdbc.queryForList(
+                                    SqlStatements.load("webhook/record-delivery.sql"),
+                                    new MapSqlParameterSource()
+                                            .addValue("event_id", delivery.eventId())
+                                            .addValue("job_id", delivery.job().id())
+                                            .addValue("event_type", delivery.eventType())
+                                            .addValue("parse_job_id", delivery.parseJobId()),
+                                    String.class)
+                            .isEmpty()) {
                 return "duplicate";
             }
             if (!delivery.finished()) {
@@ -112,10 +128,20 @@ public class LlamaParseWebhook {
             if (delivery.unknownParseJob() && adopt(delivery)) {
                 return "processed";
             }
-            return jdbc.update(SqlStatements.load("webhook/mark-result-ready.sql"),
-                    new MapSqlParameterSource("job_id", delivery.job().id())) == 1 ? "processed" : "ignored";
+            return jdbc.update(
+                                    SqlStatements.load("webhook/mark-result-ready.sql"),
+                                    new MapSqlParameterSource(
+                                            "job_id", delivery.job().id()))
+                            == 1
+                    ? "processed"
+                    : "ignored";
         });
-        LOG.info("webhook {} {} for job {}: {}", delivery.eventType(), delivery.eventId(), delivery.job().id(), outcome);
+        LOG.info(
+                "webhook {} {} for job {}: {}",
+                delivery.eventType(),
+                delivery.eventId(),
+                delivery.job().id(),
+                outcome);
         return ApiResponse.ok(Map.of("status", outcome));
     }
 
@@ -142,12 +168,17 @@ public class LlamaParseWebhook {
      * document again, and its result is read.
      */
     private boolean adopt(WebhookDelivery delivery) {
-        List<String> adopted = jdbc.queryForList(SqlStatements.load("webhook/adopt-parse-job.sql"), new MapSqlParameterSource()
-                .addValue("job_id", delivery.job().id()).addValue("parse_job_id", delivery.parseJobId()), String.class);
+        List<String> adopted = jdbc.queryForList(
+                SqlStatements.load("webhook/adopt-parse-job.sql"),
+                new MapSqlParameterSource()
+                        .addValue("job_id", delivery.job().id())
+                        .addValue("parse_job_id", delivery.parseJobId()),
+                String.class);
         if (adopted.isEmpty()) {
             return false;
         }
-        String detail = "adopted LlamaParse job " + delivery.parseJobId() + " from its webhook (its upload's answer was lost)";
+        String detail =
+                "adopted LlamaParse job " + delivery.parseJobId() + " from its webhook (its upload's answer was lost)";
         if (JobStatus.ofWireName(adopted.get(0)) == JobStatus.UPLOADED) {
             jobs.handOff(delivery.job(), JobStatus.UPLOADED, JobStatus.PARSE_QUEUED, detail);
         } else {
@@ -157,9 +188,12 @@ public class LlamaParseWebhook {
     }
 
     private Optional<ClaimedJob> byCorrelationId(String correlationId) {
-        return correlationId == null ? Optional.empty() : first(jdbc.query(
-                SqlStatements.load("jobs/find-by-correlation-id.sql"),
-                new MapSqlParameterSource("correlation_id", correlationId), (rs, n) -> job(rs)));
+        return correlationId == null
+                ? Optional.empty()
+                : first(jdbc.query(
+                        SqlStatements.load("jobs/find-by-correlation-id.sql"),
+                        new MapSqlParameterSource("correlation_id", correlationId),
+                        (rs, n) -> job(rs)));
     }
 
     /** An id as given, or null when it cannot be one (too long, control characters, spaces). */
@@ -168,8 +202,11 @@ public class LlamaParseWebhook {
     }
 
     private static ClaimedJob job(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new ClaimedJob(rs.getObject("id", UUID.class), rs.getObject("document_id", UUID.class),
-                rs.getString("correlation_id"), JobStatus.ofWireName(rs.getString("status")));
+        return new ClaimedJob(
+                rs.getObject("id", UUID.class),
+                rs.getObject("document_id", UUID.class),
+                rs.getString("correlation_id"),
+                JobStatus.ofWireName(rs.getString("status")));
     }
 
     private static <T> Optional<T> first(List<T> rows) {
@@ -178,6 +215,8 @@ public class LlamaParseWebhook {
 
     private static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
+        return value == null || value.isNull() || value.asText().isBlank()
+                ? Optional.empty()
+                : Optional.of(value.asText());
     }
 }

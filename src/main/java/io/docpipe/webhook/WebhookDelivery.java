@@ -11,6 +11,10 @@ import io.docpipe.job.ClaimedJob;
  * @param unknownParseJob the delivery names a LlamaParse job docpipe has not recorded (the job was found by its
  *                   correlation id)
  */
-public record WebhookDelivery(ClaimedJob job, String eventId, String eventType, String parseJobId, boolean finished,
-        boolean unknownParseJob) {
-}
+public record WebhookDelivery(
+        ClaimedJob job,
+        String eventId,
+        String eventType,
+        String parseJobId,
+        boolean finished,
+        boolean unknownParseJob) {}

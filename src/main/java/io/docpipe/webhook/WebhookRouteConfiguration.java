@@ -7,7 +7,9 @@ public class WebhookRouteConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration("webhook")
                 .onException(Exception.class).handled(true).process("jsonResponseWriter");
+        // spotless:on
     }
 }

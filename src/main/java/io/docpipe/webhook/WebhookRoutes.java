@@ -10,6 +10,7 @@ public class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from("platform-http:/api/v1/webhooks/llamaparse?httpMethodRestrict=POST")
                 .routeId("receive-llamaparse-webhook").routeConfigurationId("webhook")
                 .description("Verifies a LlamaParse webhook's signature, matches it to a job and records it; the fetch stage reads the result")
@@ -18,5 +19,6 @@ public class WebhookRoutes extends RouteBuilder {
                 .bean("llamaParseWebhook", "read")
                 .bean("llamaParseWebhook", "record")
                 .process("jsonResponseWriter");
+        // spotless:on
     }
 }

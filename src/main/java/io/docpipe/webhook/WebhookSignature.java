@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,8 +19,7 @@ public final class WebhookSignature {
 
     private static final String PREFIX = "sha256=";
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     public static byte[] hmacSha256(byte[] key, byte[] message) {
         try {
@@ -68,16 +66,19 @@ public final class WebhookSignature {
         byte[] signed = new byte[prefix.length + body.length];
         System.arraycopy(prefix, 0, signed, 0, prefix.length);
         System.arraycopy(body, 0, signed, prefix.length, body.length);
-        return "v1," + Base64.getEncoder().encodeToString(hmacSha256(Base64.getDecoder().decode(base64Key), signed));
+        return "v1,"
+                + Base64.getEncoder()
+                        .encodeToString(hmacSha256(Base64.getDecoder().decode(base64Key), signed));
     }
 
     /**
      * Verifies a Standard Webhooks {@code webhook-signature} header (space-separated, versioned signatures; any
      * {@code v1} match passes) in constant time. The caller checks the timestamp's freshness.
      */
-    public static boolean verifyStandardWebhook(String secret, String messageId, long timestampSeconds, byte[] body,
-            String signatureHeader) {
-        byte[] expected = signStandardWebhook(secret, messageId, timestampSeconds, body).getBytes(StandardCharsets.UTF_8);
+    public static boolean verifyStandardWebhook(
+            String secret, String messageId, long timestampSeconds, byte[] body, String signatureHeader) {
+        byte[] expected =
+                signStandardWebhook(secret, messageId, timestampSeconds, body).getBytes(StandardCharsets.UTF_8);
         boolean matched = false;
         for (String candidate : signatureHeader.trim().split(" ")) {
             if (candidate.startsWith("v1,")) {

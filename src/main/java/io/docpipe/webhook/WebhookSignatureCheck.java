@@ -30,7 +30,8 @@ public class WebhookSignatureCheck implements Processor {
             body = new byte[0];
         }
         if (body.length > maxBodyBytes) {
-            throw new ApiException(413, "payload_too_large", "webhook bodies are limited to " + maxBodyBytes + " bytes");
+            throw new ApiException(
+                    413, "payload_too_large", "webhook bodies are limited to " + maxBodyBytes + " bytes");
         }
         String signature = exchange.getMessage().getHeader("LC-Signature", String.class);
         if (signature == null) {

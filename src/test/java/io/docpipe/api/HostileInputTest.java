@@ -5,17 +5,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.ProviderStandIns;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.webhook.WebhookSignature;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.ProviderStandIns;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.webhook.WebhookSignature;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +45,24 @@ class HostileInputTest {
     void should_store_file_names_without_control_characters_and_bounded() {
         // (a raw NUL or line break in a multipart header, or a header of many kilobytes, is refused by the HTTP layer
         // with a JSON 400: see the tests below)
-        List<String> names = List.of("\u202Egnp.exe.txt", "x".repeat(1_000) + ".txt", "../../etc/passwd", "..", "",
-                "zero\u200Bwidth.txt", "  spaced  .txt");
+        List<String> names = List.of(
+                "\u202Egnp.exe.txt",
+                "x".repeat(1_000) + ".txt",
+                "../../etc/passwd",
+                "..",
+                "",
+                "zero\u200Bwidth.txt",
+                "  spaced  .txt");
         List<String> stored = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            RunningDocpipe.Response response = app.upload(names.get(i), ("hostile name " + i).getBytes(StandardCharsets.UTF_8));
+            RunningDocpipe.Response response =
+                    app.upload(names.get(i), ("hostile name " + i).getBytes(StandardCharsets.UTF_8));
             assertThat(response.status()).as(response.body()).isEqualTo(202);
-            stored.add(app.sql().queryForObject("SELECT filename FROM documents WHERE id = ?::uuid", String.class,
-                    response.json().path("document_id").asText()));
+            stored.add(app.sql()
+                    .queryForObject(
+                            "SELECT filename FROM documents WHERE id = ?::uuid",
+                            String.class,
+                            response.json().path("document_id").asText()));
         }
         assertThat(stored).hasSize(names.size()).allSatisfy(name -> {
             assertThat(name).doesNotContainPattern("[\\p{Cntrl}\\p{Cf}/]").isNotBlank();
@@ -65,16 +74,22 @@ class HostileInputTest {
     @Test
     void should_store_a_name_given_in_rfc_5987_form_without_its_nul() {
         String boundary = "b-" + System.nanoTime();
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''nul%00name%0A.txt"
+        String body = "--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''nul%00name%0A.txt"
                 + "\r\nContent-Type: text/plain\r\n\r\nencoded hostile name\r\n--" + boundary + "--\r\n";
         RunningDocpipe.Response response = app.send(app.request("/api/v1/documents")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(response.status()).as(response.body()).isIn(202, 400);
-        assertThat(response.json().has("document_id") || response.json().has("error")).isTrue();
+        assertThat(response.json().has("document_id") || response.json().has("error"))
+                .isTrue();
         if (response.status() == 202) {
-            assertThat(app.sql().queryForObject("SELECT filename FROM documents WHERE id = ?::uuid", String.class,
-                    response.json().path("document_id").asText())).doesNotContainPattern("\\p{Cntrl}");
+            assertThat(app.sql()
+                            .queryForObject(
+                                    "SELECT filename FROM documents WHERE id = ?::uuid",
+                                    String.class,
+                                    response.json().path("document_id").asText()))
+                    .doesNotContainPattern("\\p{Cntrl}");
         }
     }
 
@@ -82,7 +97,9 @@ class HostileInputTest {
     void should_answer_a_raw_nul_in_a_multipart_header_with_the_json_error_body() {
         RunningDocpipe.Response response = app.upload("raw\u0000nul.txt", "raw NUL".getBytes(StandardCharsets.UTF_8));
         assertThat(response.status()).isIn(202, 400);
-        assertThat(response.json().has("document_id") || response.json().path("error").has("code")).isTrue();
+        assertThat(response.json().has("document_id")
+                        || response.json().path("error").has("code"))
+                .isTrue();
     }
 
     @Test
@@ -102,27 +119,43 @@ class HostileInputTest {
                         .header("Content-Type", "application/json")
                         .header("LC-Signature", WebhookSignature.sign(ProviderStandIns.WEBHOOK_SECRET, bytes))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
-                assertThat(response.status()).as(body + query + " -> " + response.body()).isBetween(200, 499);
-                assertThat(response.json().has("error") || response.json().has("status")).isTrue();
+                assertThat(response.status())
+                        .as(body + query + " -> " + response.body())
+                        .isBetween(200, 499);
+                assertThat(response.json().has("error") || response.json().has("status"))
+                        .isTrue();
             }
         }
     }
 
     @Test
     void should_keep_a_provider_message_with_nul_out_of_the_database() {
-        providers.server().stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(1)
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                        .withBody("{\"error\":{\"message\":\"bad\\u0000input\\u0007 here\",\"type\":\"invalid_request_error\","
-                                + "\"param\":null,\"code\":null}}")));
+        providers
+                .server()
+                .stubFor(post(urlPathEqualTo("/v1/embeddings"))
+                        .atPriority(1)
+                        .willReturn(aResponse()
+                                .withStatus(400)
+                                .withHeader("Content-Type", "application/json")
+                                .withBody(
+                                        "{\"error\":{\"message\":\"bad\\u0000input\\u0007 here\",\"type\":\"invalid_request_error\","
+                                                + "\"param\":null,\"code\":null}}")));
         try {
             // no webhook comes: the overdue poll has the result read at once
             app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "0");
-            String jobId = app.upload("provider.txt", "The provider answers with a NUL.".getBytes(StandardCharsets.UTF_8))
-                    .json().path("job_id").asText();
+            String jobId = app.upload(
+                            "provider.txt", "The provider answers with a NUL.".getBytes(StandardCharsets.UTF_8))
+                    .json()
+                    .path("job_id")
+                    .asText();
             JsonNode job = app.awaitJobStatus(jobId, "failed_embedding", Duration.ofSeconds(30));
-            assertThat(job.path("last_error").asText()).contains("badinput here").doesNotContain("\u0000");
+            assertThat(job.path("last_error").asText())
+                    .contains("badinput here")
+                    .doesNotContain("\u0000");
         } finally {
-            app.context().getPropertiesComponent().addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "300");
+            app.context()
+                    .getPropertiesComponent()
+                    .addOverrideProperty("docpipe.llamaparse.webhook-wait-seconds", "300");
             providers.reset();
         }
     }
@@ -133,12 +166,14 @@ class HostileInputTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().path("error").path("code").asText()).isEqualTo("not_found");
 
-        RunningDocpipe.Response wrongMethod = app.send(app.request("/api/v1/jobs").DELETE());
+        RunningDocpipe.Response wrongMethod =
+                app.send(app.request("/api/v1/jobs").DELETE());
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().path("error").path("code").asText()).isEqualTo("method_not_allowed");
 
         // GET /api/v1/documents lists a source's versions now: another method is still refused
-        RunningDocpipe.Response putDocuments = app.send(app.request("/api/v1/documents").PUT(HttpRequest.BodyPublishers.noBody()));
+        RunningDocpipe.Response putDocuments =
+                app.send(app.request("/api/v1/documents").PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(putDocuments.status()).isEqualTo(405);
         assertThat(app.get("/api/v1/search").status()).isEqualTo(405);
         RunningDocpipe.Response putJob = app.send(app.request("/api/v1/jobs/6b1f4a57-2a0e-4f4e-9a43-0d5c1d0f9b11")
@@ -154,18 +189,22 @@ class HostileInputTest {
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             String noise = noise(random);
-            RunningDocpipe.Response response = switch (i % 6) {
-                case 0 -> app.upload(noise, ("hostile " + i + noise).getBytes(StandardCharsets.UTF_8));
-                case 1 -> app.get("/api/v1/jobs?status=" + encode(noise) + "&limit=" + encode(noise));
-                case 2 -> app.get("/api/v1/jobs/" + encode(noise));
-                case 3 -> app.get("/api/v1/costs?date=" + encode(noise));
-                case 4 -> app.get("/api/v1/" + encode(noise));
-                default -> app.send(app.request("/api/v1/documents").header("Content-Type", "multipart/form-data; boundary=x")
-                        .POST(HttpRequest.BodyPublishers.ofString("--x\r\n" + noise + "\r\n--x--")));
-            };
+            RunningDocpipe.Response response =
+                    switch (i % 6) {
+                        case 0 -> app.upload(noise, ("hostile " + i + noise).getBytes(StandardCharsets.UTF_8));
+                        case 1 -> app.get("/api/v1/jobs?status=" + encode(noise) + "&limit=" + encode(noise));
+                        case 2 -> app.get("/api/v1/jobs/" + encode(noise));
+                        case 3 -> app.get("/api/v1/costs?date=" + encode(noise));
+                        case 4 -> app.get("/api/v1/" + encode(noise));
+                        default ->
+                            app.send(app.request("/api/v1/documents")
+                                    .header("Content-Type", "multipart/form-data; boundary=x")
+                                    .POST(HttpRequest.BodyPublishers.ofString("--x\r\n" + noise + "\r\n--x--")));
+                    };
             answers.add(response.status() + " " + response.body());
         }
-        assertThat(answers).allSatisfy(answer -> assertThat(answer).doesNotStartWith("5").doesNotContain("<html>"));
+        assertThat(answers)
+                .allSatisfy(answer -> assertThat(answer).doesNotStartWith("5").doesNotContain("<html>"));
     }
 
     private static String noise(Random random) {
@@ -173,8 +212,12 @@ class HostileInputTest {
         int length = 1 + random.nextInt(40);
         for (int i = 0; i < length; i++) {
             int kind = random.nextInt(4);
-            text.appendCodePoint(kind == 0 ? random.nextInt(32) : kind == 1 ? 0x202A + random.nextInt(5)
-                    : kind == 2 ? 0x1F600 + random.nextInt(50) : 'a' + random.nextInt(26));
+            text.appendCodePoint(
+                    kind == 0
+                            ? random.nextInt(32)
+                            : kind == 1
+                                    ? 0x202A + random.nextInt(5)
+                                    : kind == 2 ? 0x1F600 + random.nextInt(50) : 'a' + random.nextInt(26));
         }
         return text.toString();
     }

@@ -3,11 +3,10 @@ package io.docpipe.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.testsupport.RunningDocpipe;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,11 +39,14 @@ class JobsApiTest {
 
     @Test
     void should_list_jobs_by_status_and_refuse_unknown_filters() {
-        String jobId = app.upload("listed.txt", "A job to list.".getBytes(StandardCharsets.UTF_8)).json()
-                .path("job_id").asText();
+        String jobId = app.upload("listed.txt", "A job to list.".getBytes(StandardCharsets.UTF_8))
+                .json()
+                .path("job_id")
+                .asText();
         app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(30));
 
-        JsonNode complete = app.get("/api/v1/jobs?status=complete&limit=1000").json().path("jobs");
+        JsonNode complete =
+                app.get("/api/v1/jobs?status=complete&limit=1000").json().path("jobs");
         JsonNode failed = app.get("/api/v1/jobs?status=failed_parse").json().path("jobs");
 
         assertThat(complete.findValuesAsText("job_id")).contains(jobId);
@@ -57,7 +59,10 @@ class JobsApiTest {
 
     @Test
     void should_fail_a_document_without_text_and_retry_it_on_request() {
-        String jobId = app.upload("blank.txt", " \n\n \t \n".getBytes(StandardCharsets.UTF_8)).json().path("job_id").asText();
+        String jobId = app.upload("blank.txt", " \n\n \t \n".getBytes(StandardCharsets.UTF_8))
+                .json()
+                .path("job_id")
+                .asText();
 
         JsonNode failed = app.awaitJobStatus(jobId, "failed_parse", Duration.ofSeconds(30));
         assertThat(failed.path("attempts").asInt()).isEqualTo(1);
@@ -68,8 +73,12 @@ class JobsApiTest {
         assertThat(retry.status()).isEqualTo(202);
 
         // a manual retry starts a fresh count of attempts
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/api/v1/jobs/" + jobId).json()
-                .path("events").findValuesAsText("to_status").stream().filter("failed_parse"::equals).count() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        app.get("/api/v1/jobs/" + jobId).json().path("events").findValuesAsText("to_status").stream()
+                                        .filter("failed_parse"::equals)
+                                        .count()
+                                == 2);
         JsonNode again = app.get("/api/v1/jobs/" + jobId).json();
         assertThat(again.path("attempts").asInt()).isEqualTo(1);
         assertThat(again.path("events").findValuesAsText("detail")).contains("manual retry (attempts reset from 1)");
@@ -77,15 +86,19 @@ class JobsApiTest {
 
     @Test
     void should_refuse_to_retry_a_job_that_has_not_failed() {
-        String jobId = app.upload("fine.txt", "Nothing wrong here.".getBytes(StandardCharsets.UTF_8)).json()
-                .path("job_id").asText();
+        String jobId = app.upload("fine.txt", "Nothing wrong here.".getBytes(StandardCharsets.UTF_8))
+                .json()
+                .path("job_id")
+                .asText();
         app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(30));
 
         RunningDocpipe.Response retry = app.post("/api/v1/jobs/" + jobId + "/retry");
 
         assertThat(retry.status()).isEqualTo(409);
         assertThat(retry.json().path("error").path("code").asText()).isEqualTo("conflict");
-        assertThat(app.post("/api/v1/jobs/6b1f4a57-2a0e-4f4e-9a43-0d5c1d0f9b11/retry").status()).isEqualTo(404);
+        assertThat(app.post("/api/v1/jobs/6b1f4a57-2a0e-4f4e-9a43-0d5c1d0f9b11/retry")
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -93,8 +106,10 @@ class JobsApiTest {
         JsonNode health = app.get("/api/v1/health").json();
 
         assertThat(health.path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("services").path("database").path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("services").path("llamaparse").path("mode").asText()).isEqualTo("mock");
+        assertThat(health.path("services").path("database").path("status").asText())
+                .isEqualTo("UP");
+        assertThat(health.path("services").path("llamaparse").path("mode").asText())
+                .isEqualTo("mock");
         assertThat(health.path("services").path("openai").path("mode").asText()).isEqualTo("mock");
     }
 }

@@ -2,14 +2,13 @@ package io.docpipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +52,12 @@ class UploadApiTest {
         assertThat(b.path("document_id")).isEqualTo(a.path("document_id"));
         assertThat(b.path("job_id")).isEqualTo(a.path("job_id"));
         assertThat(b.path("correlation_id")).isEqualTo(a.path("correlation_id"));
-        assertThat(count("SELECT count(*) FROM documents WHERE id = '" + a.path("document_id").asText() + "'")).isOne();
-        assertThat(count("SELECT count(*) FROM jobs WHERE document_id = '" + a.path("document_id").asText() + "'")).isOne();
+        assertThat(count("SELECT count(*) FROM documents WHERE id = '"
+                        + a.path("document_id").asText() + "'"))
+                .isOne();
+        assertThat(count("SELECT count(*) FROM jobs WHERE document_id = '"
+                        + a.path("document_id").asText() + "'"))
+                .isOne();
     }
 
     @Test
@@ -64,8 +67,8 @@ class UploadApiTest {
 
     @Test
     void should_refuse_a_file_over_the_limit_with_413_and_change_nothing() {
-        assertRefusedWithoutChange(app.upload("big.txt", "x".repeat(2000).getBytes(StandardCharsets.UTF_8)), 413,
-                "file_too_large");
+        assertRefusedWithoutChange(
+                app.upload("big.txt", "x".repeat(2000).getBytes(StandardCharsets.UTF_8)), 413, "file_too_large");
     }
 
     @Test
@@ -76,16 +79,23 @@ class UploadApiTest {
 
     @Test
     void should_refuse_a_request_without_a_file_part() {
-        assertRefusedWithoutChange(app.send(app.request("/api/v1/documents")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"file\":\"nope\"}"))), 400, "bad_request");
+        assertRefusedWithoutChange(
+                app.send(app.request("/api/v1/documents")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"file\":\"nope\"}"))),
+                400,
+                "bad_request");
     }
 
     @Test
     void should_require_the_api_token_when_one_is_configured() {
-        RunningDocpipe.Response anonymous = app.send(HttpRequest.newBuilder(app.request("/api/v1/jobs").build().uri()).GET());
-        RunningDocpipe.Response wrong = app.send(HttpRequest.newBuilder(app.request("/api/v1/jobs").build().uri())
-                .header("Authorization", "Bearer not-the-token").GET());
+        RunningDocpipe.Response anonymous = app.send(
+                HttpRequest.newBuilder(app.request("/api/v1/jobs").build().uri())
+                        .GET());
+        RunningDocpipe.Response wrong = app.send(
+                HttpRequest.newBuilder(app.request("/api/v1/jobs").build().uri())
+                        .header("Authorization", "Bearer not-the-token")
+                        .GET());
         RunningDocpipe.Response authorised = app.get("/api/v1/jobs");
 
         assertThat(anonymous.status()).isEqualTo(401);
@@ -103,7 +113,10 @@ class UploadApiTest {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         JsonNode error = response.json().path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
-        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("at io.");
+        assertThat(error.path("message").asText())
+                .isNotBlank()
+                .doesNotContain("Exception")
+                .doesNotContain("at io.");
 
         assertThat(count("SELECT count(*) FROM documents")).isEqualTo(documents);
         assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(jobs);

@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
         List<String> runs = List.of(System.getProperty("bench.run", "pipeline").split(","));
@@ -23,7 +22,8 @@ public final class Benchmarks {
                 case "pipeline" -> PipelineBenchmark.main(args);
                 case "edge" -> ProviderEdgeBenchmark.main(args);
                 case "search" -> SearchBenchmark.main(args);
-                default -> throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline, edge or search");
+                default ->
+                    throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline, edge or search");
             }
         }
         // the instances' thread pools are gone; stray non-daemon threads (WireMock, Jetty) must not keep Maven waiting

@@ -7,22 +7,6 @@ import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
 import static io.docpipe.job.JobStatus.PARSE_QUEUED;
 import static io.docpipe.job.JobStatus.UPLOADED;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import javax.sql.DataSource;
-
 import io.docpipe.chunk.Chunk;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.db.SqlStatements;
@@ -36,6 +20,20 @@ import io.docpipe.embed.PendingBatch;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -71,7 +69,7 @@ final class DatabaseFloor {
     DatabaseFloor(DataSource dataSource, int parseBatch, int chunkBatch, int embedBatch, int maxInputsPerRequest) {
         this.jdbc = new NamedParameterJdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.jobs = new JobStateMachine(jdbc, "floor", to -> { });
+        this.jobs = new JobStateMachine(jdbc, "floor", to -> {});
         this.chunks = new ChunkRepository(jdbc, "floor");
         this.embeddings = new EmbeddingRepository(jdbc, "floor");
         this.documentRows = new DocumentRepository(jdbc);
@@ -80,15 +78,21 @@ final class DatabaseFloor {
         this.chunkBatch = chunkBatch;
         this.embedBatch = embedBatch;
         this.maxInputsPerRequest = maxInputsPerRequest;
-        this.claimSettings = Map.of("docpipe.instance-id", "floor", "docpipe.lease-seconds", "30",
-                "docpipe.parse.claim-batch-size", String.valueOf(parseBatch),
-                "docpipe.chunk.claim-batch-size", String.valueOf(chunkBatch),
-                "docpipe.embed.claim-batch-size", String.valueOf(embedBatch));
+        this.claimSettings = Map.of(
+                "docpipe.instance-id",
+                "floor",
+                "docpipe.lease-seconds",
+                "30",
+                "docpipe.parse.claim-batch-size",
+                String.valueOf(parseBatch),
+                "docpipe.chunk.claim-batch-size",
+                String.valueOf(chunkBatch),
+                "docpipe.embed.claim-batch-size",
+                String.valueOf(embedBatch));
     }
 
     /** One document as the pipeline ends up writing it. */
-    record Document(byte[] bytes, String parsedText, List<Chunk> chunks) {
-    }
+    record Document(byte[] bytes, String parsedText, List<Chunk> chunks) {}
 
     /** @return documents per second */
     double run(List<Document> documents, int threads, float[] vector) throws Exception {
@@ -129,12 +133,25 @@ final class DatabaseFloor {
         tx.executeWithoutResult(status -> {
             versions.lockUpload(null, sha256);
             versions.duplicateOf(sha256);
-            documentRows.insert(new StoredDocument(documentId, sha256, "floor.md", "text/x-web-markdown",
-                    document.bytes().length, "documents/" + sha256.substring(0, 2) + "/" + sha256, null, null, null, false));
-            jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource()
-                    .addValue("job_id", UUID.randomUUID()).addValue("document_id", documentId)
-                    .addValue("correlation_id", UUID.randomUUID().toString())
-                    .addValue("detail", "uploaded floor.md").addValue("actor", "floor"));
+            documentRows.insert(new StoredDocument(
+                    documentId,
+                    sha256,
+                    "floor.md",
+                    "text/x-web-markdown",
+                    document.bytes().length,
+                    "documents/" + sha256.substring(0, 2) + "/" + sha256,
+                    null,
+                    null,
+                    null,
+                    false));
+            jdbc.update(
+                    SqlStatements.load("jobs/insert-job.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("job_id", UUID.randomUUID())
+                            .addValue("document_id", documentId)
+                            .addValue("correlation_id", UUID.randomUUID().toString())
+                            .addValue("detail", "uploaded floor.md")
+                            .addValue("actor", "floor"));
         });
     }
 
@@ -175,29 +192,41 @@ final class DatabaseFloor {
         for (int from = 0; from < pending.size(); from += maxInputsPerRequest) {
             List<PendingChunk> slice = pending.subList(from, Math.min(pending.size(), from + maxInputsPerRequest));
             PendingBatch batch = new PendingBatch(List.copyOf(slice), slice.size());
-            jdbc.queryForList(SqlStatements.load("jobs/renew-lease.sql"), new MapSqlParameterSource()
-                    .addValue("lease_seconds", 30)
-                    .addValue("job_ids", batch.jobs().stream().map(ClaimedJob::id).toArray(UUID[]::new))
-                    .addValue("lease_tokens", batch.jobs().stream().map(ClaimedJob::leaseToken).toArray(Long[]::new)),
+            jdbc.queryForList(
+                    SqlStatements.load("jobs/renew-lease.sql"),
+                    new MapSqlParameterSource()
+                            .addValue("lease_seconds", 30)
+                            .addValue(
+                                    "job_ids",
+                                    batch.jobs().stream().map(ClaimedJob::id).toArray(UUID[]::new))
+                            .addValue(
+                                    "lease_tokens",
+                                    batch.jobs().stream()
+                                            .map(ClaimedJob::leaseToken)
+                                            .toArray(Long[]::new)),
                     UUID.class);
             List<float[]> vectors = slice.stream().map(chunk -> vector).toList();
-            tx.executeWithoutResult(status -> embeddings.insert(new EmbeddedBatch(batch, vectors, "mock",
-                    "text-embedding-3-small", false, 0)));
+            tx.executeWithoutResult(status ->
+                    embeddings.insert(new EmbeddedBatch(batch, vectors, "mock", "text-embedding-3-small", false, 0)));
         }
         int[] completed = new int[1];
         tx.executeWithoutResult(status -> {
             java.util.Set<UUID> stored = embeddings.storeEmbeddedJobs(started);
-            List<ClaimedJob> done = started.stream().filter(job -> stored.contains(job.id()))
-                    .map(job -> job.in(EMBEDDINGS_STORED)).toList();
+            List<ClaimedJob> done = started.stream()
+                    .filter(job -> stored.contains(job.id()))
+                    .map(job -> job.in(EMBEDDINGS_STORED))
+                    .toList();
             List<ClaimedJob> completedJobs = jobs.moveAll(done, EMBEDDINGS_STORED, COMPLETE, null, true);
-            versions.completed(completedJobs.stream().map(ClaimedJob::documentId).toList());
+            versions.completed(
+                    completedJobs.stream().map(ClaimedJob::documentId).toList());
             completed[0] = completedJobs.size();
         });
         return completed[0];
     }
 
     private void readDocument(ClaimedJob job) {
-        jdbc.queryForList(SqlStatements.load("documents/find-document.sql"), new MapSqlParameterSource("id", job.documentId()));
+        jdbc.queryForList(
+                SqlStatements.load("documents/find-document.sql"), new MapSqlParameterSource("id", job.documentId()));
     }
 
     private List<ClaimedJob> claim(String sql) {
@@ -210,7 +239,9 @@ final class DatabaseFloor {
             parameters.addValue(name, claimSettings.get(placeholder.group(1)));
         }
         placeholder.appendTail(named);
-        return jdbc.queryForList(named.toString(), parameters).stream().map(ClaimedJob::fromRow).toList();
+        return jdbc.queryForList(named.toString(), parameters).stream()
+                .map(ClaimedJob::fromRow)
+                .toList();
     }
 
     private static String sha256(byte[] bytes) {

@@ -1,5 +1,10 @@
 package io.docpipe.bench;
 
+import io.docpipe.chunk.Chunk;
+import io.docpipe.db.Database;
+import io.docpipe.embed.MockEmbedder;
+import io.docpipe.testsupport.DocpipeProcess;
+import io.docpipe.testsupport.TestPostgres;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -24,12 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import io.docpipe.chunk.Chunk;
-import io.docpipe.db.Database;
-import io.docpipe.embed.MockEmbedder;
-import io.docpipe.testsupport.DocpipeProcess;
-import io.docpipe.testsupport.TestPostgres;
 import org.awaitility.Awaitility;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -51,13 +50,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PipelineBenchmark {
 
     private static final String[] WORDS = ("pipeline vector chunk document token embedding search index parse upload "
-            + "lease claim worker batch request limit budget ledger webhook signature provider model dimension query "
-            + "recall latency throughput memory postgres camel route stage sweep retry failure state machine event "
-            + "correlation cluster instance durable commit transaction storage bucket object stream page text word")
+                    + "lease claim worker batch request limit budget ledger webhook signature provider model dimension query "
+                    + "recall latency throughput memory postgres camel route stage sweep retry failure state machine event "
+                    + "correlation cluster instance durable commit transaction storage bucket object stream page text word")
             .split(" ");
 
-    private PipelineBenchmark() {
-    }
+    private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int documents = Integer.getInteger("bench.documents", 1000);
@@ -75,7 +73,9 @@ public final class PipelineBenchmark {
         properties.put("docpipe.search.follow-enabled", String.valueOf(followIndex));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         // e.g. -Dbench.jvm-options=-XX:StartFlightRecording=filename=/tmp/docpipe.jfr,settings=profile
-        jvm.addAll(List.of(System.getProperty("bench.jvm-options", "").split(" ")).stream().filter(o -> !o.isBlank()).toList());
+        jvm.addAll(List.of(System.getProperty("bench.jvm-options", "").split(" ")).stream()
+                .filter(o -> !o.isBlank())
+                .toList());
         try (DocpipeProcess docpipe = DocpipeProcess.startEmbedded(dataDir, properties, jvm)) {
             String jdbcUrl = jdbcUrl(dataDir, "postgres");
             JdbcTemplate sql = new JdbcTemplate(TestPostgres.dataSource(jdbcUrl));
@@ -85,11 +85,15 @@ public final class PipelineBenchmark {
             long start = System.nanoTime();
             upload(docpipe.baseUri(), corpus, clients);
             double uploadSeconds = (System.nanoTime() - start) / 1e9;
-            Awaitility.await().atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
+            Awaitility.await()
+                    .atMost(Duration.ofHours(2))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> count(sql) - before == documents);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (followIndex) {
-                Awaitility.await().atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(200))
+                Awaitility.await()
+                        .atMost(Duration.ofHours(2))
+                        .pollInterval(Duration.ofMillis(200))
                         .until(() -> indexLag(docpipe.baseUri()) == 0);
             }
             double searchableSeconds = (System.nanoTime() - start) / 1e9;
@@ -103,16 +107,24 @@ public final class PipelineBenchmark {
 
             long chunks = sql.queryForObject("SELECT count(*) FROM chunks", Long.class);
             System.out.printf("%n=== docpipe mock pipeline against its database floor ===%n");
-            System.out.printf("documents              %d, %d to %d chunks each (%d chunks), %d upload clients%n", documents,
-                    minChunks, maxChunks, chunks, clients);
-            System.out.printf("database               embedded PostgreSQL, fsync=%s, synchronous_commit=%s%n",
+            System.out.printf(
+                    "documents              %d, %d to %d chunks each (%d chunks), %d upload clients%n",
+                    documents, minChunks, maxChunks, chunks, clients);
+            System.out.printf(
+                    "database               embedded PostgreSQL, fsync=%s, synchronous_commit=%s%n",
                     settings.get("fsync"), settings.get("synchronous_commit"));
-            System.out.printf("uploads                %.1f s (%.1f uploads/s)%n", uploadSeconds, documents / uploadSeconds);
-            System.out.printf("docpipe                %.1f documents/s (all complete after %.1f s), JVM -Xmx%s%n",
+            System.out.printf(
+                    "uploads                %.1f s (%.1f uploads/s)%n", uploadSeconds, documents / uploadSeconds);
+            System.out.printf(
+                    "docpipe                %.1f documents/s (all complete after %.1f s), JVM -Xmx%s%n",
                     documents / seconds, seconds, heap);
-            System.out.printf("search index           %s%n", followIndex
-                    ? String.format("every chunk searchable after %.1f s (this instance indexes what completes)", searchableSeconds)
-                    : "not followed (-Dbench.follow-index=false): the pipeline alone");
+            System.out.printf(
+                    "search index           %s%n",
+                    followIndex
+                            ? String.format(
+                                    "every chunk searchable after %.1f s (this instance indexes what completes)",
+                                    searchableSeconds)
+                            : "not followed (-Dbench.follow-index=false): the pipeline alone");
             System.out.printf("floor (plain JDBC)     %.1f documents/s, %d threads, same writes%n", floor, clients);
             System.out.printf("ratio                  %.2f%n", documents / seconds / floor);
             System.out.printf("upload-to-complete     p50 %.0f ms, p99 %.0f ms%n", latency[0], latency[1]);
@@ -126,7 +138,10 @@ public final class PipelineBenchmark {
         List<byte[]> corpus = new ArrayList<>(documents);
         for (int d = 0; d < documents; d++) {
             int chunks = minChunks + random.nextInt(maxChunks - minChunks + 1);
-            StringBuilder text = new StringBuilder("# Benchmark document ").append(d).append(' ').append(UUID.randomUUID());
+            StringBuilder text = new StringBuilder("# Benchmark document ")
+                    .append(d)
+                    .append(' ')
+                    .append(UUID.randomUUID());
             // about 60 tokens a paragraph, seven paragraphs a chunk
             for (int p = 0; p < chunks * 7; p++) {
                 text.append("\n\n");
@@ -141,16 +156,26 @@ public final class PipelineBenchmark {
 
     private static void warmUp(DocpipeProcess docpipe, JdbcTemplate sql) throws Exception {
         upload(docpipe.baseUri(), corpus(50, 1, 3, 99), 4);
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> count(sql) == 50);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> count(sql) == 50);
     }
 
     /** The embeddings the instance's search index has not applied yet, as its search answers say. */
     private static long indexLag(URI baseUri) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/search"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"pipeline\",\"mode\":\"keyword\",\"k\":1}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("index_lag").asLong(-1);
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(baseUri.resolve("/api/v1/search"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"query\":\"pipeline\",\"mode\":\"keyword\",\"k\":1}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(answer.body())
+                .path("index_lag")
+                .asLong(-1);
     }
 
     private static void upload(URI baseUri, List<byte[]> corpus, int clients) throws Exception {
@@ -161,13 +186,19 @@ public final class PipelineBenchmark {
             for (byte[] document : corpus) {
                 uploads.add(pool.submit(() -> {
                     String boundary = "bench-" + UUID.randomUUID();
-                    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.md\""
-                            + "\r\nContent-Type: text/markdown\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                    byte[] head = ("--" + boundary
+                                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.md\""
+                                    + "\r\nContent-Type: text/markdown\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8);
                     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-                    return http.send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/documents"))
-                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                            .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, document, tail))).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                    return http.send(
+                                    HttpRequest.newBuilder(baseUri.resolve("/api/v1/documents"))
+                                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                            .POST(HttpRequest.BodyPublishers.ofByteArrays(
+                                                    List.of(head, document, tail)))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
                 }));
             }
             for (Future<Integer> upload : uploads) {
@@ -191,7 +222,10 @@ public final class PipelineBenchmark {
                   FROM job_events created
                   JOIN job_events done ON done.job_id = created.job_id AND done.to_status = 'complete'
                  WHERE created.from_status IS NULL
-                """, Double.class).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                """, Double.class).stream()
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
         return new double[] {percentile(sorted, 50), percentile(sorted, 99)};
     }
 
@@ -199,8 +233,10 @@ public final class PipelineBenchmark {
     private static List<DatabaseFloor.Document> madeBy(JdbcTemplate sql, List<byte[]> corpus) throws Exception {
         Map<String, DatabaseFloor.Document> bySha = new LinkedHashMap<>();
         Map<String, List<Chunk>> chunks = new HashMap<>();
-        sql.query("SELECT d.sha256, c.ordinal, c.text, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id "
-                + "ORDER BY d.sha256, c.ordinal", rs -> {
+        sql.query(
+                "SELECT d.sha256, c.ordinal, c.text, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id "
+                        + "ORDER BY d.sha256, c.ordinal",
+                rs -> {
                     chunks.computeIfAbsent(rs.getString(1), sha -> new ArrayList<>())
                             .add(new Chunk(rs.getInt(2), rs.getString(3), rs.getInt(4)));
                 });
@@ -217,7 +253,8 @@ public final class PipelineBenchmark {
     }
 
     private static double floor(Path dataDir, List<DatabaseFloor.Document> documents, int threads) throws Exception {
-        try (Connection connection = TestPostgres.dataSource(jdbcUrl(dataDir, "postgres")).getConnection();
+        try (Connection connection =
+                        TestPostgres.dataSource(jdbcUrl(dataDir, "postgres")).getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE floor");
         }
@@ -252,7 +289,8 @@ public final class PipelineBenchmark {
             throw new UncheckedIOException(e);
         }
         Map<String, String> sweeps = new HashMap<>();
-        shipped.stringPropertyNames().stream().filter(key -> key.startsWith("docpipe.sweeps.") && key.endsWith(".cron"))
+        shipped.stringPropertyNames().stream()
+                .filter(key -> key.startsWith("docpipe.sweeps.") && key.endsWith(".cron"))
                 .forEach(key -> sweeps.put(key, shipped.getProperty(key)));
         return sweeps;
     }

@@ -5,6 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.docpipe.testsupport.LlamaCloudStandIn;
+import io.docpipe.testsupport.OpenAiEmbeddingsTransformer;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.webhook.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.docpipe.testsupport.LlamaCloudStandIn;
-import io.docpipe.testsupport.OpenAiEmbeddingsTransformer;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.webhook.WebhookSignature;
 import org.awaitility.Awaitility;
 
 /**
@@ -52,8 +51,7 @@ public final class ProviderEdgeBenchmark {
     private static final String SECRET = "whsec-bench-secret";
     private static final String API_VERSION = System.getProperty("bench.edge.api-version", "v2");
 
-    private ProviderEdgeBenchmark() {
-    }
+    private ProviderEdgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         throughput();
@@ -67,17 +65,21 @@ public final class ProviderEdgeBenchmark {
         int openAiPerMinute = Integer.getInteger("bench.edge.openai-requests-per-minute", 60);
         Duration parseTime = Duration.ofSeconds(Integer.getInteger("bench.edge.parse-seconds", 5));
 
-        OpenAiEmbeddingsTransformer openAiLimits = new OpenAiEmbeddingsTransformer(OPENAI_KEY, openAiPerMinute, 1_000_000);
+        OpenAiEmbeddingsTransformer openAiLimits =
+                new OpenAiEmbeddingsTransformer(OPENAI_KEY, openAiPerMinute, 1_000_000);
         WireMockServer openAi = new WireMockServer(options().dynamicPort().extensions(openAiLimits));
         openAi.start();
-        openAi.stubFor(post(urlPathEqualTo("/v1/embeddings")).willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
-        try (LlamaCloudStandIn llamaCloud = LlamaCloudStandIn.start(LLAMAPARSE_KEY, uploadsPerMinute, readsPerMinute, parseTime, true)) {
+        openAi.stubFor(post(urlPathEqualTo("/v1/embeddings"))
+                .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
+        try (LlamaCloudStandIn llamaCloud =
+                LlamaCloudStandIn.start(LLAMAPARSE_KEY, uploadsPerMinute, readsPerMinute, parseTime, true)) {
             int port = RunningDocpipe.freePort();
             Map<String, String> properties = realMode(port, llamaCloud.baseUrl(), openAi.baseUrl());
             // docpipe is told the LlamaParse limits (they are not announced); OpenAI's it learns from the headers
             properties.put("docpipe.llamaparse.requests-per-minute", String.valueOf(uploadsPerMinute));
             properties.put("docpipe.llamaparse.read-requests-per-minute", String.valueOf(readsPerMinute));
-            try (RunningDocpipe app = RunningDocpipe.startEmbedded(Files.createTempDirectory("docpipe-bench-edge-"), properties)) {
+            try (RunningDocpipe app =
+                    RunningDocpipe.startEmbedded(Files.createTempDirectory("docpipe-bench-edge-"), properties)) {
                 long start = System.nanoTime();
                 upload(app, documents, "throughput");
                 awaitAll(app, "complete", documents);
@@ -86,29 +88,55 @@ public final class ProviderEdgeBenchmark {
                 LlamaCloudStandIn.Counts counts = llamaCloud.counts();
                 // reads a document needs at least: v1 its status and its Markdown, v2 one expanded GET
                 double limitBound = Math.min(uploadsPerMinute, readsPerMinute / (API_VERSION.equals("v1") ? 2.0 : 1.0));
-                int llamaRequests = counts.uploads() + counts.statusReads() + counts.resultReads() + counts.rateLimited();
+                int llamaRequests =
+                        counts.uploads() + counts.statusReads() + counts.resultReads() + counts.rateLimited();
                 int requests = llamaRequests + openAiLimits.requests();
                 int tooMany = counts.rateLimited() + openAiLimits.rateLimited();
-                System.out.printf("%n=== docpipe provider edge benchmark: real mode against rate-limited stand-ins ===%n");
-                System.out.printf("limits                 LlamaParse %s uploads %d/min, reads %d/min (told to docpipe); OpenAI %d requests/min (announced in headers only); parse %d s%n",
+                System.out.printf(
+                        "%n=== docpipe provider edge benchmark: real mode against rate-limited stand-ins ===%n");
+                System.out.printf(
+                        "limits                 LlamaParse %s uploads %d/min, reads %d/min (told to docpipe); OpenAI %d requests/min (announced in headers only); parse %d s%n",
                         API_VERSION, uploadsPerMinute, readsPerMinute, openAiPerMinute, parseTime.toSeconds());
                 System.out.printf("documents              %d, upload to complete in %.1f s%n", documents, minutes * 60);
                 // the steady rate leaves out the fixed latency of the first document (parse time, pipeline)
-                double steadyMinutes = app.sql().queryForObject("SELECT EXTRACT(EPOCH FROM max(at) - min(at)) / 60 FROM job_events "
-                        + "WHERE to_status = 'complete'", Double.class);
-                System.out.printf("throughput             %.1f documents/min end to end (%.2f of the %.0f/min the limits allow); "
-                        + "steady %.1f/min (%.2f)%n", documents / minutes, documents / minutes / limitBound, limitBound,
-                        (documents - 1) / steadyMinutes, (documents - 1) / steadyMinutes / limitBound);
-                System.out.printf("429s                   %d of %d requests (%.2f %%): LlamaParse %d, OpenAI %d%n", tooMany, requests,
-                        100.0 * tooMany / requests, counts.rateLimited(), openAiLimits.rateLimited());
-                System.out.printf("calls per document     LlamaParse %.2f (uploads %d, status %d, results %d), OpenAI %.3f (%d requests)%n",
-                        (double) llamaRequests / documents, counts.uploads(), counts.statusReads(), counts.resultReads(),
-                        (double) openAiLimits.requests() / documents, openAiLimits.requests());
+                double steadyMinutes = app.sql()
+                        .queryForObject(
+                                "SELECT EXTRACT(EPOCH FROM max(at) - min(at)) / 60 FROM job_events "
+                                        + "WHERE to_status = 'complete'",
+                                Double.class);
+                System.out.printf(
+                        "throughput             %.1f documents/min end to end (%.2f of the %.0f/min the limits allow); "
+                                + "steady %.1f/min (%.2f)%n",
+                        documents / minutes,
+                        documents / minutes / limitBound,
+                        limitBound,
+                        (documents - 1) / steadyMinutes,
+                        (documents - 1) / steadyMinutes / limitBound);
+                System.out.printf(
+                        "429s                   %d of %d requests (%.2f %%): LlamaParse %d, OpenAI %d%n",
+                        tooMany,
+                        requests,
+                        100.0 * tooMany / requests,
+                        counts.rateLimited(),
+                        openAiLimits.rateLimited());
+                System.out.printf(
+                        "calls per document     LlamaParse %.2f (uploads %d, status %d, results %d), OpenAI %.3f (%d requests)%n",
+                        (double) llamaRequests / documents,
+                        counts.uploads(),
+                        counts.statusReads(),
+                        counts.resultReads(),
+                        (double) openAiLimits.requests() / documents,
+                        openAiLimits.requests());
                 List<Long> millis = new ArrayList<>(counts.deliveryMillis());
                 millis.sort(null);
-                System.out.printf("webhook deliveries     %d, %d attempts, %d timed out, %d failed; answered p50 %d ms, p99 %d ms%n",
-                        counts.deliveries(), counts.deliveryAttempts(), counts.deliveryTimeouts(), counts.deliveryFailures(),
-                        percentile(millis, 50), percentile(millis, 99));
+                System.out.printf(
+                        "webhook deliveries     %d, %d attempts, %d timed out, %d failed; answered p50 %d ms, p99 %d ms%n",
+                        counts.deliveries(),
+                        counts.deliveryAttempts(),
+                        counts.deliveryTimeouts(),
+                        counts.deliveryFailures(),
+                        percentile(millis, 50),
+                        percentile(millis, 99));
             }
         } finally {
             openAi.stop();
@@ -120,16 +148,20 @@ public final class ProviderEdgeBenchmark {
         int rate = Integer.getInteger("bench.edge.burst-rate", 250);
         int clients = Integer.getInteger("bench.edge.burst-clients", 8);
 
-        WireMockServer openAi = new WireMockServer(options().dynamicPort().extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY)));
+        WireMockServer openAi =
+                new WireMockServer(options().dynamicPort().extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY)));
         openAi.start();
-        openAi.stubFor(post(urlPathEqualTo("/v1/embeddings")).willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
+        openAi.stubFor(post(urlPathEqualTo("/v1/embeddings"))
+                .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
         // parses end at once but LlamaCloud stays silent: the benchmark sends the deliveries itself
-        try (LlamaCloudStandIn llamaCloud = LlamaCloudStandIn.start(LLAMAPARSE_KEY, 60_000, 1200, Duration.ZERO, false)) {
+        try (LlamaCloudStandIn llamaCloud =
+                LlamaCloudStandIn.start(LLAMAPARSE_KEY, 60_000, 1200, Duration.ZERO, false)) {
             int port = RunningDocpipe.freePort();
             Map<String, String> properties = realMode(port, llamaCloud.baseUrl(), openAi.baseUrl());
             properties.put("docpipe.llamaparse.requests-per-minute", "60000");
             properties.put("docpipe.llamaparse.read-requests-per-minute", "1200");
-            try (RunningDocpipe app = RunningDocpipe.startEmbedded(Files.createTempDirectory("docpipe-bench-burst-"), properties)) {
+            try (RunningDocpipe app =
+                    RunningDocpipe.startEmbedded(Files.createTempDirectory("docpipe-bench-burst-"), properties)) {
                 upload(app, jobs, "burst");
                 awaitAll(app, "parse_queued", jobs);
                 List<String> parseJobIds = app.sql().queryForList("SELECT parse_job_id FROM jobs", String.class);
@@ -141,18 +173,25 @@ public final class ProviderEdgeBenchmark {
                     bodies.add(envelope(success, "parse.success", parseJobId));
                     bodies.add(envelope(success, "parse.success", parseJobId)); // LlamaCloud's retry of a delivery
                 }
-                List<Long> micros = sendAtRate(app.baseUri().resolve("/api/v1/webhooks/llamaparse"), bodies, rate, clients);
+                List<Long> micros =
+                        sendAtRate(app.baseUri().resolve("/api/v1/webhooks/llamaparse"), bodies, rate, clients);
                 long seconds = micros.remove(micros.size() - 1);
                 awaitAll(app, "complete", jobs);
 
                 micros.sort(null);
                 LlamaCloudStandIn.Counts counts = llamaCloud.counts();
-                System.out.printf("%n=== webhook burst: %d signed deliveries for %d waiting jobs from %d clients ===%n",
+                System.out.printf(
+                        "%n=== webhook burst: %d signed deliveries for %d waiting jobs from %d clients ===%n",
                         bodies.size(), jobs, clients);
-                System.out.printf("delivery rate          %.0f/s offered at %d/s%n", bodies.size() / (seconds / 1e6), rate);
-                System.out.printf("answer latency         p50 %.1f ms, p99 %.1f ms, max %.1f ms (all 2xx)%n",
-                        percentile(micros, 50) / 1000.0, percentile(micros, 99) / 1000.0, micros.get(micros.size() - 1) / 1000.0);
-                System.out.printf("results read           %d for %d jobs (status reads %d), every job complete%n",
+                System.out.printf(
+                        "delivery rate          %.0f/s offered at %d/s%n", bodies.size() / (seconds / 1e6), rate);
+                System.out.printf(
+                        "answer latency         p50 %.1f ms, p99 %.1f ms, max %.1f ms (all 2xx)%n",
+                        percentile(micros, 50) / 1000.0,
+                        percentile(micros, 99) / 1000.0,
+                        micros.get(micros.size() - 1) / 1000.0);
+                System.out.printf(
+                        "results read           %d for %d jobs (status reads %d), every job complete%n",
                         counts.resultReads(), jobs, counts.statusReads());
             }
         } finally {
@@ -181,8 +220,10 @@ public final class ProviderEdgeBenchmark {
         try {
             List<Future<Integer>> uploads = new ArrayList<>();
             for (int i = 0; i < documents; i++) {
-                String text = "# " + name + " document " + i + "\n\nA document for the provider edge benchmark, number " + i + ".";
-                uploads.add(pool.submit(() -> app.upload(name + ".md", text.getBytes(StandardCharsets.UTF_8)).status()));
+                String text = "# " + name + " document " + i + "\n\nA document for the provider edge benchmark, number "
+                        + i + ".";
+                uploads.add(pool.submit(() -> app.upload(name + ".md", text.getBytes(StandardCharsets.UTF_8))
+                        .status()));
             }
             for (Future<Integer> upload : uploads) {
                 if (upload.get() != 202) {
@@ -195,13 +236,18 @@ public final class ProviderEdgeBenchmark {
     }
 
     private static void awaitAll(RunningDocpipe app, String status, int jobs) {
-        Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                app.sql().queryForObject("SELECT count(*) FROM jobs WHERE status = ?", Integer.class, status) == jobs);
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        app.sql().queryForObject("SELECT count(*) FROM jobs WHERE status = ?", Integer.class, status)
+                                == jobs);
     }
 
     private static byte[] envelope(String eventId, String eventType, String parseJobId) {
         return ("{\"event_id\":\"" + eventId + "\",\"event_type\":\"" + eventType + "\",\"timestamp\":1753985275.11,"
-                + "\"data\":{\"id\":\"" + parseJobId + "\",\"job_id\":\"" + parseJobId + "\"}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"data\":{\"id\":\"" + parseJobId + "\",\"job_id\":\"" + parseJobId + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -210,7 +256,8 @@ public final class ProviderEdgeBenchmark {
      * whole run's length in microseconds as the last element.
      */
     private static List<Long> sendAtRate(URI url, List<byte[]> bodies, int rate, int clients) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -229,10 +276,14 @@ public final class ProviderEdgeBenchmark {
                     }
                     byte[] body = bodies.get(i);
                     long sent = System.nanoTime();
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .header("LC-Signature", WebhookSignature.sign(SECRET, body))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response = http.send(
+                            HttpRequest.newBuilder(url)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/json")
+                                    .header("LC-Signature", WebhookSignature.sign(SECRET, body))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
                     micros.add((System.nanoTime() - sent) / 1000);
                     if (response.statusCode() / 100 != 2) {
                         failures.incrementAndGet();

@@ -1,8 +1,22 @@
 package io.docpipe.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.chunk.Chunk;
+import io.docpipe.chunk.ChunkRepository;
+import io.docpipe.db.SqlStatements;
+import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.SearchChangeLog;
+import io.docpipe.document.StoredDocument;
+import io.docpipe.embed.EmbeddedBatch;
+import io.docpipe.embed.EmbeddingRepository;
+import io.docpipe.embed.MockEmbedder;
+import io.docpipe.embed.PendingBatch;
+import io.docpipe.embed.PendingBatch.PendingChunk;
+import io.docpipe.job.ClaimedJob;
+import io.docpipe.job.JobStatus;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -16,24 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-
 import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.chunk.Chunk;
-import io.docpipe.chunk.ChunkRepository;
-import io.docpipe.document.SearchChangeLog;
-import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.JobStatus;
-import io.docpipe.db.SqlStatements;
-import io.docpipe.document.DocumentRepository;
-import io.docpipe.document.StoredDocument;
-import io.docpipe.embed.EmbeddedBatch;
-import io.docpipe.embed.EmbeddingRepository;
-import io.docpipe.embed.MockEmbedder;
-import io.docpipe.embed.PendingBatch;
-import io.docpipe.embed.PendingBatch.PendingChunk;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -63,15 +60,15 @@ public final class SearchBenchmark {
     /** Share of a chunk's words that are its topic's own (the rest are general words). */
     private static final double TOPIC_SHARE = 0.6;
 
-    private SearchBenchmark() {
-    }
+    private SearchBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int chunkCount = Integer.getInteger("bench.search.chunks", 100_000);
         int clients = Integer.getInteger("bench.clients", 4);
         int queriesPerMode = Integer.getInteger("bench.search.queries", 800);
         int recallQueries = Integer.getInteger("bench.search.recall-queries", 200);
-        List<String> candidateSettings = List.of(System.getProperty("bench.search.candidates", "100,200,400").split(","));
+        List<String> candidateSettings = List.of(
+                System.getProperty("bench.search.candidates", "100,200,400").split(","));
         // one segment for the whole build: the fastest to search (the service's default buffer is 256 MiB)
         String ramBufferMb = System.getProperty("bench.search.ram-buffer-mb", "1024");
         // -Dbench.search.reuse=<data dir of an earlier run>: search what that run built, without writing or building
@@ -91,19 +88,30 @@ public final class SearchBenchmark {
         if (reuse.isEmpty()) {
             try (RunningDocpipe app = RunningDocpipe.startEmbedded(dataDir, properties)) {
                 app.context().getRouteController().stopRoute("follow-search-index");
-                hnsw = "M=" + app.context().getPropertiesComponent().resolveProperty("docpipe.search.hnsw.max-connections").orElseThrow()
-                        + " beam " + app.context().getPropertiesComponent().resolveProperty("docpipe.search.hnsw.beam-width").orElseThrow();
+                hnsw = "M="
+                        + app.context()
+                                .getPropertiesComponent()
+                                .resolveProperty("docpipe.search.hnsw.max-connections")
+                                .orElseThrow()
+                        + " beam "
+                        + app.context()
+                                .getPropertiesComponent()
+                                .resolveProperty("docpipe.search.hnsw.beam-width")
+                                .orElseThrow();
                 long writing = System.nanoTime();
                 write(app, texts);
                 writeSeconds = (System.nanoTime() - writing) / 1e9;
                 long building = System.nanoTime();
-                indexed = app.context().createProducerTemplate().requestBody("direct:rebuild-search-index", null, Integer.class);
+                indexed = app.context()
+                        .createProducerTemplate()
+                        .requestBody("direct:rebuild-search-index", null, Integer.class);
                 buildSeconds = (System.nanoTime() - building) / 1e9;
             }
         }
         long segments;
         try (var files = Files.list(dataDir.resolve("index/0"))) {
-            segments = files.filter(f -> f.getFileName().toString().endsWith(".si")).count();
+            segments = files.filter(f -> f.getFileName().toString().endsWith(".si"))
+                    .count();
         }
         Random random = new Random(7);
         Corpus general = new Corpus(new Random(11));
@@ -112,13 +120,17 @@ public final class SearchBenchmark {
             queries.add(queryFrom(texts.get(random.nextInt(texts.size())), general, random));
         }
         System.out.printf("%n=== docpipe search benchmark ===%n");
-        System.out.printf("corpus                 %d chunks of %d words (%d topics), %d-dimension mock vectors, %d documents; %s%n",
+        System.out.printf(
+                "corpus                 %d chunks of %d words (%d topics), %d-dimension mock vectors, %d documents; %s%n",
                 indexed, WORDS_PER_CHUNK, TOPICS, DIMENSIONS, chunkCount / CHUNKS_PER_DOCUMENT, dataDir);
         if (reuse.isEmpty()) {
-            System.out.printf("written to PostgreSQL  %.1f s (%.0f chunks/s, through the repositories)%n",
+            System.out.printf(
+                    "written to PostgreSQL  %.1f s (%.0f chunks/s, through the repositories)%n",
                     writeSeconds, chunkCount / writeSeconds);
-            System.out.printf("index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW %s + BM25),"
-                    + " %d segment(s) with a %s MiB buffer%n", buildSeconds, indexed / buildSeconds, hnsw, segments, ramBufferMb);
+            System.out.printf(
+                    "index built            %.1f s: %.0f chunks/s (read from PostgreSQL, HNSW %s + BM25),"
+                            + " %d segment(s) with a %s MiB buffer%n",
+                    buildSeconds, indexed / buildSeconds, hnsw, segments, ramBufferMb);
         }
         for (String candidates : candidateSettings) {
             properties.put("docpipe.search.candidates", candidates.trim());
@@ -161,28 +173,49 @@ public final class SearchBenchmark {
             tx.executeWithoutResult(status -> {
                 for (int d = from; d < last; d++) {
                     UUID id = UUID.randomUUID();
-                    documents.insert(new StoredDocument(id, String.format("%064x", d), "bench-" + d + ".md",
-                            "text/markdown", 1000, "documents/none", null, null, null, false));
+                    documents.insert(new StoredDocument(
+                            id,
+                            String.format("%064x", d),
+                            "bench-" + d + ".md",
+                            "text/markdown",
+                            1000,
+                            "documents/none",
+                            null,
+                            null,
+                            null,
+                            false));
                     UUID job = UUID.randomUUID();
-                    jdbc.update(SqlStatements.load("jobs/insert-job.sql"), new MapSqlParameterSource().addValue("job_id", job)
-                            .addValue("document_id", id).addValue("correlation_id", job.toString())
-                            .addValue("detail", "benchmark").addValue("actor", "benchmark"));
+                    jdbc.update(
+                            SqlStatements.load("jobs/insert-job.sql"),
+                            new MapSqlParameterSource()
+                                    .addValue("job_id", job)
+                                    .addValue("document_id", id)
+                                    .addValue("correlation_id", job.toString())
+                                    .addValue("detail", "benchmark")
+                                    .addValue("actor", "benchmark"));
                     // chunks are stored as the chunk stage stores them: by the job's holder, moving it on
-                    jdbc.update("UPDATE jobs SET status = 'chunking', lease_token = 1 WHERE id = :id", Map.of("id", job));
+                    jdbc.update(
+                            "UPDATE jobs SET status = 'chunking', lease_token = 1 WHERE id = :id", Map.of("id", job));
                     List<Chunk> pieces = new ArrayList<>();
                     for (int c = 0; c < CHUNKS_PER_DOCUMENT; c++) {
                         pieces.add(new Chunk(c, texts.get(d * CHUNKS_PER_DOCUMENT + c), WORDS_PER_CHUNK));
                     }
                     chunks.store(new ClaimedJob(job, id, job.toString(), JobStatus.CHUNKING, 1L), pieces);
-                    jdbc.update("UPDATE jobs SET status = 'complete', lease_token = NULL WHERE id = :id", Map.of("id", job));
-                    List<Long> ids = jdbc.queryForList("SELECT id FROM chunks WHERE document_id = :id ORDER BY ordinal",
-                            Map.of("id", id), Long.class);
+                    jdbc.update(
+                            "UPDATE jobs SET status = 'complete', lease_token = NULL WHERE id = :id",
+                            Map.of("id", job));
+                    List<Long> ids = jdbc.queryForList(
+                            "SELECT id FROM chunks WHERE document_id = :id ORDER BY ordinal",
+                            Map.of("id", id),
+                            Long.class);
                     List<PendingChunk> pending = new ArrayList<>();
                     for (int c = 0; c < ids.size(); c++) {
-                        pending.add(new PendingChunk(ids.get(c), null, pieces.get(c).text(), 0));
+                        pending.add(
+                                new PendingChunk(ids.get(c), null, pieces.get(c).text(), 0));
                     }
                     PendingBatch batch = new PendingBatch(pending, 0);
-                    embeddings.insert(new EmbeddedBatch(batch, embedder.embedAll(batch.texts()), "mock", MODEL, false, 0));
+                    embeddings.insert(
+                            new EmbeddedBatch(batch, embedder.embedAll(batch.texts()), "mock", MODEL, false, 0));
                     changes.documentChanged(id);
                 }
             });
@@ -221,8 +254,14 @@ public final class SearchBenchmark {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Arrays.sort(millis);
-            System.out.printf("%-8s k=10           p50 %5.1f ms, p99 %5.1f ms, max %5.1f ms; %d queries from %d clients, %.0f queries/s%n",
-                    mode, percentile(millis, 50), percentile(millis, 99), millis[millis.length - 1], millis.length, clients,
+            System.out.printf(
+                    "%-8s k=10           p50 %5.1f ms, p99 %5.1f ms, max %5.1f ms; %d queries from %d clients, %.0f queries/s%n",
+                    mode,
+                    percentile(millis, 50),
+                    percentile(millis, 99),
+                    millis[millis.length - 1],
+                    millis.length,
+                    clients,
                     millis.length / seconds);
         } finally {
             pool.shutdown();
@@ -232,47 +271,54 @@ public final class SearchBenchmark {
     /** recall@10: the share of the exact 10 nearest chunks (a scan of every vector) that vector search returned. */
     private static void recall(RunningDocpipe app, List<String> queries) {
         DataSource dataSource = app.context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        EmbeddingRepository embeddings = new EmbeddingRepository(new NamedParameterJdbcTemplate(dataSource), "benchmark");
+        EmbeddingRepository embeddings =
+                new EmbeddingRepository(new NamedParameterJdbcTemplate(dataSource), "benchmark");
         List<String> keys = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
-        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(status ->
-                embeddings.streamSearchable(chunk -> {
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource))
+                .executeWithoutResult(status -> embeddings.streamSearchable(chunk -> {
                     keys.add(chunk.documentId() + "#" + chunk.ordinal());
                     vectors.add(chunk.vector());
                 }));
         MockEmbedder embedder = new MockEmbedder(DIMENSIONS);
         long scanning = System.nanoTime();
-        List<Set<String>> exact = queries.parallelStream().map(query -> {
-            float[] q = embedder.embed(query);
-            PriorityQueue<Map.Entry<Double, Integer>> nearest = new PriorityQueue<>(Map.Entry.comparingByKey());
-            for (int i = 0; i < vectors.size(); i++) {
-                double similarity = dot(q, vectors.get(i));
-                if (nearest.size() < 10) {
-                    nearest.add(Map.entry(similarity, i));
-                } else if (similarity > nearest.peek().getKey()) {
-                    nearest.poll();
-                    nearest.add(Map.entry(similarity, i));
-                }
-            }
-            return nearest.stream().map(entry -> keys.get(entry.getValue())).collect(Collectors.toSet());
-        }).toList();
+        List<Set<String>> exact = queries.parallelStream()
+                .map(query -> {
+                    float[] q = embedder.embed(query);
+                    PriorityQueue<Map.Entry<Double, Integer>> nearest = new PriorityQueue<>(Map.Entry.comparingByKey());
+                    for (int i = 0; i < vectors.size(); i++) {
+                        double similarity = dot(q, vectors.get(i));
+                        if (nearest.size() < 10) {
+                            nearest.add(Map.entry(similarity, i));
+                        } else if (similarity > nearest.peek().getKey()) {
+                            nearest.poll();
+                            nearest.add(Map.entry(similarity, i));
+                        }
+                    }
+                    return nearest.stream()
+                            .map(entry -> keys.get(entry.getValue()))
+                            .collect(Collectors.toSet());
+                })
+                .toList();
         double scanMillis = (System.nanoTime() - scanning) / 1e6 / queries.size();
         int found = 0;
         for (int i = 0; i < queries.size(); i++) {
             Set<String> approximate = new HashSet<>();
             for (JsonNode hit : search(app, queries.get(i), "vector", 10).path("hits")) {
-                approximate.add(hit.path("document_id").asText() + "#" + hit.path("ordinal").asInt());
+                approximate.add(hit.path("document_id").asText() + "#"
+                        + hit.path("ordinal").asInt());
             }
             approximate.retainAll(exact.get(i));
             found += approximate.size();
         }
-        System.out.printf("recall@10 (vector)     %.3f over %d queries, against an exact scan of %d vectors (%.0f ms a query)%n",
+        System.out.printf(
+                "recall@10 (vector)     %.3f over %d queries, against an exact scan of %d vectors (%.0f ms a query)%n",
                 found / (10.0 * queries.size()), queries.size(), vectors.size(), scanMillis);
     }
 
     private static JsonNode search(RunningDocpipe app, String query, String mode, int k) {
-        RunningDocpipe.Response response = app.postJson("/api/v1/search",
-                "{\"query\":\"" + query + "\",\"mode\":\"" + mode + "\",\"k\":" + k + "}");
+        RunningDocpipe.Response response = app.postJson(
+                "/api/v1/search", "{\"query\":\"" + query + "\",\"mode\":\"" + mode + "\",\"k\":" + k + "}");
         if (response.status() != 200) {
             throw new IllegalStateException("search answered " + response.status() + ": " + response.body());
         }
@@ -314,8 +360,11 @@ public final class SearchBenchmark {
         synchronized String chunk(int topic, int length) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < length; i++) {
-                text.append(i == 0 ? "" : " ").append(random.nextDouble() < TOPIC_SHARE
-                        ? word(VOCABULARY + topic * TOPIC_WORDS + draw(topical)) : word(draw(general)));
+                text.append(i == 0 ? "" : " ")
+                        .append(
+                                random.nextDouble() < TOPIC_SHARE
+                                        ? word(VOCABULARY + topic * TOPIC_WORDS + draw(topical))
+                                        : word(draw(general)));
             }
             return text.toString();
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class TokenChunkerTest {
@@ -44,7 +43,9 @@ class TokenChunkerTest {
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
             assertThat(chunk.ordinal()).isEqualTo(i);
-            assertThat(chunk.tokenCount()).isEqualTo(COUNTER.count(chunk.text())).isBetween(1, 100);
+            assertThat(chunk.tokenCount())
+                    .isEqualTo(COUNTER.count(chunk.text()))
+                    .isBetween(1, 100);
         }
     }
 
@@ -53,8 +54,28 @@ class TokenChunkerTest {
         // texts of many shapes (short and long paragraphs, runs of punctuation, digits, newlines, long words), so
         // joins fall where tokens merge across them: no chunk may pass the limit, and no word may be lost
         java.util.Random random = new java.util.Random(42);
-        String[] words = {"pipeline", "the", "a", "Δ", "2026", "...", "—", "end.", "(x)", "\n", "well-known", "42%",
-                "naïve", "東京", "stage!", "embeddings?", "x".repeat(30), "   ", "#", "- item"};
+        String[] words = {
+            "pipeline",
+            "the",
+            "a",
+            "Δ",
+            "2026",
+            "...",
+            "—",
+            "end.",
+            "(x)",
+            "\n",
+            "well-known",
+            "42%",
+            "naïve",
+            "東京",
+            "stage!",
+            "embeddings?",
+            "x".repeat(30),
+            "   ",
+            "#",
+            "- item"
+        };
         TokenChunker chunker = new TokenChunker(COUNTER, 64, 8);
         for (int text = 0; text < 200; text++) {
             StringBuilder markdown = new StringBuilder();
@@ -69,9 +90,13 @@ class TokenChunkerTest {
 
             List<Chunk> chunks = chunker.chunk(markdown.toString());
 
-            String joined = String.join(" ", chunks.stream().map(Chunk::text).toList()).replaceAll("\\s+", "");
+            String joined =
+                    String.join(" ", chunks.stream().map(Chunk::text).toList()).replaceAll("\\s+", "");
             for (Chunk chunk : chunks) {
-                assertThat(chunk.tokenCount()).as("text %d", text).isEqualTo(COUNTER.count(chunk.text())).isBetween(1, 64);
+                assertThat(chunk.tokenCount())
+                        .as("text %d", text)
+                        .isEqualTo(COUNTER.count(chunk.text()))
+                        .isBetween(1, 64);
             }
             for (String word : markdown.toString().split("\\s+")) {
                 assertThat(joined).as("text %d keeps %s", text, word).contains(word);
@@ -85,8 +110,10 @@ class TokenChunkerTest {
 
         List<Chunk> chunks = new TokenChunker(COUNTER, 512, 64).chunk(markdown);
 
-        assertThat(chunks).extracting(Chunk::text).containsExactly(
-                "# Intro\n\nFirst section text.", "## Details\n\nSecond section text.", "# Last\nThird.");
+        assertThat(chunks)
+                .extracting(Chunk::text)
+                .containsExactly(
+                        "# Intro\n\nFirst section text.", "## Details\n\nSecond section text.", "# Last\nThird.");
     }
 
     @Test
@@ -102,7 +129,9 @@ class TokenChunkerTest {
 
     @Test
     void should_cut_a_paragraph_bigger_than_a_chunk_between_sentences() {
-        String paragraph = "This sentence is one of many in a very long paragraph. ".repeat(60).strip();
+        String paragraph = "This sentence is one of many in a very long paragraph. "
+                .repeat(60)
+                .strip();
 
         List<Chunk> chunks = new TokenChunker(COUNTER, 64, 0).chunk(paragraph);
 
@@ -116,7 +145,8 @@ class TokenChunkerTest {
 
         List<Chunk> chunks = new TokenChunker(COUNTER, 50, 0).chunk(word);
 
-        assertThat(chunks).hasSizeGreaterThan(1).allSatisfy(c -> assertThat(c.tokenCount()).isLessThanOrEqualTo(50));
+        assertThat(chunks).hasSizeGreaterThan(1).allSatisfy(c -> assertThat(c.tokenCount())
+                .isLessThanOrEqualTo(50));
         assertThat(String.join("", chunks.stream().map(Chunk::text).toList())).isEqualTo(word);
     }
 

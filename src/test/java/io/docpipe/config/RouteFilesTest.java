@@ -2,6 +2,7 @@ package io.docpipe.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.testsupport.RunningDocpipe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.docpipe.testsupport.RunningDocpipe;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +42,9 @@ class RouteFilesTest {
 
     static List<Path> routeFiles() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(file -> file.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -55,19 +56,25 @@ class RouteFilesTest {
         assertThat(declared).as("route ids in %s", file).isNotEmpty();
 
         Set<String> loaded = app.context().getRoutes().stream()
-                .filter(route -> route.getSourceLocation() != null && route.getSourceLocation().contains(file.getFileName().toString()))
-                .map(Route::getRouteId).collect(Collectors.toSet());
+                .filter(route -> route.getSourceLocation() != null
+                        && route.getSourceLocation().contains(file.getFileName().toString()))
+                .map(Route::getRouteId)
+                .collect(Collectors.toSet());
         assertThat(loaded).isEqualTo(declared);
         for (String id : declared) {
-            assertThat(app.context().getRouteController().getRouteStatus(id)).as(id).isEqualTo(ServiceStatus.Started);
+            assertThat(app.context().getRouteController().getRouteStatus(id))
+                    .as(id)
+                    .isEqualTo(ServiceStatus.Started);
         }
     }
 
     @ParameterizedTest
     @MethodSource("routeFiles")
     void should_only_call_direct_endpoints_that_exist_from(Path file) throws IOException {
-        Set<String> consumed = app.context().getRoutes().stream().map(route -> route.getEndpoint().getEndpointUri())
-                .filter(uri -> uri.startsWith("direct:")).map(uri -> uri.replace("direct://", "direct:"))
+        Set<String> consumed = app.context().getRoutes().stream()
+                .map(route -> route.getEndpoint().getEndpointUri())
+                .filter(uri -> uri.startsWith("direct:"))
+                .map(uri -> uri.replace("direct://", "direct:"))
                 .collect(Collectors.toSet());
         assertThat(ids(DIRECT_CALL.matcher(Files.readString(file)))).isSubsetOf(consumed);
     }

@@ -2,6 +2,11 @@ package io.docpipe.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.storage.ContentAddress;
+import io.docpipe.storage.DocumentStorage;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.S3StandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,12 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.storage.ContentAddress;
-import io.docpipe.storage.DocumentStorage;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.S3StandIn;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,9 +37,13 @@ class StorageMigrationTest {
                 jdbcUrl = local.jdbcUrl();
                 dataDir = local.dataDir();
                 kept = complete(local, local.upload("kept.md", keptBytes));
-                complete(local, local.upload("second.md", "# Second\n\nAlso migrated.\n".getBytes(StandardCharsets.UTF_8)));
-                deleted = complete(local, local.upload("gone.md", "# Gone\n\nDeleted before.\n".getBytes(StandardCharsets.UTF_8)));
-                assertThat(local.delete("/api/v1/documents/" + deleted).status()).isEqualTo(204);
+                complete(
+                        local,
+                        local.upload("second.md", "# Second\n\nAlso migrated.\n".getBytes(StandardCharsets.UTF_8)));
+                deleted = complete(
+                        local, local.upload("gone.md", "# Gone\n\nDeleted before.\n".getBytes(StandardCharsets.UTF_8)));
+                assertThat(local.delete("/api/v1/documents/" + deleted).status())
+                        .isEqualTo(204);
             }
             Map<String, String> settings = new HashMap<>(s3.properties("migrated"));
             settings.put("docpipe.database.url", jdbcUrl);
@@ -51,7 +54,8 @@ class StorageMigrationTest {
             String keptKey = "migrated/" + DocumentStorage.pathOf(sha256(keptBytes));
             assertThat(s3.keys()).hasSize(2).contains(keptKey);
             assertThat(s3.bytes(keptKey)).isEqualTo(keptBytes);
-            assertThat(s3.metadata(keptKey)).containsEntry("content-type", "text/x-web-markdown")
+            assertThat(s3.metadata(keptKey))
+                    .containsEntry("content-type", "text/x-web-markdown")
                     .containsEntry("filename", "kept.md");
 
             StorageMigration.Result again = StorageMigration.run(settings);
@@ -61,12 +65,18 @@ class StorageMigrationTest {
             // the same database on the bucket, from a data directory without the files
             Map<String, String> onBucket = new HashMap<>(s3.properties("migrated"));
             try (RunningDocpipe moved = RunningDocpipe.start(jdbcUrl, onBucket)) {
-                JsonNode link = moved.get("/api/v1/documents/" + kept + "/download").json();
-                HttpResponse<byte[]> bytes = HttpClient.newHttpClient().send(
-                        HttpRequest.newBuilder(URI.create(link.path("url").asText())).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                JsonNode link =
+                        moved.get("/api/v1/documents/" + kept + "/download").json();
+                HttpResponse<byte[]> bytes = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(link.path("url").asText()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(bytes.body()).isEqualTo(keptBytes);
-                assertThat(moved.get("/api/v1/documents/" + deleted + "/download").status()).isEqualTo(404);
+                assertThat(moved.get("/api/v1/documents/" + deleted + "/download")
+                                .status())
+                        .isEqualTo(404);
                 assertThat(Files.exists(moved.dataDir().resolve("documents"))).isFalse();
             }
         }
@@ -82,5 +92,4 @@ class StorageMigrationTest {
         Files.write(file, bytes);
         return ContentAddress.sha256(file);
     }
-
 }

@@ -2,10 +2,9 @@ package io.docpipe.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import io.docpipe.DocpipeApplication;
 import io.docpipe.testsupport.RouteTestDocpipe;
+import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Produce;
@@ -23,7 +22,10 @@ import org.junit.jupiter.api.TestInstance;
  * endpoint), with the POST to ALERT_WEBHOOK_URL skipped and recorded by a mock endpoint ({@code mockEndpointsAndSkip})
  * instead of sent. BudgetTest delivers alerts end to end, to a real HTTP receiver.
  */
-@CamelMainTest(mainClass = DocpipeApplication.class, properties = RouteTestDocpipe.NO_RELOAD, mockEndpointsAndSkip = "http*",
+@CamelMainTest(
+        mainClass = DocpipeApplication.class,
+        properties = RouteTestDocpipe.NO_RELOAD,
+        mockEndpointsAndSkip = "http*",
         replaceRouteFromWith = "sweep-deliver-budget-alerts=direct:sweep-deliver-budget-alerts")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BudgetAlertRoutesTest {
@@ -40,8 +42,8 @@ class BudgetAlertRoutesTest {
 
     @Configure
     void configure(MainConfigurationProperties main) {
-        app = RouteTestDocpipe.configure(main, Map.of("docpipe.alert.webhook-url", RECEIVER,
-                "docpipe.alert.retry-seconds", "3600"));
+        app = RouteTestDocpipe.configure(
+                main, Map.of("docpipe.alert.webhook-url", RECEIVER, "docpipe.alert.retry-seconds", "3600"));
     }
 
     @BeforeEach
@@ -62,13 +64,19 @@ class BudgetAlertRoutesTest {
         deliver();
         receiver.assertIsSatisfied();
         assertThat(receiver.getReceivedExchanges().get(0).getMessage().getBody(String.class))
-                .contains("\"threshold_percent\":80").contains("\"service\":\"openai\"")
+                .contains("\"threshold_percent\":80")
+                .contains("\"service\":\"openai\"")
                 .contains("openai daily budget 80% used ($32 of $40");
-        assertThat(app.sql().queryForMap("SELECT delivered_at, delivery_attempts FROM budget_alerts WHERE id = ?", alert))
-                .containsEntry("delivery_attempts", 1).extractingByKey("delivered_at").isNotNull();
+        assertThat(app.sql()
+                        .queryForMap("SELECT delivered_at, delivery_attempts FROM budget_alerts WHERE id = ?", alert))
+                .containsEntry("delivery_attempts", 1)
+                .extractingByKey("delivered_at")
+                .isNotNull();
 
         deliver();
-        assertThat(receiver.getReceivedCounter()).as("a delivered alert is not posted again").isOne();
+        assertThat(receiver.getReceivedCounter())
+                .as("a delivered alert is not posted again")
+                .isOne();
     }
 
     @Test
@@ -79,9 +87,11 @@ class BudgetAlertRoutesTest {
         });
 
         deliver();
-        Map<String, Object> refused = app.sql().queryForMap(
-                "SELECT delivered_at, delivery_attempts, last_error, next_delivery_at > now() AS later FROM budget_alerts "
-                        + "WHERE id = ?", alert);
+        Map<String, Object> refused = app.sql()
+                .queryForMap(
+                        "SELECT delivered_at, delivery_attempts, last_error, next_delivery_at > now() AS later FROM budget_alerts "
+                                + "WHERE id = ?",
+                        alert);
         assertThat(refused.get("delivered_at")).isNull();
         assertThat(refused.get("delivery_attempts")).isEqualTo(1);
         assertThat(refused.get("last_error")).isEqualTo("IllegalStateException: the receiver answered 503");
@@ -93,9 +103,13 @@ class BudgetAlertRoutesTest {
     }
 
     private long raise(int threshold) {
-        return app.sql().queryForObject("INSERT INTO budget_alerts (service, day, threshold_percent, committed_usd, "
-                + "budget_usd, raised_by) VALUES ('openai', current_date, ?, ? * 0.4, 40, 'test') RETURNING id",
-                Long.class, threshold, threshold);
+        return app.sql()
+                .queryForObject(
+                        "INSERT INTO budget_alerts (service, day, threshold_percent, committed_usd, "
+                                + "budget_usd, raised_by) VALUES ('openai', current_date, ?, ? * 0.4, 40, 'test') RETURNING id",
+                        Long.class,
+                        threshold,
+                        threshold);
     }
 
     private void deliver() {

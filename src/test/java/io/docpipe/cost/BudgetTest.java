@@ -7,6 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.docpipe.testsupport.LlamaParseGeneration;
+import io.docpipe.testsupport.ProviderStandIns;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.TestClock;
+import io.docpipe.testsupport.TestPostgres;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,14 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.docpipe.testsupport.LlamaParseGeneration;
-import io.docpipe.testsupport.ProviderStandIns;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.TestClock;
-import io.docpipe.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,48 +44,71 @@ class BudgetTest {
             String database = TestPostgres.newDatabase();
             try (RunningDocpipe first = RunningDocpipe.start(database, properties, Map.of("docpipeClock", clock));
                     // several instances share the database and the document store
-                    RunningDocpipe second = RunningDocpipe.start(database, withDataDir(properties, first),
-                            Map.of("docpipeClock", clock))) {
+                    RunningDocpipe second = RunningDocpipe.start(
+                            database, withDataDir(properties, first), Map.of("docpipeClock", clock))) {
                 List<String> jobs = uploadAndHoldBeforeEmbedding(first, List.of(first, second), 10);
                 startEmbedding(first, second);
 
                 // every job is either done or rescheduled to the next UTC midnight, and the day's budget held
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(first,
-                        "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL") == 10);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(
+                                        first,
+                                        "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL")
+                                == 10);
                 int completeOnDayOne = count(first, "SELECT count(*) FROM jobs WHERE status = 'complete'");
                 assertThat(completeOnDayOne).isBetween(1, 9);
                 assertLedgerWithinBudget(first, "openai");
-                Instant midnight = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1)
-                        .atStartOfDay().toInstant(ZoneOffset.UTC);
-                assertThat(first.sql().queryForList("SELECT rescheduled_until FROM jobs WHERE rescheduled_until IS NOT NULL",
-                        Timestamp.class)).allSatisfy(until -> assertThat(until.toInstant()).isEqualTo(midnight));
-                assertThat(first.sql().queryForList("SELECT status FROM jobs WHERE rescheduled_until IS NOT NULL",
-                        String.class)).containsOnly("embedding_queued");
-                String waiting = first.sql().queryForObject(
-                        "SELECT id FROM jobs WHERE rescheduled_until IS NOT NULL LIMIT 1", String.class);
+                Instant midnight = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                        .plusDays(1)
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC);
+                assertThat(first.sql()
+                                .queryForList(
+                                        "SELECT rescheduled_until FROM jobs WHERE rescheduled_until IS NOT NULL",
+                                        Timestamp.class))
+                        .allSatisfy(until -> assertThat(until.toInstant()).isEqualTo(midnight));
+                assertThat(first.sql()
+                                .queryForList(
+                                        "SELECT status FROM jobs WHERE rescheduled_until IS NOT NULL", String.class))
+                        .containsOnly("embedding_queued");
+                String waiting = first.sql()
+                        .queryForObject(
+                                "SELECT id FROM jobs WHERE rescheduled_until IS NOT NULL LIMIT 1", String.class);
                 JsonNode view = first.get("/api/v1/jobs/" + waiting).json();
                 assertThat(view.path("status").asText()).isEqualTo("embedding_queued");
                 assertThat(view.path("next_attempt_at").asText()).isEqualTo(midnight.toString());
                 assertThat(view.path("rescheduled_until").asText()).isEqualTo(midnight.toString());
-                assertThat(first.sql().queryForList("SELECT detail FROM job_events WHERE detail LIKE '%rescheduled to%'",
-                        String.class)).isNotEmpty().allSatisfy(detail -> assertThat(detail)
-                        .contains("openai daily budget of $40").contains("rescheduled to " + midnight));
+                assertThat(first.sql()
+                                .queryForList(
+                                        "SELECT detail FROM job_events WHERE detail LIKE '%rescheduled to%'",
+                                        String.class))
+                        .isNotEmpty()
+                        .allSatisfy(detail -> assertThat(detail)
+                                .contains("openai daily budget of $40")
+                                .contains("rescheduled to " + midnight));
 
                 // the next days: the release sweep lets the rest go on, each day within its budget
-                for (int day = 0; day < 4 && count(first, "SELECT count(*) FROM jobs WHERE status = 'complete'") < 10; day++) {
+                for (int day = 0;
+                        day < 4 && count(first, "SELECT count(*) FROM jobs WHERE status = 'complete'") < 10;
+                        day++) {
                     clock.advance(Duration.ofDays(1));
                     int before = count(first, "SELECT count(*) FROM jobs WHERE status = 'complete'");
-                    await().atMost(Duration.ofSeconds(30)).until(() -> count(first,
-                            "SELECT count(*) FROM jobs WHERE status = 'complete'") > before && count(first,
-                            "SELECT count(*) FROM jobs WHERE status <> 'complete' AND rescheduled_until IS NULL") == 0);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> count(first, "SELECT count(*) FROM jobs WHERE status = 'complete'") > before
+                                    && count(
+                                                    first,
+                                                    "SELECT count(*) FROM jobs WHERE status <> 'complete' AND rescheduled_until IS NULL")
+                                            == 0);
                 }
                 for (String job : jobs) {
                     first.awaitJobStatus(job, "complete", Duration.ofSeconds(10));
                 }
                 assertLedgerWithinBudget(first, "openai");
-                assertThat(count(first, "SELECT count(*) FROM cost_ledger WHERE service = 'openai'")).isGreaterThan(1);
+                assertThat(count(first, "SELECT count(*) FROM cost_ledger WHERE service = 'openai'"))
+                        .isGreaterThan(1);
                 assertThat(first.sql().queryForObject("SELECT sum(spent_usd) FROM cost_ledger", BigDecimal.class))
-                        .isEqualByComparingTo(first.sql().queryForObject("SELECT sum(cost_usd) FROM jobs", BigDecimal.class));
+                        .isEqualByComparingTo(
+                                first.sql().queryForObject("SELECT sum(cost_usd) FROM jobs", BigDecimal.class));
                 assertThat(first.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class))
                         .containsOnly("openai");
             }
@@ -99,13 +121,18 @@ class BudgetTest {
             String database = TestPostgres.newDatabase();
             List<String> jobs;
             Path dataDir;
-            try (RunningDocpipe before = RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "20"))) {
+            try (RunningDocpipe before =
+                    RunningDocpipe.start(database, openAiPricedPerToken(providers, "real", "20"))) {
                 dataDir = before.dataDir();
                 jobs = uploadAndHoldBeforeEmbedding(before, List.of(before), 5);
                 startEmbedding(before);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(before,
-                        "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL") == 5);
-                assertThat(count(before, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL")).isPositive();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(
+                                        before,
+                                        "SELECT count(*) FROM jobs WHERE status = 'complete' OR rescheduled_until IS NOT NULL")
+                                == 5);
+                assertThat(count(before, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL"))
+                        .isPositive();
             }
             Map<String, String> raised = openAiPricedPerToken(providers, "real", "1000");
             raised.put("docpipe.data-dir", dataDir.toString());
@@ -113,10 +140,16 @@ class BudgetTest {
                 for (String job : jobs) {
                     after.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
-                assertThat(after.sql().queryForList("SELECT detail FROM job_events WHERE detail LIKE 'daily budget raised%'",
-                        String.class)).isNotEmpty();
-                assertThat(after.sql().queryForObject("SELECT budget_usd FROM cost_ledger WHERE service = 'openai'",
-                        BigDecimal.class)).isEqualByComparingTo("1000");
+                assertThat(after.sql()
+                                .queryForList(
+                                        "SELECT detail FROM job_events WHERE detail LIKE 'daily budget raised%'",
+                                        String.class))
+                        .isNotEmpty();
+                assertThat(after.sql()
+                                .queryForObject(
+                                        "SELECT budget_usd FROM cost_ledger WHERE service = 'openai'",
+                                        BigDecimal.class))
+                        .isEqualByComparingTo("1000");
             }
         }
     }
@@ -127,19 +160,25 @@ class BudgetTest {
         try (ProviderStandIns providers = ProviderStandIns.start()) {
             Map<String, String> properties = openAiPricedPerToken(providers, "hybrid", "25");
             properties.put("docpipe.openai.reembed-chunks-per-run", "1");
-            try (RunningDocpipe app = RunningDocpipe.start(TestPostgres.newDatabase(), properties,
-                    Map.of("docpipeClock", clock))) {
+            try (RunningDocpipe app =
+                    RunningDocpipe.start(TestPostgres.newDatabase(), properties, Map.of("docpipeClock", clock))) {
                 List<String> jobs = uploadAndHoldBeforeEmbedding(app, List.of(app), 6);
                 startEmbedding(app);
                 for (String job : jobs) {
                     app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
                 assertLedgerWithinBudget(app, "openai");
-                assertThat(count(app, "SELECT count(*) FROM embeddings WHERE fallback")).isPositive();
-                assertThat(count(app, "SELECT count(*) FROM embeddings WHERE NOT fallback")).isPositive();
-                assertThat(count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL")).isZero();
-                assertThat(count(app, "SELECT count(*) FROM job_events WHERE detail LIKE 'openai daily budget of $25 cannot take $%"
-                        + " more; the mock stands in'")).isPositive();
+                assertThat(count(app, "SELECT count(*) FROM embeddings WHERE fallback"))
+                        .isPositive();
+                assertThat(count(app, "SELECT count(*) FROM embeddings WHERE NOT fallback"))
+                        .isPositive();
+                assertThat(count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL"))
+                        .isZero();
+                assertThat(count(
+                                app,
+                                "SELECT count(*) FROM job_events WHERE detail LIKE 'openai daily budget of $25 cannot take $%"
+                                        + " more; the mock stands in'"))
+                        .isPositive();
 
                 int fallback = count(app, "SELECT count(*) FROM embeddings WHERE fallback");
                 clock.advance(Duration.ofDays(1));
@@ -155,26 +194,35 @@ class BudgetTest {
         TestClock clock = new TestClock();
         try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
-            // the stand-in reports 6 credits for every parse; a page is estimated at 6 credits of $1: estimates are exact
+            // the stand-in reports 6 credits for every parse; a page is estimated at 6 credits of $1: estimates are
+            // exact
             properties.put("docpipe.llamaparse.usd-per-credit", "1");
             properties.put("docpipe.llamaparse.credits-per-page", "6");
             properties.put("docpipe.llamaparse.daily-budget-usd", "12");
             properties.put("docpipe.llamaparse.webhook-wait-seconds", "0");
-            try (RunningDocpipe app = RunningDocpipe.start(TestPostgres.newDatabase(), properties,
-                    Map.of("docpipeClock", clock))) {
+            try (RunningDocpipe app =
+                    RunningDocpipe.start(TestPostgres.newDatabase(), properties, Map.of("docpipeClock", clock))) {
                 List<String> jobs = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
-                    jobs.add(app.upload("parse-" + i + ".txt", ("Parse me, document " + i + ".").getBytes(StandardCharsets.UTF_8))
-                            .json().path("job_id").asText());
+                    jobs.add(app.upload(
+                                    "parse-" + i + ".txt",
+                                    ("Parse me, document " + i + ".").getBytes(StandardCharsets.UTF_8))
+                            .json()
+                            .path("job_id")
+                            .asText());
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(app,
-                        "SELECT count(*) FROM jobs WHERE status = 'complete'") == 2
-                        && count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL") == 1);
-                assertThat(app.sql().queryForObject("SELECT status FROM jobs WHERE rescheduled_until IS NOT NULL",
-                        String.class)).isEqualTo("uploaded");
-                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))).hasSize(2);
-                Map<String, Object> day = app.sql().queryForMap(
-                        "SELECT requests, pages, spent_usd, reserved_usd FROM cost_ledger WHERE service = 'llamaparse'");
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(app, "SELECT count(*) FROM jobs WHERE status = 'complete'") == 2
+                                && count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL") == 1);
+                assertThat(app.sql()
+                                .queryForObject(
+                                        "SELECT status FROM jobs WHERE rescheduled_until IS NOT NULL", String.class))
+                        .isEqualTo("uploaded");
+                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload"))))
+                        .hasSize(2);
+                Map<String, Object> day = app.sql()
+                        .queryForMap(
+                                "SELECT requests, pages, spent_usd, reserved_usd FROM cost_ledger WHERE service = 'llamaparse'");
                 assertThat(day.get("requests")).isEqualTo(2L);
                 assertThat(day.get("pages")).isEqualTo(4L); // two pages reported per parse
                 assertThat((BigDecimal) day.get("spent_usd")).isEqualByComparingTo("12");
@@ -184,8 +232,11 @@ class BudgetTest {
                 for (String job : jobs) {
                     app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
-                assertThat(app.sql().queryForList("SELECT spent_usd FROM cost_ledger WHERE service = 'llamaparse' ORDER BY day",
-                        BigDecimal.class)).usingElementComparator(BigDecimal::compareTo)
+                assertThat(app.sql()
+                                .queryForList(
+                                        "SELECT spent_usd FROM cost_ledger WHERE service = 'llamaparse' ORDER BY day",
+                                        BigDecimal.class))
+                        .usingElementComparator(BigDecimal::compareTo)
                         .containsExactly(new BigDecimal("12"), new BigDecimal("6"));
             }
         }
@@ -203,18 +254,28 @@ class BudgetTest {
             try (RunningDocpipe app = RunningDocpipe.start(properties)) {
                 List<String> jobs = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
-                    jobs.add(app.upload("hybrid-" + i + ".txt", ("Hybrid parse, document " + i + ".")
-                            .getBytes(StandardCharsets.UTF_8)).json().path("job_id").asText());
+                    jobs.add(app.upload(
+                                    "hybrid-" + i + ".txt",
+                                    ("Hybrid parse, document " + i + ".").getBytes(StandardCharsets.UTF_8))
+                            .json()
+                            .path("job_id")
+                            .asText());
                 }
                 for (String job : jobs) {
                     app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
                 // one submission fits the $6; the mock parsed the others, and said so
-                assertThat(app.sql().queryForList("SELECT parse_provider FROM documents ORDER BY parse_provider",
-                        String.class)).containsExactly("llamaparse", "mock", "mock");
-                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))).hasSize(1);
-                assertThat(count(app, "SELECT count(*) FROM job_events WHERE detail LIKE "
-                        + "'llamaparse daily budget of $6 cannot take $6 more; the mock stands in'")).isEqualTo(2);
+                assertThat(app.sql()
+                                .queryForList(
+                                        "SELECT parse_provider FROM documents ORDER BY parse_provider", String.class))
+                        .containsExactly("llamaparse", "mock", "mock");
+                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload"))))
+                        .hasSize(1);
+                assertThat(count(
+                                app,
+                                "SELECT count(*) FROM job_events WHERE detail LIKE "
+                                        + "'llamaparse daily budget of $6 cannot take $6 more; the mock stands in'"))
+                        .isEqualTo(2);
                 assertLedgerWithinBudget(app, "llamaparse");
             }
         }
@@ -229,14 +290,21 @@ class BudgetTest {
             properties.put("docpipe.llamaparse.webhook-wait-seconds", "0");
             try (RunningDocpipe app = RunningDocpipe.start(properties)) {
                 String job = app.upload("estimate.txt", "Estimated at one page.".getBytes(StandardCharsets.UTF_8))
-                        .json().path("job_id").asText();
+                        .json()
+                        .path("job_id")
+                        .asText();
                 app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
 
                 // estimated 1 page x 2 credits = $2 at submission; LlamaParse reported 6 credits = $6
-                assertThat(app.sql().queryForObject("SELECT spent_usd FROM cost_ledger WHERE service = 'llamaparse'",
-                        BigDecimal.class)).isEqualByComparingTo("6");
-                assertThat(app.sql().queryForObject("SELECT cost_usd FROM jobs", BigDecimal.class)).isEqualByComparingTo("6");
-                assertThat(app.sql().queryForObject("SELECT parse_estimate_usd FROM jobs", BigDecimal.class)).isNull();
+                assertThat(app.sql()
+                                .queryForObject(
+                                        "SELECT spent_usd FROM cost_ledger WHERE service = 'llamaparse'",
+                                        BigDecimal.class))
+                        .isEqualByComparingTo("6");
+                assertThat(app.sql().queryForObject("SELECT cost_usd FROM jobs", BigDecimal.class))
+                        .isEqualByComparingTo("6");
+                assertThat(app.sql().queryForObject("SELECT parse_estimate_usd FROM jobs", BigDecimal.class))
+                        .isNull();
             }
         }
     }
@@ -247,23 +315,28 @@ class BudgetTest {
         try (ProviderStandIns providers = ProviderStandIns.start()) {
             Map<String, String> properties = openAiPricedPerToken(providers, "real", "");
             properties.put("docpipe.openai.max-requests-per-hour", "2");
-            try (RunningDocpipe app = RunningDocpipe.start(TestPostgres.newDatabase(), properties,
-                    Map.of("docpipeClock", clock))) {
+            try (RunningDocpipe app =
+                    RunningDocpipe.start(TestPostgres.newDatabase(), properties, Map.of("docpipeClock", clock))) {
                 List<String> jobs = uploadAndHoldBeforeEmbedding(app, List.of(app), 4);
                 startEmbedding(app);
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(app,
-                        "SELECT count(*) FROM jobs WHERE status = 'complete'") == 2
-                        && count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL") == 2);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> count(app, "SELECT count(*) FROM jobs WHERE status = 'complete'") == 2
+                                && count(app, "SELECT count(*) FROM jobs WHERE rescheduled_until IS NOT NULL") == 2);
                 Instant nextHour = clock.instant().truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
-                assertThat(app.sql().queryForList("SELECT rescheduled_until FROM jobs WHERE rescheduled_until IS NOT NULL",
-                        Timestamp.class)).allSatisfy(until -> assertThat(until.toInstant()).isEqualTo(nextHour));
-                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings")))).hasSize(2);
+                assertThat(app.sql()
+                                .queryForList(
+                                        "SELECT rescheduled_until FROM jobs WHERE rescheduled_until IS NOT NULL",
+                                        Timestamp.class))
+                        .allSatisfy(until -> assertThat(until.toInstant()).isEqualTo(nextHour));
+                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings"))))
+                        .hasSize(2);
 
                 clock.advance(Duration.ofHours(1));
                 for (String job : jobs) {
                     app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
                 }
-                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings")))).hasSize(4);
+                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings"))))
+                        .hasSize(4);
             }
         }
     }
@@ -272,11 +345,19 @@ class BudgetTest {
     void should_raise_each_alert_once_and_deliver_it_to_the_alert_webhook_even_after_a_failure() throws Exception {
         try (ProviderStandIns providers = ProviderStandIns.start()) {
             // the alert receiver refuses its first delivery
-            providers.server().stubFor(post(urlPathEqualTo("/alerts")).inScenario("alerts")
-                    .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("up")
-                    .willReturn(aResponse().withStatus(503)));
-            providers.server().stubFor(post(urlPathEqualTo("/alerts")).inScenario("alerts")
-                    .whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+            providers
+                    .server()
+                    .stubFor(post(urlPathEqualTo("/alerts"))
+                            .inScenario("alerts")
+                            .whenScenarioStateIs(Scenario.STARTED)
+                            .willSetStateTo("up")
+                            .willReturn(aResponse().withStatus(503)));
+            providers
+                    .server()
+                    .stubFor(post(urlPathEqualTo("/alerts"))
+                            .inScenario("alerts")
+                            .whenScenarioStateIs("up")
+                            .willReturn(aResponse().withStatus(200)));
             Map<String, String> properties = openAiPricedPerToken(providers, "real", "30");
             properties.put("docpipe.alert.webhook-url", providers.baseUrl() + "/alerts");
             properties.put("docpipe.alert.retry-seconds", "1");
@@ -284,18 +365,28 @@ class BudgetTest {
                 uploadAndHoldBeforeEmbedding(app, List.of(app), 8);
                 startEmbedding(app);
 
-                await().atMost(Duration.ofSeconds(30)).until(() -> count(app,
-                        "SELECT count(*) FROM budget_alerts WHERE delivered_at IS NOT NULL") == 3);
-                assertThat(app.sql().queryForList("SELECT threshold_percent FROM budget_alerts ORDER BY threshold_percent",
-                        Integer.class)).containsExactly(50, 80, 100);
-                assertThat(count(app, "SELECT max(delivery_attempts) FROM budget_alerts")).isGreaterThan(1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() ->
+                                count(app, "SELECT count(*) FROM budget_alerts WHERE delivered_at IS NOT NULL") == 3);
+                assertThat(app.sql()
+                                .queryForList(
+                                        "SELECT threshold_percent FROM budget_alerts ORDER BY threshold_percent",
+                                        Integer.class))
+                        .containsExactly(50, 80, 100);
+                assertThat(count(app, "SELECT max(delivery_attempts) FROM budget_alerts"))
+                        .isGreaterThan(1);
                 List<String> bodies = providers.server().findAll(postRequestedFor(urlPathEqualTo("/alerts"))).stream()
-                        .map(request -> request.getBodyAsString()).toList();
+                        .map(request -> request.getBodyAsString())
+                        .toList();
                 assertThat(bodies).hasSize(4).anySatisfy(body -> assertThat(body)
-                        .contains("\"threshold_percent\":100").contains("\"service\":\"openai\"")
+                        .contains("\"threshold_percent\":100")
+                        .contains("\"service\":\"openai\"")
                         .contains("openai daily budget exhausted"));
-                assertThat(app.sql().queryForList("SELECT detail FROM job_events WHERE detail LIKE 'budget alert:%'",
-                        String.class)).hasSize(3);
+                assertThat(app.sql()
+                                .queryForList(
+                                        "SELECT detail FROM job_events WHERE detail LIKE 'budget alert:%'",
+                                        String.class))
+                        .hasSize(3);
             }
         }
     }
@@ -323,11 +414,15 @@ class BudgetTest {
         }
         List<String> jobs = new ArrayList<>();
         for (int i = 0; i < documents; i++) {
-            jobs.add(app.upload("budget-" + i + ".txt", ("Budget document number " + i + " about vectors.")
-                    .getBytes(StandardCharsets.UTF_8)).json().path("job_id").asText());
+            jobs.add(app.upload(
+                            "budget-" + i + ".txt",
+                            ("Budget document number " + i + " about vectors.").getBytes(StandardCharsets.UTF_8))
+                    .json()
+                    .path("job_id")
+                    .asText());
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(app,
-                "SELECT count(*) FROM jobs WHERE status = 'embedding_queued'") == documents);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count(app, "SELECT count(*) FROM jobs WHERE status = 'embedding_queued'") == documents);
         return jobs;
     }
 
@@ -338,8 +433,9 @@ class BudgetTest {
     }
 
     static void assertLedgerWithinBudget(RunningDocpipe app, String service) {
-        List<Map<String, Object>> days = app.sql().queryForList(
-                "SELECT day, spent_usd, reserved_usd, budget_usd FROM cost_ledger WHERE service = ?", service);
+        List<Map<String, Object>> days = app.sql()
+                .queryForList(
+                        "SELECT day, spent_usd, reserved_usd, budget_usd FROM cost_ledger WHERE service = ?", service);
         assertThat(days).isNotEmpty().allSatisfy(day -> {
             BigDecimal committed = ((BigDecimal) day.get("spent_usd")).add((BigDecimal) day.get("reserved_usd"));
             assertThat(committed).isPositive().isLessThanOrEqualTo((BigDecimal) day.get("budget_usd"));

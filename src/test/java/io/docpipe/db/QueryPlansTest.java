@@ -2,16 +2,14 @@ package io.docpipe.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.testsupport.TestPostgres;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import javax.sql.DataSource;
-
-import io.docpipe.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,8 +28,8 @@ class QueryPlansTest {
     private static final Pattern PROPERTY = Pattern.compile(":#\\$\\{properties:([\\w.-]+)}");
     private static final Pattern NAMED = Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)");
     /** Tables that grow with every document: none of them may be read whole. */
-    private static final List<String> BIG_TABLES = List.of("jobs", "job_events", "documents", "chunks", "embeddings",
-            "search_changes", "webhook_deliveries");
+    private static final List<String> BIG_TABLES =
+            List.of("jobs", "job_events", "documents", "chunks", "embeddings", "search_changes", "webhook_deliveries");
 
     private static JdbcTemplate sql;
 
@@ -74,8 +72,7 @@ class QueryPlansTest {
                 INSERT INTO embeddings (chunk_id, provider, model, dimensions, vector, fallback)
                 SELECT id, 'mock', 'm', 1, '\\x00000000'::bytea, id % 50 = 0 FROM chunks""");
         sql.execute("""
-                INSERT INTO search_changes (document_id) SELECT md5(n::text)::uuid FROM generate_series(1, %d) n"""
-                .formatted(JOBS));
+                INSERT INTO search_changes (document_id) SELECT md5(n::text)::uuid FROM generate_series(1, %d) n""".formatted(JOBS));
         sql.execute("""
                 INSERT INTO webhook_deliveries (event_id, job_id, event_type, received_at)
                 SELECT 'event-' || n, md5('job' || n)::uuid, 'parse.success', now() - make_interval(secs => n * 25)
@@ -90,38 +87,100 @@ class QueryPlansTest {
         queries.put("parse/claim-fetch-work.sql", Map.of());
         queries.put("chunk/claim-chunk-work.sql", Map.of());
         queries.put("embed/claim-embed-work.sql", Map.of());
-        queries.put("embed/find-unembedded-chunks.sql",
-                Map.of("document_ids", "ARRAY[md5('1')::uuid, md5('2')::uuid]"));
+        queries.put(
+                "embed/find-unembedded-chunks.sql", Map.of("document_ids", "ARRAY[md5('1')::uuid, md5('2')::uuid]"));
         // the sweeps
         queries.put("parse/mark-overdue-parse-jobs.sql", Map.of());
         queries.put("jobs/find-expired-leases.sql", Map.of("limit", "100"));
         queries.put("jobs/find-retry-due.sql", Map.of("limit", "100"));
-        queries.put("jobs/find-rescheduled-due.sql",
+        queries.put(
+                "jobs/find-rescheduled-due.sql",
                 Map.of("now", "now()", "llamaparse_raised", "false", "openai_raised", "false", "limit", "100"));
         // (the daily retention purge of job events may hash-join the jobs it checks: once a day, that is cheaper)
         queries.put("sweep/purge-webhook-deliveries.sql", Map.of("retention_days", "30"));
         queries.put("embed/find-fallback-embeddings.sql", Map.of("limit", "100"));
         queries.put("observe/count-dead-jobs.sql", Map.of());
-        queries.put("search/find-unapplied-changes.sql",
-                Map.of("applied_snapshot", "CAST(pg_current_snapshot() AS text)"));
+        queries.put(
+                "search/find-unapplied-changes.sql", Map.of("applied_snapshot", "CAST(pg_current_snapshot() AS text)"));
         // the moves of a job, each joining job_transitions (the table of allowed moves)
-        queries.put("jobs/transition.sql", Map.ofEntries(Map.entry("job_id", "md5('job77')::uuid"),
-                Map.entry("lease_token", "NULL"), Map.entry("mark_parse_ready", "false"),
-                Map.entry("from_status", "'uploaded'"), Map.entry("to_status", "'parse_queued'"),
-                Map.entry("attempt_increment", "0"), Map.entry("reset_attempts", "false"), Map.entry("last_error", "NULL"),
-                Map.entry("not_before", "NULL"), Map.entry("parked_until", "NULL"), Map.entry("release_lease", "true"),
-                Map.entry("detail", "NULL"), Map.entry("actor", "'a'")));
-        queries.put("jobs/transition-all.sql", Map.of("job_ids", "ARRAY[md5('job77')::uuid]", "lease_tokens",
-                "ARRAY[NULL::bigint]", "from_status", "'embeddings_stored'", "to_status", "'complete'",
-                "release_lease", "true", "detail", "NULL", "actor", "'a'"));
-        queries.put("parse/store-parsed.sql", Map.of("job_id", "md5('job77')::uuid", "lease_token", "7",
-                "parsed_content", "'text'", "parse_provider", "'mock'", "parse_pages", "1", "parse_credits", "0",
-                "failed_pages", "NULL", "detail", "NULL", "actor", "'a'"));
-        queries.put("chunk/store-chunks.sql", Map.of("job_id", "md5('job77')::uuid", "lease_token", "7",
-                "document_id", "md5('77')::uuid", "ordinals", "ARRAY[0]", "texts", "ARRAY['t']", "token_counts",
-                "ARRAY[1]", "chunk_count", "1", "detail", "NULL", "actor", "'a'"));
-        queries.put("embed/store-embedded-jobs.sql", Map.of("job_ids", "ARRAY[md5('job77')::uuid]", "lease_tokens",
-                "ARRAY[7::bigint]", "actor", "'a'"));
+        queries.put(
+                "jobs/transition.sql",
+                Map.ofEntries(
+                        Map.entry("job_id", "md5('job77')::uuid"),
+                        Map.entry("lease_token", "NULL"),
+                        Map.entry("mark_parse_ready", "false"),
+                        Map.entry("from_status", "'uploaded'"),
+                        Map.entry("to_status", "'parse_queued'"),
+                        Map.entry("attempt_increment", "0"),
+                        Map.entry("reset_attempts", "false"),
+                        Map.entry("last_error", "NULL"),
+                        Map.entry("not_before", "NULL"),
+                        Map.entry("parked_until", "NULL"),
+                        Map.entry("release_lease", "true"),
+                        Map.entry("detail", "NULL"),
+                        Map.entry("actor", "'a'")));
+        queries.put(
+                "jobs/transition-all.sql",
+                Map.of(
+                        "job_ids",
+                        "ARRAY[md5('job77')::uuid]",
+                        "lease_tokens",
+                        "ARRAY[NULL::bigint]",
+                        "from_status",
+                        "'embeddings_stored'",
+                        "to_status",
+                        "'complete'",
+                        "release_lease",
+                        "true",
+                        "detail",
+                        "NULL",
+                        "actor",
+                        "'a'"));
+        queries.put(
+                "parse/store-parsed.sql",
+                Map.of(
+                        "job_id",
+                        "md5('job77')::uuid",
+                        "lease_token",
+                        "7",
+                        "parsed_content",
+                        "'text'",
+                        "parse_provider",
+                        "'mock'",
+                        "parse_pages",
+                        "1",
+                        "parse_credits",
+                        "0",
+                        "failed_pages",
+                        "NULL",
+                        "detail",
+                        "NULL",
+                        "actor",
+                        "'a'"));
+        queries.put(
+                "chunk/store-chunks.sql",
+                Map.of(
+                        "job_id",
+                        "md5('job77')::uuid",
+                        "lease_token",
+                        "7",
+                        "document_id",
+                        "md5('77')::uuid",
+                        "ordinals",
+                        "ARRAY[0]",
+                        "texts",
+                        "ARRAY['t']",
+                        "token_counts",
+                        "ARRAY[1]",
+                        "chunk_count",
+                        "1",
+                        "detail",
+                        "NULL",
+                        "actor",
+                        "'a'"));
+        queries.put(
+                "embed/store-embedded-jobs.sql",
+                Map.of("job_ids", "ARRAY[md5('job77')::uuid]", "lease_tokens", "ARRAY[7::bigint]", "actor", "'a'"));
         // the webhook's and the API's lookups
         queries.put("jobs/find-by-correlation-id.sql", Map.of("correlation_id", "'corr-77'"));
         queries.put("jobs/find-by-parse-job.sql", Map.of("parse_job_id", "'parse-98'"));
@@ -134,7 +193,8 @@ class QueryPlansTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queries")
     void should_read_no_big_table_whole(String file, Map<String, String> parameters) {
-        String plan = String.join("\n", sql.queryForList("EXPLAIN " + bound(SqlStatements.load(file), parameters), String.class));
+        String plan = String.join(
+                "\n", sql.queryForList("EXPLAIN " + bound(SqlStatements.load(file), parameters), String.class));
 
         for (String table : BIG_TABLES) {
             assertThat(plan).as("plan of %s:%n%s", file, plan).doesNotContainPattern("Seq Scan on " + table + "\\b");
@@ -143,8 +203,15 @@ class QueryPlansTest {
 
     /** The statement with camel-sql's property placeholders and the named parameters replaced by SQL literals. */
     private static String bound(String statement, Map<String, String> parameters) {
-        Map<String, String> properties = Map.of("docpipe.instance-id", "'instance-a'", "docpipe.lease-seconds", "30",
-                "docpipe.llamaparse.webhook-wait-seconds", "600", "docpipe.sweeps.batch-size", "100");
+        Map<String, String> properties = Map.of(
+                "docpipe.instance-id",
+                "'instance-a'",
+                "docpipe.lease-seconds",
+                "30",
+                "docpipe.llamaparse.webhook-wait-seconds",
+                "600",
+                "docpipe.sweeps.batch-size",
+                "100");
         Matcher property = PROPERTY.matcher(statement);
         StringBuilder withProperties = new StringBuilder();
         while (property.find()) {

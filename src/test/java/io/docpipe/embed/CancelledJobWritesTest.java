@@ -2,18 +2,16 @@ package io.docpipe.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.UUID;
-
-import javax.sql.DataSource;
-
 import io.docpipe.db.Database;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobStatus;
 import io.docpipe.testsupport.TestPostgres;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,7 +34,7 @@ class CancelledJobWritesTest {
         sql = new JdbcTemplate(dataSource);
         NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(dataSource);
         embeddings = new EmbeddingRepository(jdbc, "test-instance");
-        jobs = new JobStateMachine(jdbc, "test-instance", to -> { });
+        jobs = new JobStateMachine(jdbc, "test-instance", to -> {});
     }
 
     @Test
@@ -52,7 +50,8 @@ class CancelledJobWritesTest {
 
         assertThat(vectorsOf(cancelled)).isZero();
         assertThat(vectorsOf(running)).isEqualTo(1);
-        assertThat(sql.queryForObject("SELECT cost_usd FROM jobs WHERE id = ?", BigDecimal.class, cancelled)).isZero();
+        assertThat(sql.queryForObject("SELECT cost_usd FROM jobs WHERE id = ?", BigDecimal.class, cancelled))
+                .isZero();
         assertThat(sql.queryForObject("SELECT cost_usd FROM jobs WHERE id = ?", BigDecimal.class, running))
                 .isEqualByComparingTo("0.5");
     }
@@ -60,24 +59,35 @@ class CancelledJobWritesTest {
     private static UUID jobWithChunk() {
         UUID document = UUID.randomUUID();
         UUID job = UUID.randomUUID();
-        sql.update("INSERT INTO documents (id, sha256, filename, media_type, size_bytes, storage_path) VALUES (?, ?, 'a.txt', 'text/plain', 1, 'x')",
-                document, String.format("%064x", document.getMostSignificantBits() & Long.MAX_VALUE));
-        sql.update("INSERT INTO jobs (id, document_id, correlation_id, status) VALUES (?, ?, ?, 'embedding_in_progress')",
-                job, document, "corr-" + job);
-        sql.update("INSERT INTO chunks (document_id, ordinal, text, token_count) VALUES (?, 0, 'some text', 2)", document);
+        sql.update(
+                "INSERT INTO documents (id, sha256, filename, media_type, size_bytes, storage_path) VALUES (?, ?, 'a.txt', 'text/plain', 1, 'x')",
+                document,
+                String.format("%064x", document.getMostSignificantBits() & Long.MAX_VALUE));
+        sql.update(
+                "INSERT INTO jobs (id, document_id, correlation_id, status) VALUES (?, ?, ?, 'embedding_in_progress')",
+                job,
+                document,
+                "corr-" + job);
+        sql.update(
+                "INSERT INTO chunks (document_id, ordinal, text, token_count) VALUES (?, 0, 'some text', 2)", document);
         return job;
     }
 
     private static EmbeddedBatch batchFor(UUID job) {
-        long chunk = sql.queryForObject("SELECT c.id FROM chunks c JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?",
-                Long.class, job);
+        long chunk = sql.queryForObject(
+                "SELECT c.id FROM chunks c JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?",
+                Long.class,
+                job);
         ClaimedJob claimed = new ClaimedJob(job, null, "corr-" + job, JobStatus.EMBEDDING_IN_PROGRESS);
         PendingBatch batch = new PendingBatch(List.of(new PendingChunk(chunk, claimed, "some text", 2)), 2);
         return new EmbeddedBatch(batch, List.of(new MockEmbedder(8).embed("some text")), "mock", "model", false, 0);
     }
 
     private static int vectorsOf(UUID job) {
-        return sql.queryForObject("SELECT count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"
-                + " JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?", Integer.class, job);
+        return sql.queryForObject(
+                "SELECT count(*) FROM embeddings e JOIN chunks c ON c.id = e.chunk_id"
+                        + " JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?",
+                Integer.class,
+                job);
     }
 }

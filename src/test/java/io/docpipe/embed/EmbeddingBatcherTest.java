@@ -3,12 +3,11 @@ package io.docpipe.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docpipe.chunk.TokenCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import io.docpipe.chunk.TokenCounter;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingBatcherTest {
@@ -31,7 +30,8 @@ class EmbeddingBatcherTest {
 
         List<EmbeddingBatch> batches = new EmbeddingBatcher(COUNTER, 2048, perText * 3, perText).batch(texts);
 
-        assertThat(batches).hasSize(4).allSatisfy(b -> assertThat(b.tokenCount()).isLessThanOrEqualTo(perText * 3));
+        assertThat(batches).hasSize(4).allSatisfy(b -> assertThat(b.tokenCount())
+                .isLessThanOrEqualTo(perText * 3));
         assertThat(batches.get(0).tokenCount()).isEqualTo(perText * 3);
     }
 
@@ -39,7 +39,9 @@ class EmbeddingBatcherTest {
     void should_truncate_an_input_over_the_per_input_limit() {
         String huge = "word ".repeat(10_000);
 
-        EmbeddingBatch batch = new EmbeddingBatcher(COUNTER, 2048, 300_000, 8191).batch(List.of(huge)).get(0);
+        EmbeddingBatch batch = new EmbeddingBatcher(COUNTER, 2048, 300_000, 8191)
+                .batch(List.of(huge))
+                .get(0);
 
         assertThat(COUNTER.count(batch.texts().get(0))).isLessThanOrEqualTo(8191);
         assertThat(batch.tokenCount()).isLessThanOrEqualTo(8191);
@@ -55,7 +57,8 @@ class EmbeddingBatcherTest {
         List<Integer> indexes = new ArrayList<>();
         for (EmbeddingBatch batch : batches) {
             for (int i = 0; i < batch.indexes().size(); i++) {
-                assertThat(batch.texts().get(i)).isEqualTo(texts.get(batch.indexes().get(i)));
+                assertThat(batch.texts().get(i))
+                        .isEqualTo(texts.get(batch.indexes().get(i)));
                 indexes.add(batch.indexes().get(i));
             }
         }
@@ -65,6 +68,7 @@ class EmbeddingBatcherTest {
     @Test
     void should_refuse_an_empty_input_naming_it() {
         assertThatThrownBy(() -> new EmbeddingBatcher(COUNTER, 2048, 300_000, 8191).batch(List.of("a", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input 1");
     }
 }

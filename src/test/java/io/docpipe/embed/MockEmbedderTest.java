@@ -12,12 +12,15 @@ class MockEmbedderTest {
     @Test
     void should_give_the_same_text_the_same_vector_in_every_embedder() {
         assertThat(embedder.embed("same text")).containsExactly(embedder.embed("same text"));
-        assertThat(new MockEmbedder(1536).embed("Vectors of a passage")).containsExactly(embedder.embed("Vectors of a passage"));
+        assertThat(new MockEmbedder(1536).embed("Vectors of a passage"))
+                .containsExactly(embedder.embed("Vectors of a passage"));
     }
 
     @Test
     void should_make_texts_without_a_word_in_common_nearly_orthogonal() {
-        double cosine = cosine(embedder.embed("invoices from the harbour authority"), embedder.embed("quantum chromodynamics lecture"));
+        double cosine = cosine(
+                embedder.embed("invoices from the harbour authority"),
+                embedder.embed("quantum chromodynamics lecture"));
 
         assertThat(cosine).isBetween(-0.2, 0.2);
     }

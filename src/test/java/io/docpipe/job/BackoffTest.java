@@ -3,7 +3,6 @@ package io.docpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 /** Backoff delays are computed, never slept: the jitter source is fixed to its extremes. */

@@ -3,6 +3,9 @@ package io.docpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docpipe.db.Database;
+import io.docpipe.db.SqlStatements;
+import io.docpipe.testsupport.TestPostgres;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -16,12 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
 import javax.sql.DataSource;
-
-import io.docpipe.db.Database;
-import io.docpipe.db.SqlStatements;
-import io.docpipe.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +45,7 @@ class JobStateMachineTest {
         Database.migrate(dataSource);
         sql = new JdbcTemplate(dataSource);
         named = new NamedParameterJdbcTemplate(dataSource);
-        machine = new JobStateMachine(named, "test-instance", to -> { });
+        machine = new JobStateMachine(named, "test-instance", to -> {});
     }
 
     /**
@@ -96,8 +94,8 @@ class JobStateMachineTest {
             embeddings_stored     -> embeddings_stored
             """;
 
-    private static final Set<String> MOVES = CONTRACT.lines().map(line -> line.strip().replaceAll("\\s+", " "))
-            .collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> MOVES =
+            CONTRACT.lines().map(line -> line.strip().replaceAll("\\s+", " ")).collect(Collectors.toUnmodifiableSet());
 
     private static boolean inContract(JobStatus from, JobStatus to) {
         return MOVES.contains(from.wireName() + " -> " + to.wireName());
@@ -113,11 +111,14 @@ class JobStateMachineTest {
 
     /** Every pair of states, allowed or not. */
     private static Stream<Move> allPairs() {
-        return Arrays.stream(JobStatus.values()).flatMap(from -> Arrays.stream(JobStatus.values()).map(to -> new Move(from, to)));
+        return Arrays.stream(JobStatus.values())
+                .flatMap(from -> Arrays.stream(JobStatus.values()).map(to -> new Move(from, to)));
     }
 
     static Stream<Arguments> allowedTransitions() {
-        return allPairs().filter(move -> inContract(move.from(), move.to())).map(move -> Arguments.of(move.from(), move.to()));
+        return allPairs()
+                .filter(move -> inContract(move.from(), move.to()))
+                .map(move -> Arguments.of(move.from(), move.to()));
     }
 
     @Test
@@ -134,17 +135,27 @@ class JobStateMachineTest {
         List<UUID> single = jobsIn(moves.stream().map(Move::from).toList());
         List<UUID> batched = jobsIn(moves.stream().map(Move::from).toList());
 
-        int[] rows = named.batchUpdate(SqlStatements.load("jobs/transition.sql"), IntStream.range(0, moves.size())
-                .mapToObj(i -> transitionParameters(single.get(i), moves.get(i))).toArray(MapSqlParameterSource[]::new));
-        List<Integer> moved = IntStream.range(0, moves.size()).mapToObj(i -> named.queryForList(
-                SqlStatements.load("jobs/transition-all.sql"), new MapSqlParameterSource()
-                        .addValue("job_ids", new UUID[] {batched.get(i)})
-                        .addValue("lease_tokens", new Long[] {null})
-                        .addValue("from_status", moves.get(i).from().wireName())
-                        .addValue("to_status", moves.get(i).to().wireName())
-                        .addValue("release_lease", true)
-                        .addValue("detail", "test")
-                        .addValue("actor", "test-instance"), UUID.class).size()).toList();
+        int[] rows = named.batchUpdate(
+                SqlStatements.load("jobs/transition.sql"),
+                IntStream.range(0, moves.size())
+                        .mapToObj(i -> transitionParameters(single.get(i), moves.get(i)))
+                        .toArray(MapSqlParameterSource[]::new));
+        List<Integer> moved = IntStream.range(0, moves.size())
+                .mapToObj(i -> named.queryForList(
+                                SqlStatements.load("jobs/transition-all.sql"),
+                                new MapSqlParameterSource()
+                                        .addValue("job_ids", new UUID[] {batched.get(i)})
+                                        .addValue("lease_tokens", new Long[] {null})
+                                        .addValue(
+                                                "from_status",
+                                                moves.get(i).from().wireName())
+                                        .addValue("to_status", moves.get(i).to().wireName())
+                                        .addValue("release_lease", true)
+                                        .addValue("detail", "test")
+                                        .addValue("actor", "test-instance"),
+                                UUID.class)
+                        .size())
+                .toList();
 
         Map<UUID, String> after = statusAndEvents(single, batched);
         for (int i = 0; i < moves.size(); i++) {
@@ -154,15 +165,19 @@ class JobStateMachineTest {
             assertThat(rows[i]).as("transition.sql " + move).isEqualTo(allowed ? 1 : 0);
             assertThat(after.get(single.get(i))).as("transition.sql " + move).isEqualTo(expected);
             assertThat(moved.get(i)).as("transition-all.sql " + move).isEqualTo(allowed ? 1 : 0);
-            assertThat(after.get(batched.get(i))).as("transition-all.sql " + move).isEqualTo(expected);
+            assertThat(after.get(batched.get(i)))
+                    .as("transition-all.sql " + move)
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void should_answer_from_the_database_which_moves_are_allowed() {
         assertThat(machine.allows(JobStatus.UPLOADED, JobStatus.PARSE_QUEUED)).isTrue();
-        assertThat(machine.allows(JobStatus.EMBEDDING_QUEUED, JobStatus.EMBEDDING_QUEUED)).isTrue();
-        assertThat(machine.allows(JobStatus.FAILED_PARSE, JobStatus.FAILED_PARSE)).isFalse();
+        assertThat(machine.allows(JobStatus.EMBEDDING_QUEUED, JobStatus.EMBEDDING_QUEUED))
+                .isTrue();
+        assertThat(machine.allows(JobStatus.FAILED_PARSE, JobStatus.FAILED_PARSE))
+                .isFalse();
         assertThat(machine.allows(JobStatus.COMPLETE, JobStatus.CANCELLED)).isFalse();
     }
 
@@ -174,9 +189,12 @@ class JobStateMachineTest {
         machine.create(job, document, "corr-" + job, "uploaded a.txt");
 
         assertThat(statusOf(job)).isEqualTo("uploaded");
-        assertThat(sql.queryForMap("SELECT from_status, to_status, detail, actor FROM job_events WHERE job_id = ?", job))
-                .containsEntry("from_status", null).containsEntry("to_status", "uploaded")
-                .containsEntry("detail", "uploaded a.txt").containsEntry("actor", "test-instance");
+        assertThat(sql.queryForMap(
+                        "SELECT from_status, to_status, detail, actor FROM job_events WHERE job_id = ?", job))
+                .containsEntry("from_status", null)
+                .containsEntry("to_status", "uploaded")
+                .containsEntry("detail", "uploaded a.txt")
+                .containsEntry("actor", "test-instance");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -191,27 +209,34 @@ class JobStateMachineTest {
         Map<String, Object> event = sql.queryForMap(
                 "SELECT from_status, to_status, detail, actor, correlation_id FROM job_events WHERE job_id = ? ORDER BY id DESC LIMIT 1",
                 job);
-        assertThat(event).containsEntry("from_status", from.wireName()).containsEntry("to_status", to.wireName())
-                .containsEntry("detail", "test").containsEntry("actor", "test-instance")
+        assertThat(event)
+                .containsEntry("from_status", from.wireName())
+                .containsEntry("to_status", to.wireName())
+                .containsEntry("detail", "test")
+                .containsEntry("actor", "test-instance")
                 .containsEntry("correlation_id", "corr-" + job);
     }
 
     @Test
     void should_refuse_every_forbidden_transition_and_change_nothing() {
-        List<Move> forbidden = allPairs().filter(move -> !inContract(move.from(), move.to())).toList();
+        List<Move> forbidden =
+                allPairs().filter(move -> !inContract(move.from(), move.to())).toList();
         List<UUID> jobs = jobsIn(forbidden.stream().map(Move::from).toList());
 
         for (int i = 0; i < forbidden.size(); i++) {
             Move move = forbidden.get(i);
             UUID job = jobs.get(i);
-            assertThatThrownBy(() -> machine.advance(unclaimed(job), move.from(), move.to(), "test")).as(move.toString())
+            assertThatThrownBy(() -> machine.advance(unclaimed(job), move.from(), move.to(), "test"))
+                    .as(move.toString())
                     .isInstanceOf(IllegalTransitionException.class)
-                    .hasMessageContaining(move.from().wireName()).hasMessageContaining(move.to().wireName());
+                    .hasMessageContaining(move.from().wireName())
+                    .hasMessageContaining(move.to().wireName());
         }
 
         Map<UUID, String> after = statusAndEvents(jobs, List.of());
         for (int i = 0; i < forbidden.size(); i++) {
-            assertThat(after.get(jobs.get(i))).as(forbidden.get(i).toString())
+            assertThat(after.get(jobs.get(i)))
+                    .as(forbidden.get(i).toString())
                     .isEqualTo(forbidden.get(i).from().wireName() + ", events 0");
         }
     }
@@ -219,19 +244,30 @@ class JobStateMachineTest {
     @Test
     void should_apply_a_workers_move_only_while_it_holds_its_claim() {
         UUID job = jobIn(JobStatus.PARSED);
-        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_token = 7, lease_expires_at = now() + interval '1 minute' "
-                + "WHERE id = ?", job);
+        sql.update(
+                "UPDATE jobs SET lease_owner = 'w1', lease_token = 7, lease_expires_at = now() + interval '1 minute' "
+                        + "WHERE id = ?",
+                job);
         ClaimedJob stale = new ClaimedJob(job, null, "corr-" + job, JobStatus.PARSED, 6L);
         ClaimedJob holder = new ClaimedJob(job, null, "corr-" + job, JobStatus.PARSED, 7L);
 
-        assertThat(machine.advance(stale, JobStatus.PARSED, JobStatus.CHUNKING, null).applied()).isFalse();
-        assertThat(machine.advance(holder, JobStatus.PARSED, JobStatus.CHUNKING, null).applied()).isTrue();
+        assertThat(machine.advance(stale, JobStatus.PARSED, JobStatus.CHUNKING, null)
+                        .applied())
+                .isFalse();
+        assertThat(machine.advance(holder, JobStatus.PARSED, JobStatus.CHUNKING, null)
+                        .applied())
+                .isTrue();
         machine.advance(holder, JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
-        assertThat(machine.handOff(holder, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null).applied()).isTrue();
+        assertThat(machine.handOff(holder, JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null)
+                        .applied())
+                .isTrue();
         // released: the token is gone with the lease, so the old claim moves nothing any more
         assertThat(sql.queryForMap("SELECT lease_owner, lease_token FROM jobs WHERE id = ?", job))
-                .containsEntry("lease_owner", null).containsEntry("lease_token", null);
-        assertThat(machine.postpone(holder, JobStatus.EMBEDDING_QUEUED, Instant.now(), "late", false).applied()).isFalse();
+                .containsEntry("lease_owner", null)
+                .containsEntry("lease_token", null);
+        assertThat(machine.postpone(holder, JobStatus.EMBEDDING_QUEUED, Instant.now(), "late", false)
+                        .applied())
+                .isFalse();
     }
 
     @Test
@@ -239,10 +275,13 @@ class JobStateMachineTest {
         UUID job = jobIn(JobStatus.PARSE_QUEUED);
         machine.fail(unclaimed(job), JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "result unreadable", null);
 
-        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_PARSE, "manual retry", true, true).applied()).isTrue();
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_PARSE, "manual retry", true, true)
+                        .applied())
+                .isTrue();
 
         assertThat(sql.queryForMap("SELECT status, parse_ready_at IS NOT NULL AS ready FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "parse_queued").containsEntry("ready", true);
+                .containsEntry("status", "parse_queued")
+                .containsEntry("ready", true);
     }
 
     @Test
@@ -272,25 +311,35 @@ class JobStateMachineTest {
     @Test
     void should_count_failures_keep_the_error_and_release_the_lease() {
         UUID job = jobIn(JobStatus.PARSE_QUEUED);
-        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+        sql.update(
+                "UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?",
+                job);
 
         machine.fail(unclaimed(job), JobStatus.PARSE_QUEUED, JobStatus.FAILED_PARSE, "no text", null);
 
-        Map<String, Object> row = sql.queryForMap("SELECT attempts, last_error, lease_owner FROM jobs WHERE id = ?", job);
-        assertThat(row).containsEntry("attempts", 1).containsEntry("last_error", "no text").containsEntry("lease_owner", null);
+        Map<String, Object> row =
+                sql.queryForMap("SELECT attempts, last_error, lease_owner FROM jobs WHERE id = ?", job);
+        assertThat(row)
+                .containsEntry("attempts", 1)
+                .containsEntry("last_error", "no text")
+                .containsEntry("lease_owner", null);
     }
 
     @Test
     void should_keep_the_lease_on_advance_and_release_it_on_hand_off() {
         UUID job = jobIn(JobStatus.PARSED);
-        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+        sql.update(
+                "UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?",
+                job);
 
         machine.advance(unclaimed(job), JobStatus.PARSED, JobStatus.CHUNKING, null);
-        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isEqualTo("w1");
+        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job))
+                .isEqualTo("w1");
 
         machine.advance(unclaimed(job), JobStatus.CHUNKING, JobStatus.CHUNKS_STORED, null);
         machine.handOff(unclaimed(job), JobStatus.CHUNKS_STORED, JobStatus.EMBEDDING_QUEUED, null);
-        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job)).isNull();
+        assertThat(sql.queryForObject("SELECT lease_owner FROM jobs WHERE id = ?", String.class, job))
+                .isNull();
     }
 
     @Test
@@ -299,12 +348,20 @@ class JobStateMachineTest {
         Instant next = Instant.parse("2030-01-01T00:00:00Z");
 
         machine.fail(unclaimed(job), JobStatus.EMBEDDING_IN_PROGRESS, JobStatus.FAILED_EMBEDDING, "503", next);
-        assertThat(sql.queryForObject("SELECT not_before FROM jobs WHERE id = ?", Timestamp.class, job).toInstant()).isEqualTo(next);
+        assertThat(sql.queryForObject("SELECT not_before FROM jobs WHERE id = ?", Timestamp.class, job)
+                        .toInstant())
+                .isEqualTo(next);
 
-        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false).applied()).isTrue();
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false)
+                        .applied())
+                .isTrue();
         assertThat(sql.queryForMap("SELECT status, attempts, not_before FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "embedding_queued").containsEntry("attempts", 1).containsEntry("not_before", null);
-        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false).applied()).isFalse();
+                .containsEntry("status", "embedding_queued")
+                .containsEntry("attempts", 1)
+                .containsEntry("not_before", null);
+        assertThat(machine.retry(unclaimed(job), JobStatus.FAILED_EMBEDDING, "automatic retry", false, false)
+                        .applied())
+                .isFalse();
     }
 
     @Test
@@ -315,7 +372,8 @@ class JobStateMachineTest {
         machine.retry(unclaimed(job), JobStatus.FAILED_PARSE, "manual retry", true, false);
 
         assertThat(sql.queryForMap("SELECT status, attempts FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "uploaded").containsEntry("attempts", 0);
+                .containsEntry("status", "uploaded")
+                .containsEntry("attempts", 0);
     }
 
     @Test
@@ -324,13 +382,17 @@ class JobStateMachineTest {
         Instant window = Instant.parse("2030-01-02T00:00:00Z");
 
         machine.reschedule(unclaimed(job), JobStatus.EMBEDDING_IN_PROGRESS, window, "over budget");
-        assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before = 'infinity' AS parked FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", Timestamp.from(window))
+        assertThat(sql.queryForMap(
+                        "SELECT status, rescheduled_until, not_before = 'infinity' AS parked FROM jobs WHERE id = ?",
+                        job))
+                .containsEntry("status", "embedding_queued")
+                .containsEntry("rescheduled_until", Timestamp.from(window))
                 .containsEntry("parked", true);
 
         machine.release(unclaimed(job), JobStatus.EMBEDDING_QUEUED, "window opened");
         assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "embedding_queued").containsEntry("rescheduled_until", null)
+                .containsEntry("status", "embedding_queued")
+                .containsEntry("rescheduled_until", null)
                 .containsEntry("not_before", null);
         assertThat(sql.queryForList("SELECT detail FROM job_events WHERE job_id = ? ORDER BY id", String.class, job))
                 .containsExactly("over budget", "window opened");
@@ -339,7 +401,9 @@ class JobStateMachineTest {
     @Test
     void should_free_only_an_expired_lease_of_the_named_worker() {
         UUID job = jobIn(JobStatus.CHUNKING);
-        sql.update("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?", job);
+        sql.update(
+                "UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '5 minutes' WHERE id = ?",
+                job);
         assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isFalse();
 
         sql.update("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?", job);
@@ -347,7 +411,9 @@ class JobStateMachineTest {
         assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isTrue();
         assertThat(machine.releaseExpiredLease(job, JobStatus.CHUNKING, "w1")).isFalse();
         assertThat(sql.queryForMap("SELECT status, attempts, lease_owner FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "chunking").containsEntry("attempts", 1).containsEntry("lease_owner", null);
+                .containsEntry("status", "chunking")
+                .containsEntry("attempts", 1)
+                .containsEntry("lease_owner", null);
     }
 
     @Test
@@ -355,7 +421,8 @@ class JobStateMachineTest {
         assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_PARSE)).isEqualTo(JobStatus.UPLOADED);
         assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_CHUNKING)).isEqualTo(JobStatus.PARSED);
         assertThat(JobStateMachine.retryTarget(JobStatus.FAILED_EMBEDDING)).isEqualTo(JobStatus.EMBEDDING_QUEUED);
-        for (JobStatus failed : EnumSet.of(JobStatus.FAILED_PARSE, JobStatus.FAILED_CHUNKING, JobStatus.FAILED_EMBEDDING)) {
+        for (JobStatus failed :
+                EnumSet.of(JobStatus.FAILED_PARSE, JobStatus.FAILED_CHUNKING, JobStatus.FAILED_EMBEDDING)) {
             assertThat(inContract(failed, JobStateMachine.retryTarget(failed))).isTrue();
         }
     }
@@ -367,7 +434,9 @@ class JobStateMachineTest {
             boolean leavable = Arrays.stream(JobStatus.values()).anyMatch(to -> inContract(status, to));
             assertThat(leavable).as(status.wireName()).isEqualTo(!terminal);
             assertThat(status.isTerminal()).as(status.wireName()).isEqualTo(terminal);
-            assertThat(inContract(status, JobStatus.CANCELLED)).as(status.wireName()).isEqualTo(!terminal);
+            assertThat(inContract(status, JobStatus.CANCELLED))
+                    .as(status.wireName())
+                    .isEqualTo(!terminal);
         }
     }
 
@@ -382,15 +451,22 @@ class JobStateMachineTest {
             assertThat(cancelled.isPresent()).as(status.wireName()).isEqualTo(!status.isTerminal());
             assertThat(again).as(status.wireName()).isEmpty();
             assertThat(statusOf(job)).isEqualTo(status.isTerminal() ? status.wireName() : "cancelled");
-            assertThat(sql.queryForObject("SELECT count(*) FROM job_events WHERE job_id = ? AND to_status = 'cancelled'"
-                    + " AND from_status = ?", Integer.class, job, status.wireName())).isEqualTo(status.isTerminal() ? 0 : 1);
+            assertThat(sql.queryForObject(
+                            "SELECT count(*) FROM job_events WHERE job_id = ? AND to_status = 'cancelled'"
+                                    + " AND from_status = ?",
+                            Integer.class,
+                            job,
+                            status.wireName()))
+                    .isEqualTo(status.isTerminal() ? 0 : 1);
         }
     }
 
     private static UUID documentRow() {
         UUID document = UUID.randomUUID();
-        sql.update("INSERT INTO documents (id, sha256, filename, media_type, size_bytes, storage_path) VALUES (?, ?, 'a.txt', 'text/plain', 1, 'x')",
-                document, String.format("%064x", document.getMostSignificantBits() & Long.MAX_VALUE));
+        sql.update(
+                "INSERT INTO documents (id, sha256, filename, media_type, size_bytes, storage_path) VALUES (?, ?, 'a.txt', 'text/plain', 1, 'x')",
+                document,
+                String.format("%064x", document.getMostSignificantBits() & Long.MAX_VALUE));
         return document;
     }
 
@@ -398,7 +474,8 @@ class JobStateMachineTest {
     private static List<UUID> jobsIn(List<JobStatus> states) {
         List<UUID> jobs = states.stream().map(state -> UUID.randomUUID()).toList();
         List<UUID> documents = states.stream().map(state -> UUID.randomUUID()).toList();
-        MapSqlParameterSource rows = new MapSqlParameterSource().addValue("jobs", jobs.toArray(UUID[]::new))
+        MapSqlParameterSource rows = new MapSqlParameterSource()
+                .addValue("jobs", jobs.toArray(UUID[]::new))
                 .addValue("documents", documents.toArray(UUID[]::new))
                 .addValue("states", states.stream().map(JobStatus::wireName).toArray(String[]::new));
         named.update("""
@@ -416,11 +493,13 @@ class JobStateMachineTest {
     /** Each job's status and number of events, as "status, events n". */
     private static Map<UUID, String> statusAndEvents(List<UUID> some, List<UUID> others) {
         Map<UUID, String> found = new HashMap<>();
-        named.query("""
+        named.query(
+                """
                 SELECT j.id, j.status || ', events ' || (SELECT count(*) FROM job_events e WHERE e.job_id = j.id) AS state
                   FROM jobs j
                  WHERE j.id = ANY (CAST(:jobs AS uuid[]))""",
-                new MapSqlParameterSource("jobs", Stream.concat(some.stream(), others.stream()).toArray(UUID[]::new)),
+                new MapSqlParameterSource(
+                        "jobs", Stream.concat(some.stream(), others.stream()).toArray(UUID[]::new)),
                 row -> {
                     found.put(row.getObject("id", UUID.class), row.getString("state"));
                 });
@@ -430,8 +509,12 @@ class JobStateMachineTest {
     private static UUID jobIn(JobStatus status) {
         UUID document = documentRow();
         UUID job = UUID.randomUUID();
-        sql.update("INSERT INTO jobs (id, document_id, correlation_id, status) VALUES (?, ?, ?, ?)",
-                job, document, "corr-" + job, status.wireName());
+        sql.update(
+                "INSERT INTO jobs (id, document_id, correlation_id, status) VALUES (?, ?, ?, ?)",
+                job,
+                document,
+                "corr-" + job,
+                status.wireName());
         return job;
     }
 

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
 import org.junit.jupiter.api.Test;
 
 /** Next attempts are computed from a fixed clock and fixed jitter: no test sleeps. */
@@ -14,8 +13,8 @@ class RetryPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
-    private final RetryPolicy policy = new RetryPolicy(4,
-            new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.5), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RetryPolicy policy = new RetryPolicy(
+            4, new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(60), () -> 0.5), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void should_wait_longer_after_each_failed_attempt() {
@@ -30,7 +29,8 @@ class RetryPolicyTest {
 
     @Test
     void should_honour_a_longer_retry_after() {
-        assertThat(policy.nextAttempt(1, Duration.ofSeconds(30)).orElseThrow().at()).isEqualTo(NOW.plusSeconds(30));
+        assertThat(policy.nextAttempt(1, Duration.ofSeconds(30)).orElseThrow().at())
+                .isEqualTo(NOW.plusSeconds(30));
     }
 
     @Test

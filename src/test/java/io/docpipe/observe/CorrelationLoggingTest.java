@@ -2,6 +2,8 @@ package io.docpipe.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.job.CorrelationContext;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.docpipe.job.CorrelationContext;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -34,17 +33,19 @@ import org.junit.jupiter.api.Test;
 class CorrelationLoggingTest {
 
     private static final Pattern TRANSITION = Pattern.compile("job ([0-9a-f-]{36}) [a-z_]+ -> [a-z_]+.*");
-    private static final Pattern ACCEPTED = Pattern.compile("accepted .* as document [0-9a-f-]{36} with job ([0-9a-f-]{36})");
+    private static final Pattern ACCEPTED =
+            Pattern.compile("accepted .* as document [0-9a-f-]{36} with job ([0-9a-f-]{36})");
 
     @Test
     void should_log_each_request_and_job_with_its_own_correlation_id_only() throws Exception {
         ConcurrentLinkedQueue<LogEvent> events = new ConcurrentLinkedQueue<>();
-        AbstractAppender capture = new AbstractAppender("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                events.add(event.toImmutable());
-            }
-        };
+        AbstractAppender capture =
+                new AbstractAppender("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        events.add(event.toImmutable());
+                    }
+                };
         capture.start();
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         LoggerConfig docpipe = logging.getConfiguration().getLoggerConfig("io.docpipe");
@@ -58,7 +59,8 @@ class CorrelationLoggingTest {
                 app.awaitJobStatus(job, "complete", Duration.ofSeconds(60));
             }
             Map<String, String> correlationIds = new java.util.HashMap<>();
-            app.sql().queryForList("SELECT id::text AS id, correlation_id FROM jobs")
+            app.sql()
+                    .queryForList("SELECT id::text AS id, correlation_id FROM jobs")
                     .forEach(row -> correlationIds.put((String) row.get("id"), (String) row.get("correlation_id")));
 
             int checked = 0;
@@ -69,10 +71,14 @@ class CorrelationLoggingTest {
                 Matcher accepted = ACCEPTED.matcher(message);
                 if (transition.matches() || accepted.matches()) {
                     String job = transition.matches() ? transition.group(1) : accepted.group(1);
-                    assertThat(cid).as("[%s] %s", event.getThreadName(), message).isEqualTo(correlationIds.get(job));
+                    assertThat(cid)
+                            .as("[%s] %s", event.getThreadName(), message)
+                            .isEqualTo(correlationIds.get(job));
                     checked++;
                 } else if (message.startsWith("rejected a webhook delivery")) {
-                    assertThat(cid).as("[%s] %s", event.getThreadName(), message).isNull();
+                    assertThat(cid)
+                            .as("[%s] %s", event.getThreadName(), message)
+                            .isNull();
                     checked++;
                 }
             }
@@ -92,7 +98,8 @@ class CorrelationLoggingTest {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < uploads; i++) {
                 byte[] text = ("Correlated document " + i).getBytes(StandardCharsets.UTF_8);
-                results.add(clients.submit(() -> app.upload("doc.txt", text).json().path("job_id").asText()));
+                results.add(clients.submit(
+                        () -> app.upload("doc.txt", text).json().path("job_id").asText()));
                 results.add(clients.submit(() -> {
                     RunningDocpipe.Response refused = app.send(app.request("/api/v1/webhooks/llamaparse")
                             .header("LC-Signature", "sha256=00")

@@ -2,6 +2,7 @@ package io.docpipe.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.testsupport.RunningDocpipe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,8 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,9 @@ class ObservabilityTest {
     static void start() {
         app = RunningDocpipe.start();
         String jobId = app.upload("observed.txt", "Watched in Prometheus and Hawtio.".getBytes(StandardCharsets.UTF_8))
-                .json().path("job_id").asText();
+                .json()
+                .path("job_id")
+                .asText();
         app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(30));
     }
 
@@ -47,10 +48,15 @@ class ObservabilityTest {
         String metrics = management("/observe/metrics");
 
         for (String breaker : new String[] {"llamaparse", "openai"}) {
-            assertThat(metrics).as(breaker)
-                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + breaker + "\"[^}]*state=\"closed\"[^}]*} 1.0")
-                    .containsPattern("resilience4j_circuitbreaker_calls_seconds_count\\{[^}]*kind=\"successful\"[^}]*name=\"" + breaker + "\"")
-                    .containsPattern("resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"" + breaker + "\"");
+            assertThat(metrics)
+                    .as(breaker)
+                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + breaker
+                            + "\"[^}]*state=\"closed\"[^}]*} 1.0")
+                    .containsPattern(
+                            "resilience4j_circuitbreaker_calls_seconds_count\\{[^}]*kind=\"successful\"[^}]*name=\""
+                                    + breaker + "\"")
+                    .containsPattern(
+                            "resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"" + breaker + "\"");
         }
     }
 
@@ -58,7 +64,9 @@ class ObservabilityTest {
     void should_expose_dead_and_rescheduled_jobs_and_todays_spend_as_gauges() throws Exception {
         String metrics = management("/observe/metrics");
 
-        assertThat(metrics).contains("docpipe_jobs_dead 0.0").contains("docpipe_jobs_rescheduled 0.0")
+        assertThat(metrics)
+                .contains("docpipe_jobs_dead 0.0")
+                .contains("docpipe_jobs_rescheduled 0.0")
                 .contains("docpipe_cost_today_usd{service=\"openai\"} 0.0")
                 .contains("docpipe_cost_today_usd{service=\"llamaparse\"} 0.0");
         assertThat(metrics).contains("docpipe_sweep_affected_total{sweep=\"retry-failed-jobs\"}");
@@ -73,13 +81,17 @@ class ObservabilityTest {
 
     @Test
     void should_answer_jolokia_reads_of_route_mbeans_for_hawtio() throws Exception {
-        String state = management("/observe/jolokia/read/org.apache.camel:context=docpipe,type=routes,name=%22claim-chunk-work%22/State");
+        String state = management(
+                "/observe/jolokia/read/org.apache.camel:context=docpipe,type=routes,name=%22claim-chunk-work%22/State");
 
         assertThat(state).contains("\"value\":\"Started\"");
     }
 
     private static String management(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(app.managementUri() + path)).GET().build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(app.managementUri() + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return response.body();

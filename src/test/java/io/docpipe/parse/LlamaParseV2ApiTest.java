@@ -24,12 +24,13 @@ class LlamaParseV2ApiTest {
 
     @Test
     void should_join_the_pages_that_succeeded_in_page_order_and_keep_the_failed_ones() {
-        ParseJobStatus status = api.readStatus("{\"job\":{\"id\":\"pjb-1\",\"status\":\"COMPLETED\",\"usage\":{\"credits\":41}},"
-                + "\"markdown\":{\"pages\":["
-                + "{\"page_number\":3,\"success\":true,\"markdown\":\"three\"},"
-                + "{\"page_number\":2,\"success\":false,\"error\":\"timed out\"},"
-                + "{\"page_number\":1,\"success\":true,\"markdown\":\"one\\n\"},"
-                + "{\"page_number\":4,\"success\":false,\"error\":\"bad image\"}]}}");
+        ParseJobStatus status =
+                api.readStatus("{\"job\":{\"id\":\"pjb-1\",\"status\":\"COMPLETED\",\"usage\":{\"credits\":41}},"
+                        + "\"markdown\":{\"pages\":["
+                        + "{\"page_number\":3,\"success\":true,\"markdown\":\"three\"},"
+                        + "{\"page_number\":2,\"success\":false,\"error\":\"timed out\"},"
+                        + "{\"page_number\":1,\"success\":true,\"markdown\":\"one\\n\"},"
+                        + "{\"page_number\":4,\"success\":false,\"error\":\"bad image\"}]}}");
 
         assertThat(status.succeeded()).isTrue();
         ParseResult result = status.result();
@@ -53,8 +54,8 @@ class LlamaParseV2ApiTest {
 
     @Test
     void should_read_a_failed_job_with_its_message_and_no_code() {
-        ParseJobStatus status = api.readStatus("{\"job\":{\"id\":\"pjb-1\",\"status\":\"FAILED\","
-                + "\"error_message\":\"Too many pages failed\"}}");
+        ParseJobStatus status = api.readStatus(
+                "{\"job\":{\"id\":\"pjb-1\",\"status\":\"FAILED\"," + "\"error_message\":\"Too many pages failed\"}}");
 
         assertThat(status.succeeded()).isFalse();
         assertThat(status.pending()).isFalse();
@@ -65,12 +66,14 @@ class LlamaParseV2ApiTest {
     @Test
     void should_treat_a_completed_job_without_its_pages_as_unreadable_for_now() {
         assertThatThrownBy(() -> api.readStatus("{\"job\":{\"id\":\"pjb-1\",\"status\":\"COMPLETED\"}}"))
-                .isInstanceOf(TransientProviderException.class).hasMessageContaining("no markdown pages");
+                .isInstanceOf(TransientProviderException.class)
+                .hasMessageContaining("no markdown pages");
     }
 
     @Test
     void should_read_the_id_of_a_flat_create_answer() {
-        assertThat(api.readJobId("{\"id\":\"pjb-9\",\"project_id\":\"p\",\"status\":\"PENDING\"}")).isEqualTo("pjb-9");
+        assertThat(api.readJobId("{\"id\":\"pjb-9\",\"project_id\":\"p\",\"status\":\"PENDING\"}"))
+                .isEqualTo("pjb-9");
     }
 
     @Test
@@ -86,19 +89,26 @@ class LlamaParseV2ApiTest {
     void should_name_the_retired_option_in_a_410_and_class_errors_as_v1() {
         ProviderHttp.ErrorPolicy errors = api.errorPolicy();
 
-        assertThat(errors.read(410, "{\"detail\":\"Version 2026-08-19 was retired\"}").message())
+        assertThat(errors.read(410, "{\"detail\":\"Version 2026-08-19 was retired\"}")
+                        .message())
                 .isEqualTo("LlamaParse retired an option docpipe sends (LLAMAPARSE_PARSER_VERSION=2026-08-19): "
                         + "Version 2026-08-19 was retired");
         assertThat(errors.read(410, "{\"detail\":\"The agentic tier is gone\"}").message())
                 .startsWith("LlamaParse retired an option docpipe sends (LLAMAPARSE_TIER=agentic)");
         assertThat(errors.read(410, "Gone").message())
-                .startsWith("LlamaParse retired an option docpipe sends (LLAMAPARSE_PARSER_VERSION=2026-08-19, LLAMAPARSE_TIER=agentic)");
+                .startsWith(
+                        "LlamaParse retired an option docpipe sends (LLAMAPARSE_PARSER_VERSION=2026-08-19, LLAMAPARSE_TIER=agentic)");
         for (int status : new int[] {401, 402, 403, 404, 410, 413, 422}) {
-            assertThat(errors.isPermanent(status, errors.read(status, "{}"))).as("HTTP %d", status).isTrue();
+            assertThat(errors.isPermanent(status, errors.read(status, "{}")))
+                    .as("HTTP %d", status)
+                    .isTrue();
         }
         for (int status : new int[] {429, 500, 502, 503, 504}) {
-            assertThat(errors.isPermanent(status, errors.read(status, "{}"))).as("HTTP %d", status).isFalse();
+            assertThat(errors.isPermanent(status, errors.read(status, "{}")))
+                    .as("HTTP %d", status)
+                    .isFalse();
         }
-        assertThat(errors.isRateLimit(429, errors.read(429, "{\"detail\":\"Too many requests\"}"))).isTrue();
+        assertThat(errors.isRateLimit(429, errors.read(429, "{\"detail\":\"Too many requests\"}")))
+                .isTrue();
     }
 }

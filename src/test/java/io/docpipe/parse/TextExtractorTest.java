@@ -3,12 +3,11 @@ package io.docpipe.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docpipe.testsupport.SampleDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.docpipe.testsupport.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,15 +30,19 @@ class TextExtractorTest {
     void should_refuse_a_document_with_more_text_than_the_limit_while_reading_it() throws IOException {
         TextExtractor small = extractor.withMaxTextChars(1000);
         Path text = write("long.md", "word ".repeat(300).getBytes(StandardCharsets.UTF_8));
-        Path html = write("long.html", ("<html><body>" + "<p>word word word</p>".repeat(100) + "</body></html>")
-                .getBytes(StandardCharsets.UTF_8));
+        Path html = write(
+                "long.html",
+                ("<html><body>" + "<p>word word word</p>".repeat(100) + "</body></html>")
+                        .getBytes(StandardCharsets.UTF_8));
         Path fits = write("short.md", "word ".repeat(150).getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> small.extractMarkdown(text, "text/x-web-markdown"))
                 .isInstanceOf(DocumentExtractionException.class)
-                .hasMessageContaining("more than 1000 characters").hasMessageContaining("docpipe.parse.max-text-chars");
+                .hasMessageContaining("more than 1000 characters")
+                .hasMessageContaining("docpipe.parse.max-text-chars");
         assertThatThrownBy(() -> small.extractMarkdown(html, "text/html"))
-                .isInstanceOf(DocumentExtractionException.class).hasMessageContaining("more than 1000 characters");
+                .isInstanceOf(DocumentExtractionException.class)
+                .hasMessageContaining("more than 1000 characters");
         assertThat(small.extractMarkdown(fits, "text/x-web-markdown")).hasSize(749);
     }
 
@@ -68,7 +71,9 @@ class TextExtractorTest {
         String type = extractor.detectMediaType(file, "report.pdf");
 
         assertThat(type).isEqualTo("application/pdf");
-        assertThat(extractor.extractMarkdown(file, type)).contains("Quarterly report").contains(SampleDocuments.SENTENCE);
+        assertThat(extractor.extractMarkdown(file, type))
+                .contains("Quarterly report")
+                .contains(SampleDocuments.SENTENCE);
     }
 
     @Test
@@ -77,7 +82,9 @@ class TextExtractorTest {
         String type = extractor.detectMediaType(file, "letter.docx");
 
         assertThat(type).isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        assertThat(extractor.extractMarkdown(file, type)).contains(SampleDocuments.SENTENCE).contains("Kind regards.");
+        assertThat(extractor.extractMarkdown(file, type))
+                .contains(SampleDocuments.SENTENCE)
+                .contains("Kind regards.");
     }
 
     @Test
@@ -86,17 +93,22 @@ class TextExtractorTest {
         Path zip = write("x.zip", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 0, 0});
         Path binary = write("x.bin", new byte[] {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0, 0, 7});
 
-        assertThat(extractor.isSupported(extractor.detectMediaType(png, "x.png"))).isFalse();
-        assertThat(extractor.isSupported(extractor.detectMediaType(zip, "x.zip"))).isFalse();
-        assertThat(extractor.isSupported(extractor.detectMediaType(binary, "x.bin"))).isFalse();
-        assertThatThrownBy(() -> extractor.extractMarkdown(png, "image/png")).isInstanceOf(UnsupportedDocumentException.class);
+        assertThat(extractor.isSupported(extractor.detectMediaType(png, "x.png")))
+                .isFalse();
+        assertThat(extractor.isSupported(extractor.detectMediaType(zip, "x.zip")))
+                .isFalse();
+        assertThat(extractor.isSupported(extractor.detectMediaType(binary, "x.bin")))
+                .isFalse();
+        assertThatThrownBy(() -> extractor.extractMarkdown(png, "image/png"))
+                .isInstanceOf(UnsupportedDocumentException.class);
     }
 
     @Test
     void should_extract_nothing_from_whitespace() throws IOException {
         Path file = write("blank.txt", " \n\t\n ".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(extractor.extractMarkdown(file, extractor.detectMediaType(file, "blank.txt"))).isEmpty();
+        assertThat(extractor.extractMarkdown(file, extractor.detectMediaType(file, "blank.txt")))
+                .isEmpty();
     }
 
     @Test
@@ -104,14 +116,17 @@ class TextExtractorTest {
         Path file = write("broken.pdf", "%PDF-1.7\nthis is not really a pdf".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> extractor.extractMarkdown(file, "application/pdf"))
-                .isInstanceOf(DocumentExtractionException.class).hasMessageContaining("could not be read");
+                .isInstanceOf(DocumentExtractionException.class)
+                .hasMessageContaining("could not be read");
     }
 
     @Test
     void should_not_take_a_binary_file_for_text_because_of_its_name() throws IOException {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-        assertThat(extractor.detectMediaType(write("photo.txt", png), "photo.txt")).isEqualTo("image/png");
-        assertThat(extractor.detectMediaType(write("report.md", SampleDocuments.pdf()), "report.md")).isEqualTo("application/pdf");
+        assertThat(extractor.detectMediaType(write("photo.txt", png), "photo.txt"))
+                .isEqualTo("image/png");
+        assertThat(extractor.detectMediaType(write("report.md", SampleDocuments.pdf()), "report.md"))
+                .isEqualTo("application/pdf");
         assertThat(extractor.detectMediaType(write("letter.txt", SampleDocuments.docx()), "letter.txt"))
                 .isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     }
@@ -120,7 +135,8 @@ class TextExtractorTest {
     void should_take_text_named_as_text_by_its_name_and_html_by_its_start() throws IOException {
         assertThat(extractor.detectMediaType(write("a.md", "# Title\n\ntext".getBytes(StandardCharsets.UTF_8)), "a.md"))
                 .isEqualTo("text/x-web-markdown");
-        assertThat(extractor.detectMediaType(write("b.txt", "  <!DOCTYPE html><p>x</p>".getBytes(StandardCharsets.UTF_8)), "b.txt"))
+        assertThat(extractor.detectMediaType(
+                        write("b.txt", "  <!DOCTYPE html><p>x</p>".getBytes(StandardCharsets.UTF_8)), "b.txt"))
                 .isEqualTo("text/html");
         // a multi-byte character cut by the end of the bytes looked at is still text
         byte[] text = ("é".repeat(4095) + "xé").getBytes(StandardCharsets.UTF_8);

@@ -2,14 +2,13 @@ package io.docpipe.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.Test;
 
 /** Without DATABASE_URL docpipe runs its own PostgreSQL under the data directory, and its data survives a restart. */

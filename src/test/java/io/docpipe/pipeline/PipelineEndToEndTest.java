@@ -2,15 +2,14 @@ package io.docpipe.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.SampleDocuments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.SampleDocuments;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +17,16 @@ import org.junit.jupiter.api.Test;
 /** The whole application in mock mode: each supported document type goes from upload to complete. */
 class PipelineEndToEndTest {
 
-    private static final List<String> HAPPY_PATH = List.of("uploaded", "parse_queued", "parsed", "chunking",
-            "chunks_stored", "embedding_queued", "embedding_in_progress", "embeddings_stored", "complete");
+    private static final List<String> HAPPY_PATH = List.of(
+            "uploaded",
+            "parse_queued",
+            "parsed",
+            "chunking",
+            "chunks_stored",
+            "embedding_queued",
+            "embedding_in_progress",
+            "embeddings_stored",
+            "complete");
 
     private static RunningDocpipe app;
 
@@ -45,7 +52,9 @@ class PipelineEndToEndTest {
         List<JsonNode> receipts = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             RunningDocpipe.Response response = app.upload(file.getKey(), file.getValue());
-            assertThat(response.status()).as(file.getKey() + ": " + response.body()).isEqualTo(202);
+            assertThat(response.status())
+                    .as(file.getKey() + ": " + response.body())
+                    .isEqualTo(202);
             JsonNode receipt = response.json();
             assertThat(receipt.path("status").asText()).isEqualTo("uploaded");
             assertThat(receipt.path("duplicate").asBoolean()).isFalse();
@@ -59,10 +68,13 @@ class PipelineEndToEndTest {
             List<String> path = new ArrayList<>();
             job.path("events").forEach(event -> path.add(event.path("to_status").asText()));
             assertThat(path).isEqualTo(HAPPY_PATH);
-            assertThat(job.path("correlation_id").asText()).isEqualTo(receipt.path("correlation_id").asText());
+            assertThat(job.path("correlation_id").asText())
+                    .isEqualTo(receipt.path("correlation_id").asText());
             assertThat(job.path("attempts").asInt()).isZero();
 
-            JsonNode chunks = app.get("/api/v1/documents/" + receipt.path("document_id").asText() + "/chunks").json()
+            JsonNode chunks = app.get(
+                            "/api/v1/documents/" + receipt.path("document_id").asText() + "/chunks")
+                    .json()
                     .path("chunks");
             assertThat(chunks.size()).isPositive();
             StringBuilder text = new StringBuilder();
@@ -98,8 +110,10 @@ class PipelineEndToEndTest {
         String jobId = receipt.path("job_id").asText();
         app.awaitJobStatus(jobId, "complete", Duration.ofSeconds(30));
 
-        List<String> correlationIds = app.sql().queryForList(
-                "SELECT correlation_id FROM job_events WHERE job_id = ?::uuid", String.class, jobId);
-        assertThat(correlationIds).hasSize(HAPPY_PATH.size()).containsOnly(receipt.path("correlation_id").asText());
+        List<String> correlationIds = app.sql()
+                .queryForList("SELECT correlation_id FROM job_events WHERE job_id = ?::uuid", String.class, jobId);
+        assertThat(correlationIds)
+                .hasSize(HAPPY_PATH.size())
+                .containsOnly(receipt.path("correlation_id").asText());
     }
 }

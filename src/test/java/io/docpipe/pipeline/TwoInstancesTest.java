@@ -2,6 +2,7 @@ package io.docpipe.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +27,14 @@ class TwoInstancesTest {
     @Test
     void should_process_every_job_exactly_once_across_two_instances() throws Exception {
         try (RunningDocpipe first = RunningDocpipe.start(Map.of("docpipe.instance-id", "instance-a"));
-                RunningDocpipe second = RunningDocpipe.start(first.jdbcUrl(), Map.of(
-                        "docpipe.instance-id", "instance-b",
-                        // documents are shared files, as on a shared volume in production
-                        "docpipe.data-dir", first.dataDir().toString()))) {
+                RunningDocpipe second = RunningDocpipe.start(
+                        first.jdbcUrl(),
+                        Map.of(
+                                "docpipe.instance-id",
+                                "instance-b",
+                                // documents are shared files, as on a shared volume in production
+                                "docpipe.data-dir",
+                                first.dataDir().toString()))) {
 
             List<String> byA = alone(first, second, 0);
             assertThat(actors(first, byA)).containsOnly("instance-a");
@@ -43,14 +46,19 @@ class TwoInstancesTest {
 
             int jobs = 3 * UPLOADS_PER_PHASE;
             // one event per step per job: no step was done twice, by either instance
-            assertThat(first.sql().queryForObject(
-                    "SELECT count(*) FROM (SELECT job_id, to_status FROM job_events GROUP BY job_id, to_status HAVING count(*) > 1) d",
-                    Integer.class)).isZero();
-            assertThat(first.sql().queryForObject("SELECT count(*) FROM job_events", Integer.class)).isEqualTo(jobs * 9);
+            assertThat(first.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM (SELECT job_id, to_status FROM job_events GROUP BY job_id, to_status HAVING count(*) > 1) d",
+                                    Integer.class))
+                    .isZero();
+            assertThat(first.sql().queryForObject("SELECT count(*) FROM job_events", Integer.class))
+                    .isEqualTo(jobs * 9);
             // every chunk has exactly one vector (the primary key makes a second one impossible) and none is missing
-            assertThat(first.sql().queryForObject(
-                    "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE e.chunk_id IS NULL",
-                    Integer.class)).isZero();
+            assertThat(first.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.chunk_id = c.id WHERE e.chunk_id IS NULL",
+                                    Integer.class))
+                    .isZero();
             assertThat(first.sql().queryForObject("SELECT count(*) FROM jobs WHERE status = 'complete'", Integer.class))
                     .isEqualTo(jobs);
         }
@@ -73,8 +81,12 @@ class TwoInstancesTest {
     }
 
     private static List<String> actors(RunningDocpipe app, List<String> jobIds) {
-        return app.sql().queryForList("SELECT DISTINCT actor FROM job_events WHERE from_status IS NOT NULL "
-                + "AND job_id::text = ANY (?)", String.class, (Object) jobIds.toArray(String[]::new));
+        return app.sql()
+                .queryForList(
+                        "SELECT DISTINCT actor FROM job_events WHERE from_status IS NOT NULL "
+                                + "AND job_id::text = ANY (?)",
+                        String.class,
+                        (Object) jobIds.toArray(String[]::new));
     }
 
     private static void awaitComplete(RunningDocpipe app, List<String> jobIds) {
@@ -84,7 +96,8 @@ class TwoInstancesTest {
     }
 
     /** Uploads through both instances' APIs alike: which one accepts an upload does not decide who works on it. */
-    private static List<String> uploadConcurrently(RunningDocpipe first, RunningDocpipe second, int phase) throws Exception {
+    private static List<String> uploadConcurrently(RunningDocpipe first, RunningDocpipe second, int phase)
+            throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> uploads = new ArrayList<>();

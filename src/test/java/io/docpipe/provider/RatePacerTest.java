@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 /** The pacer's arithmetic on a clock the test moves: spacing, tokens, learned limits and 429 pauses. */
@@ -63,9 +62,19 @@ class RatePacerTest {
     @Test
     void should_learn_the_announced_limit_and_the_tokens_left() {
         RatePacer pacer = new RatePacer("embeddings", 3000, 1_000_000, 0, now::get);
-        pacer.learn(headers(Map.of("x-ratelimit-limit-requests", "60", "x-ratelimit-remaining-requests", "59",
-                "x-ratelimit-reset-requests", "1s", "x-ratelimit-limit-tokens", "150000",
-                "x-ratelimit-remaining-tokens", "1500", "x-ratelimit-reset-tokens", "0.6s")));
+        pacer.learn(headers(Map.of(
+                "x-ratelimit-limit-requests",
+                "60",
+                "x-ratelimit-remaining-requests",
+                "59",
+                "x-ratelimit-reset-requests",
+                "1s",
+                "x-ratelimit-limit-tokens",
+                "150000",
+                "x-ratelimit-remaining-tokens",
+                "1500",
+                "x-ratelimit-reset-tokens",
+                "0.6s")));
 
         assertThat(pacer.requestsPerMinute()).isEqualTo(60.0);
         assertThat(pacer.reserve(1500, NO_LIMIT).delay()).isZero();
@@ -76,8 +85,13 @@ class RatePacerTest {
     @Test
     void should_pause_when_the_provider_says_no_request_is_left() {
         RatePacer pacer = new RatePacer("embeddings", 3000, 0, 0, now::get);
-        pacer.learn(headers(Map.of("x-ratelimit-limit-requests", "60", "x-ratelimit-remaining-requests", "0",
-                "x-ratelimit-reset-requests", "30s")));
+        pacer.learn(headers(Map.of(
+                "x-ratelimit-limit-requests",
+                "60",
+                "x-ratelimit-remaining-requests",
+                "0",
+                "x-ratelimit-reset-requests",
+                "30s")));
 
         // 60 spent, the whole bucket back in 30 s: one request back in half a second
         assertThat(pacer.reserve(0, NO_LIMIT).delay()).isEqualTo(Duration.ofMillis(500));

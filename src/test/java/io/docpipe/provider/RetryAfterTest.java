@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
 
     @Test
     void should_prefer_retry_after_ms_then_retry_after() {
-        assertThat(RetryAfter.from(Map.of("retry-after-ms", "250", "retry-after", "3"))).isEqualTo(Duration.ofMillis(250));
+        assertThat(RetryAfter.from(Map.of("retry-after-ms", "250", "retry-after", "3")))
+                .isEqualTo(Duration.ofMillis(250));
         assertThat(RetryAfter.from(Map.of("Retry-After", "3"))).isEqualTo(Duration.ofSeconds(3));
         assertThat(RetryAfter.from(Map.of("retry-after", "1.5"))).isEqualTo(Duration.ofMillis(1500));
     }
@@ -28,11 +28,13 @@ class RetryAfterTest {
     void should_treat_missing_or_unreadable_hints_as_none() {
         assertThat(RetryAfter.from(Map.of())).isNull();
         assertThat(RetryAfter.from(Map.of("retry-after", "soon"))).isNull();
-        assertThat(RetryAfter.from(Map.of("x-ratelimit-reset-requests", "1 fortnight"))).isNull();
+        assertThat(RetryAfter.from(Map.of("x-ratelimit-reset-requests", "1 fortnight")))
+                .isNull();
     }
 
     @Test
     void should_read_an_http_date() {
-        assertThat(RetryAfter.from(Map.of("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"))).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.from(Map.of("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")))
+                .isEqualTo(Duration.ZERO);
     }
 }

@@ -6,6 +6,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.docpipe.testsupport.LlamaParseGeneration;
+import io.docpipe.testsupport.ProviderStandIns;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,10 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.docpipe.testsupport.LlamaParseGeneration;
-import io.docpipe.testsupport.ProviderStandIns;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,17 @@ class CircuitBreakerTest {
     @BeforeEach
     void start() {
         providers = ProviderStandIns.start(LlamaParseGeneration.V1);
-        providers.server().stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(1)
-                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-                        .withBody("{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")));
+        providers
+                .server()
+                .stubFor(
+                        post(urlPathEqualTo("/v1/embeddings"))
+                                .atPriority(1)
+                                .willReturn(
+                                        aResponse()
+                                                .withStatus(500)
+                                                .withHeader("Content-Type", "application/json")
+                                                .withBody(
+                                                        "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")));
     }
 
     @AfterEach
@@ -48,18 +55,27 @@ class CircuitBreakerTest {
             List<String> jobs = upload(app, 4);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> "OPEN".equals(circuit(app)));
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.sql().queryForObject(
-                    "SELECT count(*) FROM job_events WHERE detail LIKE 'OpenAI is unavailable (circuit OPEN)%'", Integer.class) > 0);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> app.sql()
+                                    .queryForObject(
+                                            "SELECT count(*) FROM job_events WHERE detail LIKE 'OpenAI is unavailable (circuit OPEN)%'",
+                                            Integer.class)
+                            > 0);
             assertThat(app.get("/api/v1/health").json().path("status").asText()).isEqualTo("DEGRADED");
-            // calls that failed before the circuit opened left their jobs failed, each with a next attempt: none is dead
-            assertThat(app.sql().queryForObject("SELECT count(*) FROM jobs WHERE status LIKE 'failed%' AND not_before IS NULL",
-                    Integer.class)).isZero();
+            // calls that failed before the circuit opened left their jobs failed, each with a next attempt: none is
+            // dead
+            assertThat(app.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM jobs WHERE status LIKE 'failed%' AND not_before IS NULL",
+                                    Integer.class))
+                    .isZero();
 
             providers.reset(); // OpenAI is back
             for (String job : jobs) {
                 app.awaitJobStatus(job, "complete", Duration.ofSeconds(60));
             }
-            assertThat(app.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class)).containsOnly("openai");
+            assertThat(app.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class))
+                    .containsOnly("openai");
         }
     }
 
@@ -69,8 +85,11 @@ class CircuitBreakerTest {
      */
     @Test
     void should_parse_and_embed_with_the_mock_in_hybrid_mode_and_upgrade_the_vectors_later() {
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
+        providers
+                .server()
+                .stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
+                        .atPriority(1)
+                        .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"Service unavailable\"}")));
         Map<String, String> properties = properties("hybrid");
         properties.putAll(providers.properties("hybrid", "hybrid"));
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
@@ -81,16 +100,28 @@ class CircuitBreakerTest {
             // LlamaParse is down: the mock parsed every document
             assertThat(app.sql().queryForList("SELECT DISTINCT parse_provider FROM documents", String.class))
                     .containsOnly("mock");
-            assertThat(app.get("/api/v1/health").json().path("services").path("llamaparse").path("circuit").asText())
+            assertThat(app.get("/api/v1/health")
+                            .json()
+                            .path("services")
+                            .path("llamaparse")
+                            .path("circuit")
+                            .asText())
                     .isNotEqualTo("CLOSED");
             // OpenAI is down: the mock embedded them
-            assertThat(app.sql().queryForObject("SELECT count(*) FROM embeddings WHERE fallback AND provider = 'mock'",
-                    Integer.class)).isPositive();
+            assertThat(app.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM embeddings WHERE fallback AND provider = 'mock'",
+                                    Integer.class))
+                    .isPositive();
 
             providers.reset(); // both are back: the re-embed run replaces the fallback vectors
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> app.sql().queryForObject(
-                    "SELECT count(*) FROM embeddings WHERE fallback", Integer.class) == 0);
-            assertThat(app.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class)).containsOnly("openai");
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            app.sql().queryForObject("SELECT count(*) FROM embeddings WHERE fallback", Integer.class)
+                                    == 0);
+            assertThat(app.sql().queryForList("SELECT DISTINCT provider FROM embeddings", String.class))
+                    .containsOnly("openai");
             assertThat(app.sql().queryForObject("SELECT count(*) FROM chunks", Integer.class))
                     .isEqualTo(app.sql().queryForObject("SELECT count(*) FROM embeddings", Integer.class));
         }
@@ -106,7 +137,12 @@ class CircuitBreakerTest {
     }
 
     private static String circuit(RunningDocpipe app) {
-        return app.get("/api/v1/health").json().path("services").path("openai").path("circuit").asText();
+        return app.get("/api/v1/health")
+                .json()
+                .path("services")
+                .path("openai")
+                .path("circuit")
+                .asText();
     }
 
     private static List<String> upload(RunningDocpipe app, int count) {

@@ -13,6 +13,11 @@ import static io.docpipe.real.LlamaParseWebhooks.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.LlamaParseGeneration;
+import io.docpipe.testsupport.ProviderStandIns;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.webhook.WebhookSignature;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,12 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.LlamaParseGeneration;
-import io.docpipe.testsupport.ProviderStandIns;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.webhook.WebhookSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +57,18 @@ class ProviderEdgeTest {
         Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
         properties.put("docpipe.llamaparse.response-timeout-ms", "10000");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
-            JsonNode receipt = app.upload("slow.txt", "LlamaParse is slow today.".getBytes(StandardCharsets.UTF_8)).json();
+            JsonNode receipt = app.upload("slow.txt", "LlamaParse is slow today.".getBytes(StandardCharsets.UTF_8))
+                    .json();
             String parseJobId = RealModeEndToEndTest.awaitParseJob(app, receipt);
-            providers.server().stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+")).atPriority(1)
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                            .withFixedDelay(4000).withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"SUCCESS\"}")));
+            providers
+                    .server()
+                    .stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+"))
+                            .atPriority(1)
+                            .willReturn(aResponse()
+                                    .withStatus(200)
+                                    .withHeader("Content-Type", "application/json")
+                                    .withFixedDelay(4000)
+                                    .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"SUCCESS\"}")));
 
             // a delivery that waited for LlamaParse (4 s) would miss this client's 2 s timeout and fail the test
             byte[] body = utf8(envelope("parse.success", parseJobId));
@@ -86,7 +92,8 @@ class ProviderEdgeTest {
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             List<JsonNode> receipts = new ArrayList<>();
             for (int i = 0; i < documents; i++) {
-                receipts.add(app.upload("burst-" + i + ".txt", ("Burst document " + i).getBytes(StandardCharsets.UTF_8)).json());
+                receipts.add(app.upload("burst-" + i + ".txt", ("Burst document " + i).getBytes(StandardCharsets.UTF_8))
+                        .json());
             }
             List<String> parseJobIds = new ArrayList<>();
             for (JsonNode receipt : receipts) {
@@ -110,30 +117,48 @@ class ProviderEdgeTest {
             for (JsonNode receipt : receipts) {
                 app.awaitJobStatus(receipt.path("job_id").asText(), "complete", Duration.ofSeconds(60));
             }
-            assertThat(providers.server().findAll(getRequestedFor(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown"))))
+            assertThat(providers
+                            .server()
+                            .findAll(getRequestedFor(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown"))))
                     .hasSize(documents);
             assertThat(providers.server().findAll(getRequestedFor(urlPathMatching("/api/v1/parsing/job/[^/]+"))))
                     .hasSize(documents);
-            assertThat(app.sql().queryForObject("SELECT count(*) FROM webhook_deliveries", Integer.class)).isEqualTo(documents);
+            assertThat(app.sql().queryForObject("SELECT count(*) FROM webhook_deliveries", Integer.class))
+                    .isEqualTo(documents);
         }
     }
 
     @Test
     void should_keep_a_delivery_that_overtakes_the_upload_answer() throws Exception {
         String parseJobId = "race-" + UUID.randomUUID();
-        providers.server().stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withFixedDelay(1500)
-                        .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")));
+        providers
+                .server()
+                .stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
+                        .atPriority(1)
+                        .willReturn(aResponse()
+                                .withStatus(200)
+                                .withHeader("Content-Type", "application/json")
+                                .withFixedDelay(1500)
+                                .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")));
         try (RunningDocpipe app = RunningDocpipe.start(providers.properties("real", "mock"))) {
-            JsonNode receipt = app.upload("race.txt", "The webhook comes first.".getBytes(StandardCharsets.UTF_8)).json();
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    !providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload"))).isEmpty());
-            assertThat(app.sql().queryForObject("SELECT parse_job_id FROM jobs WHERE id = ?::uuid", String.class,
-                    receipt.path("job_id").asText())).isNull();
+            JsonNode receipt = app.upload("race.txt", "The webhook comes first.".getBytes(StandardCharsets.UTF_8))
+                    .json();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !providers
+                    .server()
+                    .findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload")))
+                    .isEmpty());
+            assertThat(app.sql()
+                            .queryForObject(
+                                    "SELECT parse_job_id FROM jobs WHERE id = ?::uuid",
+                                    String.class,
+                                    receipt.path("job_id").asText()))
+                    .isNull();
 
             // LlamaCloud calls the URL docpipe registered, which carries the job's correlation id
-            RunningDocpipe.Response delivered = LlamaParseWebhooks.sendWithLcSignature(app,
-                    "?correlation_id=" + receipt.path("correlation_id").asText(), utf8(envelope("parse.success", parseJobId)));
+            RunningDocpipe.Response delivered = LlamaParseWebhooks.sendWithLcSignature(
+                    app,
+                    "?correlation_id=" + receipt.path("correlation_id").asText(),
+                    utf8(envelope("parse.success", parseJobId)));
             assertThat(delivered.status()).isEqualTo(200);
             assertThat(delivered.json().path("status").asText()).isEqualTo("processed");
 
@@ -147,15 +172,23 @@ class ProviderEdgeTest {
     void should_wait_out_rate_limits_without_failing_jobs_opening_the_circuit_or_counting_unsent_requests() {
         // four 429s as OpenAI sends them, then OpenAI's normal answers; hybrid mode: a 429 must never mean the mock
         for (int i = 0; i < 4; i++) {
-            providers.server().stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(1)
-                    .inScenario("limited").whenScenarioStateIs(i == 0 ? STARTED : "after-" + i).willSetStateTo("after-" + (i + 1))
-                    .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-                            .withHeader("retry-after-ms", "200")
-                            .withHeader("x-ratelimit-limit-requests", "60")
-                            .withHeader("x-ratelimit-remaining-requests", "0")
-                            .withHeader("x-ratelimit-reset-requests", "1s")
-                            .withBody("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
-                                    + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
+            providers
+                    .server()
+                    .stubFor(post(urlPathEqualTo("/v1/embeddings"))
+                            .atPriority(1)
+                            .inScenario("limited")
+                            .whenScenarioStateIs(i == 0 ? STARTED : "after-" + i)
+                            .willSetStateTo("after-" + (i + 1))
+                            .willReturn(aResponse()
+                                    .withStatus(429)
+                                    .withHeader("Content-Type", "application/json")
+                                    .withHeader("retry-after-ms", "200")
+                                    .withHeader("x-ratelimit-limit-requests", "60")
+                                    .withHeader("x-ratelimit-remaining-requests", "0")
+                                    .withHeader("x-ratelimit-reset-requests", "1s")
+                                    .withBody(
+                                            "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
+                                                    + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
         }
         Map<String, String> properties = new HashMap<>(providers.properties("mock", "hybrid"));
         properties.put("docpipe.circuit.minimum-calls", "2");
@@ -171,17 +204,34 @@ class ProviderEdgeTest {
                 assertThat(done.path("attempts").asInt()).isZero();
             }
 
-            assertThat(app.sql().queryForObject("SELECT count(*) FROM embeddings WHERE fallback OR provider <> 'openai'",
-                    Integer.class)).isZero();
-            assertThat(app.get("/api/v1/health").json().path("services").path("openai").path("circuit").asText())
+            assertThat(app.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM embeddings WHERE fallback OR provider <> 'openai'",
+                                    Integer.class))
+                    .isZero();
+            assertThat(app.get("/api/v1/health")
+                            .json()
+                            .path("services")
+                            .path("openai")
+                            .path("circuit")
+                            .asText())
                     .isEqualTo("CLOSED");
             // the ledger counts the requests OpenAI received, 429s included, and no request that was never sent
-            int received = providers.server().findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings"))).size();
+            int received = providers
+                    .server()
+                    .findAll(postRequestedFor(urlPathEqualTo("/v1/embeddings")))
+                    .size();
             assertThat(received).isGreaterThan(4);
-            assertThat(app.get("/api/v1/costs").json().path("services").path("openai").path("requests").asInt())
+            assertThat(app.get("/api/v1/costs")
+                            .json()
+                            .path("services")
+                            .path("openai")
+                            .path("requests")
+                            .asInt())
                     .isEqualTo(received);
             // the learned limit (60 a minute) spaces what follows the 429s
-            assertThat(app.sql().queryForObject("SELECT count(*) FROM job_events WHERE detail LIKE '%429%'", Integer.class))
+            assertThat(app.sql()
+                            .queryForObject("SELECT count(*) FROM job_events WHERE detail LIKE '%429%'", Integer.class))
                     .isPositive();
         }
     }
@@ -191,7 +241,8 @@ class ProviderEdgeTest {
         // the stand-in is gone altogether: deliveries are still answered at once
         Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
-            JsonNode receipt = app.upload("gone.txt", "LlamaParse goes away.".getBytes(StandardCharsets.UTF_8)).json();
+            JsonNode receipt = app.upload("gone.txt", "LlamaParse goes away.".getBytes(StandardCharsets.UTF_8))
+                    .json();
             String parseJobId = RealModeEndToEndTest.awaitParseJob(app, receipt);
             providers.server().stop();
 
@@ -203,11 +254,19 @@ class ProviderEdgeTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
             assertThat(answer.status()).isEqualTo(200);
             // the job waits in parse_queued, its result still marked ready, until LlamaParse answers again
-            await().atMost(Duration.ofSeconds(20)).until(() -> app.sql().queryForObject(
-                    "SELECT count(*) FROM job_events WHERE job_id = ?::uuid AND detail LIKE 'attempt 1 of 5 failed%'",
-                    Integer.class, receipt.path("job_id").asText()) == 1);
-            assertThat(app.sql().queryForMap("SELECT status, parse_ready_at IS NOT NULL AS ready FROM jobs WHERE id = ?::uuid",
-                    receipt.path("job_id").asText())).containsEntry("status", "parse_queued").containsEntry("ready", true);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> app.sql()
+                                    .queryForObject(
+                                            "SELECT count(*) FROM job_events WHERE job_id = ?::uuid AND detail LIKE 'attempt 1 of 5 failed%'",
+                                            Integer.class,
+                                            receipt.path("job_id").asText())
+                            == 1);
+            assertThat(app.sql()
+                            .queryForMap(
+                                    "SELECT status, parse_ready_at IS NOT NULL AS ready FROM jobs WHERE id = ?::uuid",
+                                    receipt.path("job_id").asText()))
+                    .containsEntry("status", "parse_queued")
+                    .containsEntry("ready", true);
         }
     }
 }

@@ -5,18 +5,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.TestPostgres;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,24 +57,34 @@ class RealModeSearchTest {
             JsonNode answer = search(app, "{\"query\":\"harbour tide tables\",\"mode\":\"vector\"}");
 
             JsonNode hit = answer.path("hits").get(0);
-            assertThat(hit.path("document_id").asText()).isEqualTo(receipt.path("document_id").asText());
+            assertThat(hit.path("document_id").asText())
+                    .isEqualTo(receipt.path("document_id").asText());
             assertThat(hit.path("embedding").path("provider").asText()).isEqualTo("openai");
             assertThat(hit.path("embedding").path("fallback").asBoolean()).isFalse();
             List<LoggedRequest> requests = embeddingRequests();
             assertThat(requests).hasSize(requestsBefore + 1);
             JsonNode sent = JSON.readTree(requests.get(requests.size() - 1).getBodyAsString());
             assertThat(sent.path("input").toString()).isEqualTo("[\"harbour tide tables\"]");
-            assertThat(requests.get(requests.size() - 1).getHeader("Authorization")).isEqualTo("Bearer " + ProviderStandIns.OPENAI_KEY);
+            assertThat(requests.get(requests.size() - 1).getHeader("Authorization"))
+                    .isEqualTo("Bearer " + ProviderStandIns.OPENAI_KEY);
             JsonNode after = openAiUsage(app);
-            assertThat(after.path("requests").asLong()).isEqualTo(before.path("requests").asLong() + 1);
-            assertThat(after.path("tokens").asLong()).isGreaterThan(before.path("tokens").asLong());
-            assertThat(after.path("cost_usd").decimalValue()).isGreaterThan(before.path("cost_usd").decimalValue());
+            assertThat(after.path("requests").asLong())
+                    .isEqualTo(before.path("requests").asLong() + 1);
+            assertThat(after.path("tokens").asLong())
+                    .isGreaterThan(before.path("tokens").asLong());
+            assertThat(after.path("cost_usd").decimalValue())
+                    .isGreaterThan(before.path("cost_usd").decimalValue());
 
             // the same query again: the remembered vector, no request, no charge
-            assertThat(search(app, "{\"query\":\"harbour tide tables\",\"mode\":\"hybrid\"}").path("hits").get(0)
-                    .path("document_id").asText()).isEqualTo(receipt.path("document_id").asText());
+            assertThat(search(app, "{\"query\":\"harbour tide tables\",\"mode\":\"hybrid\"}")
+                            .path("hits")
+                            .get(0)
+                            .path("document_id")
+                            .asText())
+                    .isEqualTo(receipt.path("document_id").asText());
             assertThat(embeddingRequests()).hasSize(requestsBefore + 1);
-            assertThat(openAiUsage(app).path("requests").asLong()).isEqualTo(after.path("requests").asLong());
+            assertThat(openAiUsage(app).path("requests").asLong())
+                    .isEqualTo(after.path("requests").asLong());
             // keyword search never embeds
             search(app, "{\"query\":\"printed spring\",\"mode\":\"keyword\"}");
             assertThat(embeddingRequests()).hasSize(requestsBefore + 1);
@@ -95,7 +104,8 @@ class RealModeSearchTest {
             JsonNode answer = search(hybrid, "{\"query\":\"otters sleeping on kelp\",\"mode\":\"vector\"}");
 
             JsonNode hit = answer.path("hits").get(0);
-            assertThat(hit.path("document_id").asText()).isEqualTo(receipt.path("document_id").asText());
+            assertThat(hit.path("document_id").asText())
+                    .isEqualTo(receipt.path("document_id").asText());
             assertThat(hit.path("embedding").path("provider").asText()).isEqualTo("mock");
             assertThat(hit.path("embedding").path("fallback").asBoolean()).isTrue();
         }
@@ -105,21 +115,30 @@ class RealModeSearchTest {
         realOverBudget.put("docpipe.openai.daily-budget-usd", "0");
         try (RunningDocpipe real = RunningDocpipe.start(database, realOverBudget)) {
             awaitIndexed(real);
-            RunningDocpipe.Response refused = real.postJson("/api/v1/search", "{\"query\":\"otters\",\"mode\":\"hybrid\"}");
+            RunningDocpipe.Response refused =
+                    real.postJson("/api/v1/search", "{\"query\":\"otters\",\"mode\":\"hybrid\"}");
 
             assertThat(refused.status()).as(refused.body()).isEqualTo(429);
             assertThat(refused.json().path("error").path("code").asText()).isEqualTo("budget_exhausted");
             assertThat(refused.json().path("error").path("message").asText()).contains("budget");
-            assertThat(search(real, "{\"query\":\"otters\",\"mode\":\"keyword\"}").path("hits").size()).isEqualTo(1);
+            assertThat(search(real, "{\"query\":\"otters\",\"mode\":\"keyword\"}")
+                            .path("hits")
+                            .size())
+                    .isEqualTo(1);
         }
 
         try (RunningDocpipe real = RunningDocpipe.start(database, providers.properties("mock", "real"))) {
             awaitIndexed(real);
             // OpenAI's query vector is never compared with the mock's fallback vectors
-            assertThat(search(real, "{\"query\":\"otters sleeping on kelp\",\"mode\":\"vector\"}").path("hits").size()).isZero();
-            JsonNode byWords = search(real, "{\"query\":\"otters sleeping on kelp\",\"mode\":\"hybrid\"}").path("hits");
+            assertThat(search(real, "{\"query\":\"otters sleeping on kelp\",\"mode\":\"vector\"}")
+                            .path("hits")
+                            .size())
+                    .isZero();
+            JsonNode byWords = search(real, "{\"query\":\"otters sleeping on kelp\",\"mode\":\"hybrid\"}")
+                    .path("hits");
             assertThat(byWords.size()).isEqualTo(1);
-            assertThat(byWords.get(0).path("embedding").path("fallback").asBoolean()).isTrue();
+            assertThat(byWords.get(0).path("embedding").path("fallback").asBoolean())
+                    .isTrue();
         }
     }
 
@@ -131,8 +150,11 @@ class RealModeSearchTest {
 
     private static void awaitSearchable(RunningDocpipe app, JsonNode receipt, String word) {
         app.awaitJobStatus(receipt.path("job_id").asText(), "complete", Duration.ofSeconds(60));
-        await().atMost(Duration.ofSeconds(60)).until(() -> search(app, "{\"query\":\"" + word + "\",\"mode\":\"keyword\"}")
-                .path("hits").findValuesAsText("document_id").contains(receipt.path("document_id").asText()));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> search(app, "{\"query\":\"" + word + "\",\"mode\":\"keyword\"}")
+                        .path("hits")
+                        .findValuesAsText("document_id")
+                        .contains(receipt.path("document_id").asText()));
     }
 
     private static void awaitIndexed(RunningDocpipe app) {

@@ -3,15 +3,14 @@ package io.docpipe.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.SearchCorpus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.SearchCorpus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,22 +39,37 @@ class SearchApiTest {
         List<String> jobs = new ArrayList<>();
         List<byte[]> filler = SearchCorpus.documents(300, 120, 10);
         for (int i = 0; i < filler.size(); i++) {
-            jobs.add(app.upload("filler-" + i + ".md", filler.get(i)).json().path("job_id").asText());
+            jobs.add(app.upload("filler-" + i + ".md", filler.get(i))
+                    .json()
+                    .path("job_id")
+                    .asText());
             if (i == 150) {
-                JsonNode passage = app.upload("harbour.md", ("# Harbour records\n\n" + PASSAGE + "\n")
-                        .getBytes(StandardCharsets.UTF_8), "archive/harbour.md").json();
+                JsonNode passage = app.upload(
+                                "harbour.md",
+                                ("# Harbour records\n\n" + PASSAGE + "\n").getBytes(StandardCharsets.UTF_8),
+                                "archive/harbour.md")
+                        .json();
                 passageDocument = passage.path("document_id").asText();
                 jobs.add(passage.path("job_id").asText());
             }
         }
-        otherDocument = app.upload("ships.md", ("# Ships\n\nA schooner has two masts; the keeper of a lighthouse keeps"
-                + " its lamp.\n").getBytes(StandardCharsets.UTF_8)).json().path("document_id").asText();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            JsonNode answer = search("{\"query\":\"ledger\",\"mode\":\"keyword\"}");
-            return answer.path("pending_documents").asLong() == 0 && answer.path("index_lag").asLong() == 0;
-        });
+        otherDocument = app.upload(
+                        "ships.md",
+                        ("# Ships\n\nA schooner has two masts; the keeper of a lighthouse keeps" + " its lamp.\n")
+                                .getBytes(StandardCharsets.UTF_8))
+                .json()
+                .path("document_id")
+                .asText();
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    JsonNode answer = search("{\"query\":\"ledger\",\"mode\":\"keyword\"}");
+                    return answer.path("pending_documents").asLong() == 0
+                            && answer.path("index_lag").asLong() == 0;
+                });
         for (String job : jobs) {
-            assertThat(app.get("/api/v1/jobs/" + job).json().path("status").asText()).isEqualTo("complete");
+            assertThat(app.get("/api/v1/jobs/" + job).json().path("status").asText())
+                    .isEqualTo("complete");
         }
     }
 
@@ -97,25 +111,42 @@ class SearchApiTest {
 
         JsonNode hits = answer.path("hits");
         assertThat(hits.get(0).path("document_id").asText()).isEqualTo(passageDocument);
-        assertThat(hits.get(0).path("score").asDouble()).isGreaterThan(0.5).isGreaterThan(hits.get(1).path("score").asDouble() + 0.2);
+        assertThat(hits.get(0).path("score").asDouble())
+                .isGreaterThan(0.5)
+                .isGreaterThan(hits.get(1).path("score").asDouble() + 0.2);
     }
 
     @Test
     void should_search_only_the_documents_asked_for() {
-        JsonNode onlyOther = search("{\"query\":\"leather ledger schooner keeper\",\"mode\":\"hybrid\",\"document_ids\":[\""
-                + otherDocument + "\"]}");
+        JsonNode onlyOther =
+                search("{\"query\":\"leather ledger schooner keeper\",\"mode\":\"hybrid\",\"document_ids\":[\""
+                        + otherDocument + "\"]}");
         JsonNode none = search("{\"query\":\"leather ledger\",\"document_ids\":[]}");
 
-        assertThat(onlyOther.path("hits").findValuesAsText("document_id")).isNotEmpty().containsOnly(otherDocument);
+        assertThat(onlyOther.path("hits").findValuesAsText("document_id"))
+                .isNotEmpty()
+                .containsOnly(otherDocument);
         assertThat(none.path("hits").size()).isZero();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"query\":\"\"}", "{\"query\":\"   \"}", "{\"k\":3}", "{\"query\":\"a\",\"k\":0}",
-            "{\"query\":\"a\",\"k\":101}", "{\"query\":\"a\",\"k\":2.5}", "{\"query\":\"a\",\"k\":\"3\"}",
-            "{\"query\":\"a\",\"mode\":\"semantic\"}", "{\"query\":\"a\",\"document_ids\":[\"not-a-uuid\"]}",
-            "{\"query\":\"a\",\"document_ids\":[\"1-2-3-4-5\"]}", "{\"query\":\"a\",\"document_ids\":\"x\"}",
-            "[\"query\"]", "not json", ""})
+    @ValueSource(
+            strings = {
+                "{\"query\":\"\"}",
+                "{\"query\":\"   \"}",
+                "{\"k\":3}",
+                "{\"query\":\"a\",\"k\":0}",
+                "{\"query\":\"a\",\"k\":101}",
+                "{\"query\":\"a\",\"k\":2.5}",
+                "{\"query\":\"a\",\"k\":\"3\"}",
+                "{\"query\":\"a\",\"mode\":\"semantic\"}",
+                "{\"query\":\"a\",\"document_ids\":[\"not-a-uuid\"]}",
+                "{\"query\":\"a\",\"document_ids\":[\"1-2-3-4-5\"]}",
+                "{\"query\":\"a\",\"document_ids\":\"x\"}",
+                "[\"query\"]",
+                "not json",
+                ""
+            })
     void should_refuse_bad_input_with_the_usual_error(String body) {
         RunningDocpipe.Response response = app.postJson("/api/v1/search", body);
 
@@ -126,9 +157,10 @@ class SearchApiTest {
 
     @Test
     void should_need_the_api_token() {
-        RunningDocpipe.Response response = app.send(java.net.http.HttpRequest.newBuilder(app.baseUri().resolve("/api/v1/search"))
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"query\":\"ledger\"}")));
+        RunningDocpipe.Response response =
+                app.send(java.net.http.HttpRequest.newBuilder(app.baseUri().resolve("/api/v1/search"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"query\":\"ledger\"}")));
 
         assertThat(response.status()).isEqualTo(401);
     }

@@ -3,6 +3,10 @@ package io.docpipe.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.SearchCorpus;
+import io.docpipe.testsupport.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.SearchCorpus;
-import io.docpipe.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,8 @@ class SearchIndexLifecycleTest {
     @Test
     void should_rebuild_a_removed_or_unreadable_index_at_start_with_the_same_answers() throws IOException {
         String database = TestPostgres.newDatabase();
-        Map<String, String> properties = Map.of("docpipe.data-dir", Files.createTempDirectory("docpipe-index-").toString());
+        Map<String, String> properties = Map.of(
+                "docpipe.data-dir", Files.createTempDirectory("docpipe-index-").toString());
         Map<String, List<String>> before;
         Path index;
         try (RunningDocpipe first = RunningDocpipe.start(database, properties)) {
@@ -57,7 +57,8 @@ class SearchIndexLifecycleTest {
         assertThat(index.resolve("0")).isDirectory();
 
         try (Stream<Path> files = Files.list(index.resolve("0"))) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals("write.lock")).toList()) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals("write.lock"))
+                    .toList()) {
                 Files.write(file, "not a Lucene file".getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -70,7 +71,8 @@ class SearchIndexLifecycleTest {
     @Test
     void should_give_the_same_hits_from_two_instances_on_one_database() throws IOException {
         String database = TestPostgres.newDatabase();
-        Map<String, String> shared = Map.of("docpipe.data-dir", Files.createTempDirectory("docpipe-shared-").toString());
+        Map<String, String> shared = Map.of(
+                "docpipe.data-dir", Files.createTempDirectory("docpipe-shared-").toString());
         try (RunningDocpipe one = RunningDocpipe.start(database, shared);
                 RunningDocpipe two = RunningDocpipe.start(database, shared)) {
             uploadCorpus(one);
@@ -86,18 +88,27 @@ class SearchIndexLifecycleTest {
     private static void uploadCorpus(RunningDocpipe app) {
         List<byte[]> filler = SearchCorpus.documents(60, 300, 20);
         for (int i = 0; i < filler.size(); i++) {
-            assertThat(app.upload("filler-" + i + ".md", filler.get(i)).status()).isEqualTo(202);
+            assertThat(app.upload("filler-" + i + ".md", filler.get(i)).status())
+                    .isEqualTo(202);
         }
-        app.upload("glacier.md", ("# Glacier survey\n\nMeltwater from the glacier rose every spring; the survey measured"
-                + " how fast the ice retreated.\n").getBytes(StandardCharsets.UTF_8), "surveys/glacier");
+        app.upload(
+                "glacier.md",
+                ("# Glacier survey\n\nMeltwater from the glacier rose every spring; the survey measured"
+                                + " how fast the ice retreated.\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                "surveys/glacier");
     }
 
     private static void awaitUpToDate(RunningDocpipe app) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode answer = app.postJson("/api/v1/search", "{\"query\":\"glacier\",\"mode\":\"keyword\"}").json();
-            return answer.path("pending_documents").asLong() == 0 && answer.path("index_lag").asLong() == 0
-                    && answer.path("hits").size() > 0;
-        });
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode answer = app.postJson("/api/v1/search", "{\"query\":\"glacier\",\"mode\":\"keyword\"}")
+                            .json();
+                    return answer.path("pending_documents").asLong() == 0
+                            && answer.path("index_lag").asLong() == 0
+                            && answer.path("hits").size() > 0;
+                });
     }
 
     /** Each query's hits as document, chunk and score (to 4 decimals): what two equal indexes answer alike. */
@@ -108,7 +119,8 @@ class SearchIndexLifecycleTest {
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             List<String> hits = new ArrayList<>();
             for (JsonNode hit : response.json().path("hits")) {
-                hits.add(hit.path("document_id").asText() + "#" + hit.path("ordinal").asInt() + " "
+                hits.add(hit.path("document_id").asText() + "#"
+                        + hit.path("ordinal").asInt() + " "
                         + String.format("%.4f", hit.path("score").asDouble()));
             }
             answers.put(query, hits);

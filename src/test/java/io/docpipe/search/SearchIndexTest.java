@@ -3,14 +3,13 @@ package io.docpipe.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
+import io.docpipe.embed.MockEmbedder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
-import io.docpipe.embed.MockEmbedder;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -36,8 +35,8 @@ class SearchIndexTest {
             try (SearchIndex.Searcher searcher = index.acquire()) {
                 for (int dimensions : new int[] {1536, 3072, 4096}) {
                     VectorSpace space = new VectorSpace("openai", "model", dimensions);
-                    List<SearchIndex.Ranked> found = searcher.vector(space,
-                            new MockEmbedder(dimensions).embed("harbour tide"), 1, 10, null);
+                    List<SearchIndex.Ranked> found =
+                            searcher.vector(space, new MockEmbedder(dimensions).embed("harbour tide"), 1, 10, null);
                     assertThat(found).extracting(SearchIndex.Ranked::chunkId).containsExactly((long) dimensions);
                     assertThat(found.get(0).score()).isGreaterThan(0.5f);
                 }
@@ -49,7 +48,8 @@ class SearchIndexTest {
     @Test
     void should_need_the_higher_limit_lucene_would_refuse_1536_dimensions_without() throws Exception {
         try (FSDirectory directory = FSDirectory.open(Files.createTempDirectory("plain-"));
-                IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setCodec(new Lucene912Codec()))) {
+                IndexWriter writer =
+                        new IndexWriter(directory, new IndexWriterConfig().setCodec(new Lucene912Codec()))) {
             Document document = new Document();
             document.add(new KnnFloatVectorField("v", new float[1536], VectorSimilarityFunction.DOT_PRODUCT));
 
@@ -68,10 +68,13 @@ class SearchIndexTest {
 
             try (SearchIndex.Searcher searcher = index.acquire()) {
                 float[] query = embedder.embed("harbour tide");
-                assertThat(searcher.vector(new VectorSpace("openai", "model", 1536), query, 5, 10, null)).isEmpty();
+                assertThat(searcher.vector(new VectorSpace("openai", "model", 1536), query, 5, 10, null))
+                        .isEmpty();
                 assertThat(searcher.vector(new VectorSpace("mock", "model", 1536), query, 5, 10, null))
-                        .extracting(SearchIndex.Ranked::chunkId).containsExactly(1L);
-                assertThat(searcher.keyword("harbour", 5, Set.of(UUID.randomUUID()))).isEmpty();
+                        .extracting(SearchIndex.Ranked::chunkId)
+                        .containsExactly(1L);
+                assertThat(searcher.keyword("harbour", 5, Set.of(UUID.randomUUID())))
+                        .isEmpty();
             }
         }
         // opened again (the uncommitted chunk is gone; the snapshot stays), and the next instance takes the next slot
@@ -82,13 +85,24 @@ class SearchIndexTest {
             assertThat(other.path()).isEqualTo(directory.resolve("1"));
             assertThat(other.appliedSnapshot()).isNull();
             try (SearchIndex.Searcher searcher = again.acquire()) {
-                assertThat(searcher.keyword("harbour tide", 5, null)).extracting(SearchIndex.Ranked::chunkId).containsExactly(1L);
+                assertThat(searcher.keyword("harbour tide", 5, null))
+                        .extracting(SearchIndex.Ranked::chunkId)
+                        .containsExactly(1L);
             }
         }
     }
 
     private static SearchableChunk chunk(long id, String provider, String text, MockEmbedder embedder) {
-        return new SearchableChunk(id, UUID.nameUUIDFromBytes(Long.toString(id).getBytes()), "f.md", null, 0, text,
-                provider, "model", false, embedder.embed(text));
+        return new SearchableChunk(
+                id,
+                UUID.nameUUIDFromBytes(Long.toString(id).getBytes()),
+                "f.md",
+                null,
+                0,
+                text,
+                provider,
+                "model",
+                false,
+                embedder.embed(text));
     }
 }

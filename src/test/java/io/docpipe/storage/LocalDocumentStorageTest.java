@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /** The content-addressed store keeps identical uploads as one intact file, also across file systems. */
@@ -21,7 +20,8 @@ class LocalDocumentStorageTest {
     @Test
     void should_keep_twin_uploads_from_another_file_system_as_one_intact_file() throws Exception {
         // the HTTP server's upload directory on tmpfs, the documents on disk: moving means copying
-        Path incoming = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"), "incoming-");
+        Path incoming = Files.createTempDirectory(
+                Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"), "incoming-");
         Path dataDir = Files.createTempDirectory("docpipe-store-");
         byte[] bytes = new byte[8 * 1024 * 1024];
         new Random(7).nextBytes(bytes);
@@ -33,7 +33,8 @@ class LocalDocumentStorageTest {
             twins.add(twin);
         }
         String sha256 = ContentAddress.sha256(twins.get(0));
-        DocumentStorage.StoredFile file = new DocumentStorage.StoredFile(sha256, "application/octet-stream", "twin", bytes.length);
+        DocumentStorage.StoredFile file =
+                new DocumentStorage.StoredFile(sha256, "application/octet-stream", "twin", bytes.length);
 
         ExecutorService threads = Executors.newFixedThreadPool(twins.size());
         CountDownLatch start = new CountDownLatch(1);

@@ -3,16 +3,15 @@ package io.docpipe.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.S3StandIn;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.S3StandIn;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +29,11 @@ class S3OutageTest {
             app.context().getRouteController().stopRoute("claim-parse-work");
             List<String> jobs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                JsonNode upload = app.upload("outage-" + i + ".md", ("# Outage " + i + "\n\nRead from the bucket after it"
-                        + " came back.\n").getBytes(StandardCharsets.UTF_8)).json();
+                JsonNode upload = app.upload(
+                                "outage-" + i + ".md",
+                                ("# Outage " + i + "\n\nRead from the bucket after it" + " came back.\n")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .json();
                 jobs.add(upload.path("job_id").asText());
             }
 
@@ -41,22 +43,34 @@ class S3OutageTest {
                 app.awaitJobStatus(job, "failed_parse", Duration.ofSeconds(60));
             }
             JsonNode failed = app.get("/api/v1/jobs/" + jobs.get(0)).json();
-            assertThat(failed.path("last_error").asText()).startsWith("the document store cannot be reached: cannot reach"
-                    + " the S3 endpoint " + s3.endpoint());
+            assertThat(failed.path("last_error").asText())
+                    .startsWith(
+                            "the document store cannot be reached: cannot reach" + " the S3 endpoint " + s3.endpoint());
             assertThat(failed.path("attempts").asInt()).isZero();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(app.get("/api/v1/health").json()
-                    .path("services").path("storage").path("status").asText()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN"
+                    .equals(app.get("/api/v1/health")
+                            .json()
+                            .path("services")
+                            .path("storage")
+                            .path("status")
+                            .asText()));
             RunningDocpipe.Response health = app.get("/api/v1/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().path("status").asText()).isEqualTo("DEGRADED");
-            assertThat(health.json().path("services").path("storage").path("last_error").asText())
+            assertThat(health.json()
+                            .path("services")
+                            .path("storage")
+                            .path("last_error")
+                            .asText())
                     .isEqualTo("cannot reach the S3 endpoint " + s3.endpoint() + ": Connection refused");
 
             RunningDocpipe.Response refused = app.upload("while-away.md", "# Away\n".getBytes(StandardCharsets.UTF_8));
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.json().path("error").path("code").asText()).isEqualTo("storage_unavailable");
-            assertThat(refused.body()).doesNotContain("Exception").doesNotContain("\tat ")
+            assertThat(refused.body())
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ")
                     .doesNotContain(S3StandIn.SECRET_ACCESS_KEY);
 
             s3.startServer();
@@ -65,7 +79,9 @@ class S3OutageTest {
                 assertThat(complete.path("attempts").asInt()).isZero();
             }
             assertThat(app.get("/api/v1/health").json().path("status").asText()).isEqualTo("UP");
-            assertThat(app.upload("back.md", "# Back\n".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(202);
+            assertThat(app.upload("back.md", "# Back\n".getBytes(StandardCharsets.UTF_8))
+                            .status())
+                    .isEqualTo(202);
         }
     }
 

@@ -3,13 +3,12 @@ package io.docpipe.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.config.StartupRefusedException;
 import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.S3StandIn;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,8 @@ class S3StartupTest {
     void should_refuse_a_bucket_without_its_name() {
         Map<String, String> properties = new HashMap<>(s3.properties(""));
         properties.put("docpipe.storage.s3.bucket", "");
-        assertThatThrownBy(() -> RunningDocpipe.start(properties)).rootCause()
+        assertThatThrownBy(() -> RunningDocpipe.start(properties))
+                .rootCause()
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("S3_BUCKET is required when DOCPIPE_STORAGE is s3 (set it, or use DOCPIPE_STORAGE=local)");
     }
@@ -45,7 +45,8 @@ class S3StartupTest {
     void should_refuse_a_secret_the_bucket_does_not_take() {
         Map<String, String> properties = new HashMap<>(s3.properties(""));
         properties.put("docpipe.storage.s3.secret-access-key", "not-the-secret");
-        assertThatThrownBy(() -> RunningDocpipe.start(properties)).rootCause()
+        assertThatThrownBy(() -> RunningDocpipe.start(properties))
+                .rootCause()
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("the S3 endpoint " + s3.endpoint() + " refused the request signature: check"
                         + " S3_SECRET_ACCESS_KEY (DOCPIPE_STORAGE=s3)");
@@ -53,7 +54,8 @@ class S3StartupTest {
 
     @Test
     void should_refuse_an_unknown_storage() {
-        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.storage", "nfs"))).rootCause()
+        assertThatThrownBy(() -> RunningDocpipe.start(Map.of("docpipe.storage", "nfs")))
+                .rootCause()
                 .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("DOCPIPE_STORAGE must be local or s3, was 'nfs'");
     }
@@ -70,7 +72,9 @@ class S3StartupTest {
             assertThat(storage.path("status").asText()).isEqualTo("DOWN");
             assertThat(storage.path("last_error").asText())
                     .isEqualTo("the bucket 'not-created' does not exist at the S3 endpoint " + s3.endpoint());
-            assertThat(health.body()).doesNotContain(S3StandIn.SECRET_ACCESS_KEY).doesNotContain("Exception");
+            assertThat(health.body())
+                    .doesNotContain(S3StandIn.SECRET_ACCESS_KEY)
+                    .doesNotContain("Exception");
 
             RunningDocpipe.Response upload = app.upload("nowhere.md", "# Nowhere\n".getBytes());
             assertThat(upload.status()).isEqualTo(503);

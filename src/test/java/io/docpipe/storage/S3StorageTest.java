@@ -3,6 +3,9 @@ package io.docpipe.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.S3StandIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.S3StandIn;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,15 +68,24 @@ class S3StorageTest {
         String sha256 = sha256(bytes);
         String key = "tenant-a/documents/" + sha256.substring(0, 2) + "/" + sha256;
         assertThat(s3.bytes(key)).isEqualTo(bytes);
-        assertThat(s3.metadata(key)).containsEntry("content-type", "text/x-web-markdown")
-                .containsEntry("sha256", sha256).containsEntry("filename", "b%C3%BCcket%20notes.md");
+        assertThat(s3.metadata(key))
+                .containsEntry("content-type", "text/x-web-markdown")
+                .containsEntry("sha256", sha256)
+                .containsEntry("filename", "b%C3%BCcket%20notes.md");
         assertThat(app.dataDir().resolve("documents")).doesNotExist();
-        assertThat(app.get("/api/v1/documents/" + upload.path("document_id").asText() + "/chunks").json()
-                .path("chunks").get(0).path("text").asText()).contains("These bytes live in object storage");
+        assertThat(app.get("/api/v1/documents/" + upload.path("document_id").asText() + "/chunks")
+                        .json()
+                        .path("chunks")
+                        .get(0)
+                        .path("text")
+                        .asText())
+                .contains("These bytes live in object storage");
         JsonNode health = app.get("/api/v1/health").json();
         assertThat(health.path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("services").path("storage").path("kind").asText()).isEqualTo("s3");
-        assertThat(health.path("services").path("storage").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("services").path("storage").path("kind").asText())
+                .isEqualTo("s3");
+        assertThat(health.path("services").path("storage").path("status").asText())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -93,39 +101,56 @@ class S3StorageTest {
         assertThat(link.path("size_bytes").asLong()).isEqualTo(text.length);
         assertThat(link.path("expires_at").asText()).isNotBlank();
         String url = link.path("url").asText();
-        assertThat(url).startsWith(s3.endpoint() + "/" + s3.bucket() + "/tenant-a/documents/").contains("X-Amz-Signature=");
+        assertThat(url)
+                .startsWith(s3.endpoint() + "/" + s3.bucket() + "/tenant-a/documents/")
+                .contains("X-Amz-Signature=");
 
         // no API token, no S3 credentials: the signature is the permission
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> served =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.body()).isEqualTo(text);
-        assertThat(served.headers().firstValue("Content-Disposition")).hasValueSatisfying(
-                disposition -> assertThat(disposition).contains("download.txt"));
+        assertThat(served.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(disposition -> assertThat(disposition).contains("download.txt"));
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> http.send(
-                HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 403);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url)).build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 403);
 
-        assertThat(app.get("/api/v1/documents/00000000-0000-0000-0000-000000000000/download").status()).isEqualTo(404);
+        assertThat(app.get("/api/v1/documents/00000000-0000-0000-0000-000000000000/download")
+                        .status())
+                .isEqualTo(404);
         assertThat(app.get("/api/v1/documents/not-an-id/download").status()).isEqualTo(404);
-        RunningDocpipe.Response anonymous = app.send(HttpRequest.newBuilder(
-                app.baseUri().resolve("/api/v1/documents/" + documentId + "/download")).GET());
+        RunningDocpipe.Response anonymous =
+                app.send(HttpRequest.newBuilder(app.baseUri().resolve("/api/v1/documents/" + documentId + "/download"))
+                        .GET());
         assertThat(anonymous.status()).isEqualTo(401);
     }
 
     @Test
     void should_remove_an_object_only_when_no_live_document_shares_it() {
         byte[] bytes = "Shared bytes: two sources, one object.\n".getBytes(StandardCharsets.UTF_8);
-        String first = app.upload("shared.txt", bytes, "source/one").json().path("document_id").asText();
-        String second = app.upload("shared.txt", bytes, "source/two").json().path("document_id").asText();
+        String first = app.upload("shared.txt", bytes, "source/one")
+                .json()
+                .path("document_id")
+                .asText();
+        String second = app.upload("shared.txt", bytes, "source/two")
+                .json()
+                .path("document_id")
+                .asText();
         assertThat(first).isNotEqualTo(second);
         String key = "tenant-a/" + DocumentStorage.pathOf(sha256(bytes));
 
         assertThat(app.delete("/api/v1/documents/" + first).status()).isEqualTo(204);
         assertThat(s3.keys()).contains(key);
         assertThat(app.get("/api/v1/documents/" + first + "/download").status()).isEqualTo(404);
-        assertThat(app.get("/api/v1/documents/" + second + "/download").status()).isEqualTo(200);
+        assertThat(app.get("/api/v1/documents/" + second + "/download").status())
+                .isEqualTo(200);
 
         assertThat(app.delete("/api/v1/documents/" + second).status()).isEqualTo(204);
         assertThat(s3.keys()).doesNotContain(key);
@@ -139,11 +164,20 @@ class S3StorageTest {
         Path orphan = Files.createTempFile("orphan-", ".txt");
         Files.writeString(orphan, "Stored, then the process died before its rows committed.\n");
         String orphanSha = ContentAddress.sha256(orphan);
-        S3DocumentStorage bucket = new S3DocumentStorage(new S3Settings(URI.create(s3.endpoint()), S3StandIn.REGION,
-                s3.bucket(), "tenant-a/", S3StandIn.ACCESS_KEY_ID, S3StandIn.SECRET_ACCESS_KEY, 16 << 20, 8 << 20),
+        S3DocumentStorage bucket = new S3DocumentStorage(
+                new S3Settings(
+                        URI.create(s3.endpoint()),
+                        S3StandIn.REGION,
+                        s3.bucket(),
+                        "tenant-a/",
+                        S3StandIn.ACCESS_KEY_ID,
+                        S3StandIn.SECRET_ACCESS_KEY,
+                        16 << 20,
+                        8 << 20),
                 Files.createTempDirectory("spool-"));
         try {
-            bucket.prepare(orphan, new DocumentStorage.StoredFile(orphanSha, "text/plain", "orphan.txt", Files.size(orphan)));
+            bucket.prepare(
+                    orphan, new DocumentStorage.StoredFile(orphanSha, "text/plain", "orphan.txt", Files.size(orphan)));
         } finally {
             bucket.close();
         }
@@ -152,7 +186,8 @@ class S3StorageTest {
         ProducerTemplate sweep = app.context().createProducerTemplate();
         sweep.sendBody("direct:purge-orphaned-files", null);
 
-        assertThat(s3.keys()).doesNotContain("tenant-a/" + DocumentStorage.pathOf(orphanSha))
+        assertThat(s3.keys())
+                .doesNotContain("tenant-a/" + DocumentStorage.pathOf(orphanSha))
                 .contains("tenant-a/" + DocumentStorage.pathOf(sha256(kept)));
     }
 
@@ -161,9 +196,18 @@ class S3StorageTest {
         Path upload = Files.createTempFile("raced-", ".txt");
         Files.writeString(upload, "Stored, removed by a delete of the same bytes, then recorded.\n");
         String sha256 = ContentAddress.sha256(upload);
-        DocumentStorage.StoredFile file = new DocumentStorage.StoredFile(sha256, "text/plain", "raced.txt", Files.size(upload));
-        S3DocumentStorage bucket = new S3DocumentStorage(new S3Settings(URI.create(s3.endpoint()), S3StandIn.REGION,
-                s3.bucket(), "raced/", S3StandIn.ACCESS_KEY_ID, S3StandIn.SECRET_ACCESS_KEY, 16 << 20, 8 << 20),
+        DocumentStorage.StoredFile file =
+                new DocumentStorage.StoredFile(sha256, "text/plain", "raced.txt", Files.size(upload));
+        S3DocumentStorage bucket = new S3DocumentStorage(
+                new S3Settings(
+                        URI.create(s3.endpoint()),
+                        S3StandIn.REGION,
+                        s3.bucket(),
+                        "raced/",
+                        S3StandIn.ACCESS_KEY_ID,
+                        S3StandIn.SECRET_ACCESS_KEY,
+                        16 << 20,
+                        8 << 20),
                 Files.createTempDirectory("spool-"));
         try {
             bucket.prepare(upload, file);
@@ -184,8 +228,16 @@ class S3StorageTest {
         Path file = Files.createTempFile("large-", ".bin");
         Files.write(file, bytes);
         String sha256 = ContentAddress.sha256(file);
-        S3DocumentStorage bucket = new S3DocumentStorage(new S3Settings(URI.create(s3.endpoint()), S3StandIn.REGION,
-                s3.bucket(), "large/", S3StandIn.ACCESS_KEY_ID, S3StandIn.SECRET_ACCESS_KEY, 6 << 20, 5 << 20),
+        S3DocumentStorage bucket = new S3DocumentStorage(
+                new S3Settings(
+                        URI.create(s3.endpoint()),
+                        S3StandIn.REGION,
+                        s3.bucket(),
+                        "large/",
+                        S3StandIn.ACCESS_KEY_ID,
+                        S3StandIn.SECRET_ACCESS_KEY,
+                        6 << 20,
+                        5 << 20),
                 Files.createTempDirectory("spool-"));
         try {
             bucket.prepare(file, new DocumentStorage.StoredFile(sha256, "application/pdf", "large.pdf", bytes.length));

@@ -2,6 +2,8 @@ package io.docpipe.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.docpipe.testsupport.RunningDocpipe;
+import io.docpipe.testsupport.S3StandIn;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import io.docpipe.testsupport.RunningDocpipe;
-import io.docpipe.testsupport.S3StandIn;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,10 +52,16 @@ class S3TwoInstancesTest {
             assertThat(first.sql().queryForObject("SELECT count(*) FROM jobs WHERE status = 'complete'", Integer.class))
                     .isEqualTo(jobs);
             // parsed once: one move to parsed per job, by either instance, and no step done twice
-            assertThat(first.sql().queryForObject("SELECT count(*) FROM job_events WHERE to_status = 'parsed'",
-                    Integer.class)).isEqualTo(jobs);
-            assertThat(first.sql().queryForObject("SELECT count(*) FROM (SELECT job_id, to_status FROM job_events"
-                    + " GROUP BY job_id, to_status HAVING count(*) > 1) twice", Integer.class)).isZero();
+            assertThat(first.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM job_events WHERE to_status = 'parsed'", Integer.class))
+                    .isEqualTo(jobs);
+            assertThat(first.sql()
+                            .queryForObject(
+                                    "SELECT count(*) FROM (SELECT job_id, to_status FROM job_events"
+                                            + " GROUP BY job_id, to_status HAVING count(*) > 1) twice",
+                                    Integer.class))
+                    .isZero();
             // the bytes are in the bucket only
             assertThat(s3.keys()).hasSize(jobs);
             assertThat(first.dataDir().resolve("documents")).doesNotExist();
@@ -71,8 +76,12 @@ class S3TwoInstancesTest {
     }
 
     private static List<String> parsers(RunningDocpipe app, List<String> jobIds) {
-        return app.sql().queryForList("SELECT DISTINCT actor FROM job_events WHERE to_status = 'parsed'"
-                + " AND job_id::text = ANY (?)", String.class, (Object) jobIds.toArray(String[]::new));
+        return app.sql()
+                .queryForList(
+                        "SELECT DISTINCT actor FROM job_events WHERE to_status = 'parsed'"
+                                + " AND job_id::text = ANY (?)",
+                        String.class,
+                        (Object) jobIds.toArray(String[]::new));
     }
 
     private static void awaitComplete(RunningDocpipe app, List<String> jobIds) {
@@ -91,8 +100,8 @@ class S3TwoInstancesTest {
                 String text = "Document " + i + " of phase " + phase + ", kept in the shared bucket. "
                         + "Some body text. ".repeat(i + 1);
                 uploads.add(clients.submit(() -> {
-                    RunningDocpipe.Response response = target.upload("doc-" + phase + "-" + text.length() + ".txt",
-                            text.getBytes(StandardCharsets.UTF_8));
+                    RunningDocpipe.Response response = target.upload(
+                            "doc-" + phase + "-" + text.length() + ".txt", text.getBytes(StandardCharsets.UTF_8));
                     assertThat(response.status()).as(response.body()).isEqualTo(202);
                     return response.json().path("job_id").asText();
                 }));

@@ -3,6 +3,10 @@ package io.docpipe.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.docpipe.DocpipeApplication;
+import io.docpipe.testsupport.RouteTestDocpipe;
+import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -13,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.docpipe.DocpipeApplication;
-import io.docpipe.testsupport.RouteTestDocpipe;
-import io.docpipe.testsupport.RunningDocpipe;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
@@ -34,18 +33,22 @@ import org.junit.jupiter.api.TestInstance;
  * for its schedule. The chunk and embed claims are direct endpoints too, so uploads stop at 'parsed' and a test
  * moves a job on by running the claim query itself and feeding the claimed rows to claim-chunk-work.
  */
-@CamelMainTest(mainClass = DocpipeApplication.class, properties = RouteTestDocpipe.NO_RELOAD, replaceRouteFromWith = {
-        "sweep-retry-failed-jobs=direct:sweep-retry-failed-jobs",
-        "sweep-reclaim-expired-leases=direct:sweep-reclaim-expired-leases",
-        "sweep-poll-overdue-parse-jobs=direct:sweep-poll-overdue-parse-jobs",
-        "sweep-release-rescheduled-jobs=direct:sweep-release-rescheduled-jobs",
-        "sweep-reembed-fallback-vectors=direct:sweep-reembed-fallback-vectors",
-        "sweep-release-abandoned-reservations=direct:sweep-release-abandoned-reservations",
-        "sweep-deliver-budget-alerts=direct:sweep-deliver-budget-alerts",
-        "sweep-purge-expired-records=direct:sweep-purge-expired-records",
-        "sweep-purge-orphaned-files=direct:sweep-purge-orphaned-files",
-        "claim-chunk-work=direct:claim-chunk-work",
-        "claim-embed-work=direct:claim-embed-work" })
+@CamelMainTest(
+        mainClass = DocpipeApplication.class,
+        properties = RouteTestDocpipe.NO_RELOAD,
+        replaceRouteFromWith = {
+            "sweep-retry-failed-jobs=direct:sweep-retry-failed-jobs",
+            "sweep-reclaim-expired-leases=direct:sweep-reclaim-expired-leases",
+            "sweep-poll-overdue-parse-jobs=direct:sweep-poll-overdue-parse-jobs",
+            "sweep-release-rescheduled-jobs=direct:sweep-release-rescheduled-jobs",
+            "sweep-reembed-fallback-vectors=direct:sweep-reembed-fallback-vectors",
+            "sweep-release-abandoned-reservations=direct:sweep-release-abandoned-reservations",
+            "sweep-deliver-budget-alerts=direct:sweep-deliver-budget-alerts",
+            "sweep-purge-expired-records=direct:sweep-purge-expired-records",
+            "sweep-purge-orphaned-files=direct:sweep-purge-orphaned-files",
+            "claim-chunk-work=direct:claim-chunk-work",
+            "claim-embed-work=direct:claim-embed-work"
+        })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SweepRoutesTest {
 
@@ -61,8 +64,8 @@ class SweepRoutesTest {
 
     @Configure
     void configure(MainConfigurationProperties main) {
-        app = RouteTestDocpipe.configure(main, Map.of("docpipe.retry.max-attempts", "3",
-                "docpipe.parse.poll-interval-ms", "50"));
+        app = RouteTestDocpipe.configure(
+                main, Map.of("docpipe.retry.max-attempts", "3", "docpipe.parse.poll-interval-ms", "50"));
     }
 
     @BeforeEach
@@ -97,10 +100,17 @@ class SweepRoutesTest {
         UUID job = parsedJob("lease.txt");
         // a worker claimed the job, started chunking, and died; a live worker's lease is left alone
         UUID alive = parsedJob("alive.txt");
-        app.sql().update("UPDATE jobs SET status = 'chunking', lease_owner = ?, lease_expires_at = now() - interval '1 second' "
-                + "WHERE id = ?", DEAD_WORKER, job);
-        app.sql().update("UPDATE jobs SET status = 'chunking', lease_owner = 'live-worker', "
-                + "lease_expires_at = now() + interval '1 hour' WHERE id = ?", alive);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET status = 'chunking', lease_owner = ?, lease_expires_at = now() - interval '1 second' "
+                                + "WHERE id = ?",
+                        DEAD_WORKER,
+                        job);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET status = 'chunking', lease_owner = 'live-worker', "
+                                + "lease_expires_at = now() + interval '1 hour' WHERE id = ?",
+                        alive);
         long run = runSweep("reclaim-expired-leases");
 
         Map<String, Object> freed = job(job);
@@ -114,18 +124,28 @@ class SweepRoutesTest {
         List<Map<String, Object>> claimed = claimChunkWork();
         assertThat(claimed).extracting(row -> row.get("id")).containsExactly(job);
         assertThat(job(job).get("status")).isEqualTo("embedding_queued");
-        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ? AND to_status = 'chunks_stored'", job)).isOne();
-        assertThat(app.count("SELECT count(*) FROM chunks c JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?", job))
+        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ? AND to_status = 'chunks_stored'", job))
+                .isOne();
+        assertThat(app.count(
+                        "SELECT count(*) FROM chunks c JOIN jobs j ON j.document_id = c.document_id WHERE j.id = ?",
+                        job))
                 .isPositive();
-        assertThat(app.count("SELECT count(*) - count(DISTINCT ordinal) FROM chunks c JOIN jobs j "
-                + "ON j.document_id = c.document_id WHERE j.id = ?", job)).isZero();
+        assertThat(app.count(
+                        "SELECT count(*) - count(DISTINCT ordinal) FROM chunks c JOIN jobs j "
+                                + "ON j.document_id = c.document_id WHERE j.id = ?",
+                        job))
+                .isZero();
     }
 
     @Test
     void should_fail_a_job_for_good_when_its_workers_keep_dying() {
         UUID job = parsedJob("poison.txt");
-        app.sql().update("UPDATE jobs SET status = 'chunking', attempts = 2, lease_owner = ?, "
-                + "lease_expires_at = now() - interval '1 second' WHERE id = ?", DEAD_WORKER, job);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET status = 'chunking', attempts = 2, lease_owner = ?, "
+                                + "lease_expires_at = now() - interval '1 second' WHERE id = ?",
+                        DEAD_WORKER,
+                        job);
         runSweep("reclaim-expired-leases");
 
         Map<String, Object> dead = job(job);
@@ -142,15 +162,22 @@ class SweepRoutesTest {
         UUID closed = parsedJob("window-closed.txt");
         claimChunkWork();
         assertThat(job(opened).get("status")).isEqualTo("embedding_queued");
-        app.sql().update("UPDATE jobs SET rescheduled_until = now() - interval '1 second', not_before = now() - "
-                + "interval '1 second' WHERE id = ?", opened);
-        app.sql().update("UPDATE jobs SET rescheduled_until = now() + interval '1 hour', not_before = now() + "
-                + "interval '1 hour' WHERE id = ?", closed);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET rescheduled_until = now() - interval '1 second', not_before = now() - "
+                                + "interval '1 second' WHERE id = ?",
+                        opened);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET rescheduled_until = now() + interval '1 hour', not_before = now() + "
+                                + "interval '1 hour' WHERE id = ?",
+                        closed);
         long run = runSweep("release-rescheduled-jobs");
 
         assertThat(job(opened).get("rescheduled_until")).isNull();
         assertThat(job(opened).get("status")).isEqualTo("embedding_queued");
-        assertThat(details(opened)).anySatisfy(detail -> assertThat(detail).startsWith("budget window opened at ")
+        assertThat(details(opened)).anySatisfy(detail -> assertThat(detail)
+                .startsWith("budget window opened at ")
                 .endsWith("; released"));
         assertThat(job(closed).get("rescheduled_until")).isNotNull();
         assertThat(sweepRun(run)).containsEntry("affected", 1);
@@ -161,23 +188,35 @@ class SweepRoutesTest {
         UUID finished = parsedJob("finished.txt");
         UUID live = parsedJob("live.txt");
         app.sql().update("UPDATE jobs SET status = 'complete' WHERE id = ?", finished);
-        app.sql().update("UPDATE job_events SET at = now() - interval '100 days' WHERE job_id IN (?, ?)", finished, live);
+        app.sql()
+                .update(
+                        "UPDATE job_events SET at = now() - interval '100 days' WHERE job_id IN (?, ?)",
+                        finished,
+                        live);
         app.sql().update("INSERT INTO cost_ledger (service, day, spent_usd) VALUES ('openai', current_date - 500, 1)");
         app.sql().update("INSERT INTO cost_ledger (service, day, spent_usd) VALUES ('openai', current_date - 5, 1)");
         long run = runSweep("purge-expired-records");
 
         // the route returns once the run is finished: nothing to wait for
-        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ?", finished)).isZero();
-        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ?", live)).isPositive();
-        assertThat(app.sql().queryForList("SELECT current_date - day FROM cost_ledger", Integer.class)).containsExactly(5);
+        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ?", finished))
+                .isZero();
+        assertThat(app.count("SELECT count(*) FROM job_events WHERE job_id = ?", live))
+                .isPositive();
+        assertThat(app.sql().queryForList("SELECT current_date - day FROM cost_ledger", Integer.class))
+                .containsExactly(5);
         assertThat((Integer) sweepRun(run).get("affected")).isPositive();
     }
 
     @Test
     void should_remove_old_stored_files_no_live_document_uses_and_keep_the_others() throws Exception {
         UUID job = parsedJob("kept.txt");
-        Path live = app.dataDir().resolve(app.sql().queryForObject("SELECT d.storage_path FROM documents d "
-                + "JOIN jobs j ON j.document_id = d.id WHERE j.id = ?", String.class, job));
+        Path live = app.dataDir()
+                .resolve(app.sql()
+                        .queryForObject(
+                                "SELECT d.storage_path FROM documents d "
+                                        + "JOIN jobs j ON j.document_id = d.id WHERE j.id = ?",
+                                String.class,
+                                job));
         // bytes stored by an upload whose rows never committed, long ago, and by one that may be committing now
         Path orphan = storedFile("0".repeat(64));
         Path recent = storedFile("1".repeat(64));
@@ -204,16 +243,21 @@ class SweepRoutesTest {
             // started by hand: no Quartz fire time, so the run is logged for the moment it started
             assertThat((Timestamp) run.get("scheduled_fire_time")).as(sweep).isAfterOrEqualTo(before);
         }
-        assertThat(app.sql().queryForList("SELECT DISTINCT actor FROM sweep_runs", String.class)).hasSize(1);
+        assertThat(app.sql().queryForList("SELECT DISTINCT actor FROM sweep_runs", String.class))
+                .hasSize(1);
     }
 
     /** Runs a sweep as its Quartz trigger would, and returns the id of the run it logged. */
     private long runSweep(String sweep) {
         Long last = app.sql().queryForObject("SELECT coalesce(max(id), 0) FROM sweep_runs", Long.class);
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute("sweep-" + sweep).whenDone(1).create();
+        NotifyBuilder done = new NotifyBuilder(context)
+                .fromRoute("sweep-" + sweep)
+                .whenDone(1)
+                .create();
         template.sendBody("direct:sweep-" + sweep, null);
         assertThat(done.matches(10, TimeUnit.SECONDS)).as(sweep + " ran").isTrue();
-        return app.sql().queryForObject("SELECT id FROM sweep_runs WHERE sweep = ? AND id > ?", Long.class, sweep, last);
+        return app.sql()
+                .queryForObject("SELECT id FROM sweep_runs WHERE sweep = ? AND id > ?", Long.class, sweep, last);
     }
 
     /**
@@ -222,10 +266,16 @@ class SweepRoutesTest {
      */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> claimChunkWork() {
-        List<Map<String, Object>> rows = template.requestBody("sql:classpath:sql/chunk/claim-chunk-work.sql", null, List.class);
-        NotifyBuilder done = new NotifyBuilder(context).fromRoute("claim-chunk-work").whenDone(rows.size()).create();
+        List<Map<String, Object>> rows =
+                template.requestBody("sql:classpath:sql/chunk/claim-chunk-work.sql", null, List.class);
+        NotifyBuilder done = new NotifyBuilder(context)
+                .fromRoute("claim-chunk-work")
+                .whenDone(rows.size())
+                .create();
         rows.forEach(row -> template.sendBody("direct:claim-chunk-work", row));
-        assertThat(done.matches(30, TimeUnit.SECONDS)).as("claimed chunk work done").isTrue();
+        assertThat(done.matches(30, TimeUnit.SECONDS))
+                .as("claimed chunk work done")
+                .isTrue();
         return rows;
     }
 
@@ -239,14 +289,20 @@ class SweepRoutesTest {
 
     /** A file in the local document store, where the bytes of that SHA-256 would be. */
     private Path storedFile(String sha256) throws Exception {
-        Path file = app.dataDir().resolve("documents").resolve(sha256.substring(0, 2)).resolve(sha256);
+        Path file = app.dataDir()
+                .resolve("documents")
+                .resolve(sha256.substring(0, 2))
+                .resolve(sha256);
         Files.createDirectories(file.getParent());
         return Files.writeString(file, "bytes nobody recorded");
     }
 
     private void failParse(UUID job, String nextAttempt) {
-        app.sql().update("UPDATE jobs SET status = 'failed_parse', attempts = 1, last_error = 'attempt 1 of 3 failed: 503', "
-                + "not_before = " + nextAttempt + " WHERE id = ?", job);
+        app.sql()
+                .update(
+                        "UPDATE jobs SET status = 'failed_parse', attempts = 1, last_error = 'attempt 1 of 3 failed: 503', "
+                                + "not_before = " + nextAttempt + " WHERE id = ?",
+                        job);
     }
 
     private Map<String, Object> job(UUID job) {

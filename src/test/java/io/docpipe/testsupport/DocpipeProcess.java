@@ -2,6 +2,7 @@ package io.docpipe.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
+import io.docpipe.DocpipeApplication;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import io.docpipe.DocpipeApplication;
 
 /**
  * docpipe started as its own JVM process ({@code java -cp <test classpath> io.docpipe.DocpipeApplication}), for
@@ -41,7 +40,9 @@ public final class DocpipeProcess implements AutoCloseable {
     public static DocpipeProcess start(String jdbcUrl, Map<String, String> properties) throws Exception {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("docpipe.database.url", jdbcUrl);
-        all.put("docpipe.data-dir", Files.createTempDirectory("docpipe-process-").toString());
+        all.put(
+                "docpipe.data-dir",
+                Files.createTempDirectory("docpipe-process-").toString());
         all.putAll(properties);
         return start(all);
     }
@@ -70,9 +71,11 @@ public final class DocpipeProcess implements AutoCloseable {
     }
 
     private static DocpipeProcess start(Map<String, String> properties, List<String> jvmOptions) throws Exception {
-        int port = properties.containsKey("camel.server.port") ? Integer.parseInt(properties.get("camel.server.port"))
+        int port = properties.containsKey("camel.server.port")
+                ? Integer.parseInt(properties.get("camel.server.port"))
                 : RunningDocpipe.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dcamel.server.port=" + port,
@@ -82,8 +85,11 @@ public final class DocpipeProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", classPath(), DocpipeApplication.class.getName()));
         Path log = Files.createTempFile(Path.of("target"), "docpipe-process-", ".log");
-        Process process = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(new File("."))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         DocpipeProcess started = new DocpipeProcess(process, log, URI.create("http://localhost:" + port));
         started.awaitHealthy(Duration.ofSeconds(120));
         return started;
@@ -113,8 +119,12 @@ public final class DocpipeProcess implements AutoCloseable {
                 throw new IllegalStateException("docpipe process exited; see " + log);
             }
             try {
-                return http.send(HttpRequest.newBuilder(baseUri.resolve("/api/v1/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                return http.send(
+                                        HttpRequest.newBuilder(baseUri.resolve("/api/v1/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -155,7 +165,8 @@ public final class DocpipeProcess implements AutoCloseable {
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }
-        return ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+        return ProcessHandle.of(
+                Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
     }
 
     @Override

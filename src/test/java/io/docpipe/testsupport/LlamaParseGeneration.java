@@ -7,7 +7,6 @@ import java.util.List;
  * submitted, where a job's status is read, and what their answers look like, so one test can run against either.
  */
 public enum LlamaParseGeneration {
-
     V1("v1", "/api/v1/parsing/upload", "/api/v1/parsing/job/", List.of("ERROR", "CANCELLED")),
     V2("v2", "/api/v2/parse/upload", "/api/v2/parse/", List.of("FAILED", "CANCELLED"));
 
@@ -50,8 +49,9 @@ public enum LlamaParseGeneration {
 
     /** A status answer: the job ended {@code status} with {@code message} (v1 adds an error code, v2 has none). */
     public String endedAnswer(String parseJobId, String status, String message) {
-        return this == V1 ? "{\"id\":\"" + parseJobId + "\",\"status\":\"" + status
-                + "\",\"error_code\":\"NO_DATA_FOUND_IN_FILE\",\"error_message\":\"" + message + "\"}"
+        return this == V1
+                ? "{\"id\":\"" + parseJobId + "\",\"status\":\"" + status
+                        + "\",\"error_code\":\"NO_DATA_FOUND_IN_FILE\",\"error_message\":\"" + message + "\"}"
                 : LlamaParseV2Wire.status(parseJobId, status, "cost_effective", message);
     }
 }

@@ -1,15 +1,14 @@
 package io.docpipe.testsupport;
 
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers LlamaParse Parse v2 the way the reference describes it (llamaparse-v2.md §1b.8): Bearer auth (401),
@@ -52,8 +51,15 @@ public class LlamaParseV2Transformer implements ResponseDefinitionTransformerV2 
         }
         if (request.getMethod().getName().equals("GET") && path.matches("/api/v2/parse/[^/]+")) {
             String id = path.substring("/api/v2/parse/".length());
-            return answer(200, LlamaParseV2Wire.get(id, "COMPLETED", tiers.getOrDefault(id, "cost_effective"), null,
-                    LlamaParseV2Wire.standardPages(), LlamaParseV2Wire.expand(request)));
+            return answer(
+                    200,
+                    LlamaParseV2Wire.get(
+                            id,
+                            "COMPLETED",
+                            tiers.getOrDefault(id, "cost_effective"),
+                            null,
+                            LlamaParseV2Wire.standardPages(),
+                            LlamaParseV2Wire.expand(request)));
         }
         return answer(404, "{\"detail\":\"Not Found\"}");
     }
@@ -63,7 +69,9 @@ public class LlamaParseV2Transformer implements ResponseDefinitionTransformerV2 
             return answer(422, LlamaParseV2Wire.missingField("file"));
         }
         JsonNode configuration = LlamaParseV2Wire.configuration(request);
-        if (configuration == null || !LlamaParseV2Wire.CREDITS_PER_PAGE.containsKey(configuration.path("tier").asText())) {
+        if (configuration == null
+                || !LlamaParseV2Wire.CREDITS_PER_PAGE.containsKey(
+                        configuration.path("tier").asText())) {
             return answer(422, LlamaParseV2Wire.missingField("tier"));
         }
         if (configuration.path("version").asText().isBlank()) {
@@ -71,11 +79,15 @@ public class LlamaParseV2Transformer implements ResponseDefinitionTransformerV2 
         }
         String id = "pjb-" + UUID.randomUUID();
         tiers.put(id, configuration.path("tier").asText());
-        return answer(200, LlamaParseV2Wire.created(id, configuration.path("tier").asText()));
+        return answer(
+                200, LlamaParseV2Wire.created(id, configuration.path("tier").asText()));
     }
 
     private static ResponseDefinition answer(int status, String body) {
-        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-                .withHeader("Content-Type", "application/json").withBody(body).build();
+        return ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body)
+                .build();
     }
 }

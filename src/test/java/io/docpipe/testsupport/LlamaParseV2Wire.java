@@ -1,17 +1,16 @@
 package io.docpipe.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Request;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.http.Request;
 
 /**
  * LlamaParse Parse v2's answers as the reference gives their shapes (llamaparse-v2.md §1b): the flat job a create
@@ -22,14 +21,14 @@ import com.github.tomakehurst.wiremock.http.Request;
 public final class LlamaParseV2Wire {
 
     /** Credits a page costs per tier, as the stand-ins bill them. */
-    public static final Map<String, Integer> CREDITS_PER_PAGE = Map.of("fast", 1, "cost_effective", 3, "agentic", 10,
-            "agentic_plus", 45);
+    public static final Map<String, Integer> CREDITS_PER_PAGE =
+            Map.of("fast", 1, "cost_effective", 3, "agentic", 10, "agentic_plus", 45);
+
     public static final String PROJECT_ID = "5f0c1b9e-7d1a-4c55-9a51-3f3c2e0d7a10";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LlamaParseV2Wire() {
-    }
+    private LlamaParseV2Wire() {}
 
     /** One page of a result: {@code markdown} for a page that succeeded, or the {@code error} of one that failed. */
     public record Page(int number, String markdown, String error) {
@@ -46,7 +45,9 @@ public final class LlamaParseV2Wire {
     /** The pages of the stand-ins' happy path: joined by docpipe, they are {@link ProviderStandIns#PARSED_MARKDOWN}. */
     public static List<Page> standardPages() {
         String[] texts = ProviderStandIns.PARSED_MARKDOWN.split("\n\n---\n\n");
-        return IntStream.range(0, texts.length).mapToObj(i -> Page.ok(i + 1, texts[i])).toList();
+        return IntStream.range(0, texts.length)
+                .mapToObj(i -> Page.ok(i + 1, texts[i]))
+                .toList();
     }
 
     /** A create's answer: the flat job, PENDING. */
@@ -64,22 +65,30 @@ public final class LlamaParseV2Wire {
      * COMPLETED; {@code usage} fills {@code job.usage.credits} (pages × the tier's rate); {@code markdown} is not
      * offered on the {@code fast} tier.
      */
-    public static String get(String id, String status, String tier, String errorMessage, List<Page> pages, Set<String> expand) {
+    public static String get(
+            String id, String status, String tier, String errorMessage, List<Page> pages, Set<String> expand) {
         boolean completed = status.equals("COMPLETED");
         Integer credits = completed ? pages.size() * CREDITS_PER_PAGE.getOrDefault(tier, 3) : null;
         return get(id, status, tier, errorMessage, pages, expand, credits);
     }
 
     /** As {@link #get(String, String, String, String, List, Set)}, reporting {@code credits} as the job's usage. */
-    public static String get(String id, String status, String tier, String errorMessage, List<Page> pages,
-            Set<String> expand, Integer credits) {
+    public static String get(
+            String id,
+            String status,
+            String tier,
+            String errorMessage,
+            List<Page> pages,
+            Set<String> expand,
+            Integer credits) {
         ObjectNode root = JSON.createObjectNode();
         root.set("job", job(id, status, tier, errorMessage, expand.contains("usage") ? credits : null));
         if (status.equals("COMPLETED")) {
             if (expand.contains("markdown") && !tier.equals("fast")) {
                 ArrayNode array = root.putObject("markdown").putArray("pages");
                 for (Page page : pages) {
-                    ObjectNode entry = array.addObject().put("page_number", page.number()).put("success", page.error() == null);
+                    ObjectNode entry =
+                            array.addObject().put("page_number", page.number()).put("success", page.error() == null);
                     if (page.error() == null) {
                         entry.put("markdown", page.markdown());
                     } else {
@@ -89,8 +98,9 @@ public final class LlamaParseV2Wire {
             }
             if (expand.contains("text")) {
                 ArrayNode array = root.putObject("text").putArray("pages");
-                pages.stream().filter(page -> page.error() == null)
-                        .forEach(page -> array.addObject().put("page_number", page.number()).put("text", page.markdown()));
+                pages.stream().filter(page -> page.error() == null).forEach(page -> array.addObject()
+                        .put("page_number", page.number())
+                        .put("text", page.markdown()));
             }
             if (expand.contains("job_metadata")) {
                 ObjectNode metadata = root.putObject("job_metadata");
@@ -126,7 +136,8 @@ public final class LlamaParseV2Wire {
     public static JsonNode configuration(Request request) {
         try {
             Request.Part part = request.getPart("configuration");
-            JsonNode configuration = part == null ? null : JSON.readTree(part.getBody().asString());
+            JsonNode configuration =
+                    part == null ? null : JSON.readTree(part.getBody().asString());
             return configuration != null && configuration.isObject() ? configuration : null;
         } catch (Exception e) {
             return null;
@@ -135,8 +146,13 @@ public final class LlamaParseV2Wire {
 
     private static ObjectNode job(String id, String status, String tier, String errorMessage, Integer credits) {
         ObjectNode job = JSON.createObjectNode();
-        job.put("id", id).put("project_id", PROJECT_ID).put("status", status).put("tier", tier).putNull("name")
-                .put("created_at", "2026-09-01T10:00:00Z").put("updated_at", "2026-09-01T10:00:05Z");
+        job.put("id", id)
+                .put("project_id", PROJECT_ID)
+                .put("status", status)
+                .put("tier", tier)
+                .putNull("name")
+                .put("created_at", "2026-09-01T10:00:00Z")
+                .put("updated_at", "2026-09-01T10:00:05Z");
         if (errorMessage == null) {
             job.putNull("error_message");
         } else {

@@ -1,12 +1,5 @@
 package io.docpipe.testsupport;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -17,6 +10,12 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.docpipe.chunk.TokenCounter;
 import io.docpipe.embed.MockEmbedder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Answers {@code POST /v1/embeddings} the way OpenAI does: Bearer auth ({@code invalid_api_key}), the real input
@@ -75,7 +74,10 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
         requests.incrementAndGet();
         try {
             if (!("Bearer " + apiKey).equals(serveEvent.getRequest().getHeader("Authorization"))) {
-                return error(401, "invalid_request_error", "invalid_api_key",
+                return error(
+                        401,
+                        "invalid_request_error",
+                        "invalid_api_key",
                         "Incorrect API key provided: sk-wr****. You can find your API key at https://platform.openai.com/account/api-keys.");
             }
             JsonNode request = json.readTree(serveEvent.getRequest().getBodyAsString());
@@ -87,7 +89,8 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
                 input.forEach(item -> inputs.add(item.asText()));
             }
             if (inputs.isEmpty() || inputs.stream().anyMatch(String::isEmpty)) {
-                return error(400, "invalid_request_error", null, "'$.input' is invalid. Please check the API reference.");
+                return error(
+                        400, "invalid_request_error", null, "'$.input' is invalid. Please check the API reference.");
             }
             if (inputs.size() > 2048) {
                 return error(400, "invalid_request_error", null, "'$.input' must have at most 2048 items.");
@@ -96,13 +99,20 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
             for (String text : inputs) {
                 int count = tokens.count(text);
                 if (count > 8192) {
-                    return error(400, "invalid_request_error", null, "This model's maximum context length is 8192 tokens, however you requested "
-                            + count + " tokens.");
+                    return error(
+                            400,
+                            "invalid_request_error",
+                            null,
+                            "This model's maximum context length is 8192 tokens, however you requested " + count
+                                    + " tokens.");
                 }
                 total += count;
             }
             if (total > 300_000) {
-                return error(400, "max_tokens_per_request", "max_tokens_per_request",
+                return error(
+                        400,
+                        "max_tokens_per_request",
+                        "max_tokens_per_request",
                         "Requested " + total + " tokens, max 300000 tokens per request");
             }
             if (requestLimit != null && !requestLimit.tryTake(1)) {
@@ -115,15 +125,19 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
             MockEmbedder embedder = new MockEmbedder(dimensions);
             List<Map<String, Object>> data = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                data.add(Map.of("object", "embedding", "index", i, "embedding", embedder.embed("openai:" + inputs.get(i))));
+                data.add(Map.of(
+                        "object", "embedding", "index", i, "embedding", embedder.embed("openai:" + inputs.get(i))));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("object", "list");
             body.put("data", data);
             body.put("model", request.path("model").asText());
             body.put("usage", Map.of("prompt_tokens", total, "total_tokens", total));
-            return ResponseDefinitionBuilder.responseDefinition().withStatus(200).withHeaders(rateLimitHeaders())
-                    .withBody(json.writeValueAsString(body)).build();
+            return ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(200)
+                    .withHeaders(rateLimitHeaders())
+                    .withBody(json.writeValueAsString(body))
+                    .build();
         } catch (Exception e) {
             return error(500, "server_error", null, "The server had an error while processing your request.");
         }
@@ -136,9 +150,11 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
         error.put("param", null);
         error.put("code", code);
         try {
-            return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+            return ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(status)
                     .withHeader("Content-Type", "application/json")
-                    .withBody(json.writeValueAsString(Map.of("error", error))).build();
+                    .withBody(json.writeValueAsString(Map.of("error", error)))
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -148,15 +164,20 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
         rateLimited.incrementAndGet();
         String wait = limit.until(wanted).toMillis() + "ms";
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", "Rate limit reached for text-embedding-3-small in organization org-standin on " + type
-                + " per min (" + unit + "): Limit " + limit.limit() + ", Remaining " + limit.remaining()
-                + ". Please try again in " + wait + ".");
+        error.put(
+                "message",
+                "Rate limit reached for text-embedding-3-small in organization org-standin on " + type
+                        + " per min (" + unit + "): Limit " + limit.limit() + ", Remaining " + limit.remaining()
+                        + ". Please try again in " + wait + ".");
         error.put("type", type);
         error.put("param", null);
         error.put("code", "rate_limit_exceeded");
         try {
-            return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeaders(rateLimitHeaders())
-                    .withBody(json.writeValueAsString(Map.of("error", error))).build();
+            return ResponseDefinitionBuilder.responseDefinition()
+                    .withStatus(429)
+                    .withHeaders(rateLimitHeaders())
+                    .withBody(json.writeValueAsString(Map.of("error", error)))
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -164,8 +185,11 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
 
     private HttpHeaders rateLimitHeaders() {
         if (requestLimit != null || tokenLimit != null) {
-            List<HttpHeader> headers = new ArrayList<>(List.of(new HttpHeader("Content-Type", "application/json"),
-                    new HttpHeader("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", ""))));
+            List<HttpHeader> headers = new ArrayList<>(List.of(
+                    new HttpHeader("Content-Type", "application/json"),
+                    new HttpHeader(
+                            "x-request-id",
+                            "req_" + UUID.randomUUID().toString().replace("-", ""))));
             if (requestLimit != null) {
                 headers.add(new HttpHeader("x-ratelimit-limit-requests", String.valueOf(requestLimit.limit())));
                 headers.add(new HttpHeader("x-ratelimit-remaining-requests", String.valueOf(requestLimit.remaining())));
@@ -186,6 +210,7 @@ public class OpenAiEmbeddingsTransformer implements ResponseDefinitionTransforme
                 new HttpHeader("x-ratelimit-limit-tokens", "1000000"),
                 new HttpHeader("x-ratelimit-remaining-tokens", "999000"),
                 new HttpHeader("x-ratelimit-reset-tokens", "60ms"),
-                new HttpHeader("x-request-id", "req_" + UUID.randomUUID().toString().replace("-", "")));
+                new HttpHeader(
+                        "x-request-id", "req_" + UUID.randomUUID().toString().replace("-", "")));
     }
 }

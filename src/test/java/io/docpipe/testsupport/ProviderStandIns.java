@@ -7,10 +7,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 /**
  * Local stand-ins for LlamaParse and OpenAI on one WireMock server, speaking their real wire formats: Bearer auth;
@@ -24,8 +23,9 @@ public final class ProviderStandIns implements AutoCloseable {
     public static final String LLAMAPARSE_KEY = "llx-test-key-0123456789";
     public static final String OPENAI_KEY = "sk-test-key-0123456789";
     public static final String WEBHOOK_SECRET = "whsec-test-secret";
-    public static final String PARSED_MARKDOWN = "# Parsed by LlamaParse\n\nLlamaParse read this document page by page.\n\n"
-            + "---\n\nThe second page has more text about vectors.";
+    public static final String PARSED_MARKDOWN =
+            "# Parsed by LlamaParse\n\nLlamaParse read this document page by page.\n\n"
+                    + "---\n\nThe second page has more text about vectors.";
 
     private final WireMockServer server;
     private final LlamaParseGeneration generation;
@@ -42,7 +42,8 @@ public final class ProviderStandIns implements AutoCloseable {
 
     /** Stand-ins for an instance that speaks {@code generation} to LlamaParse (both are served either way). */
     public static ProviderStandIns start(LlamaParseGeneration generation) {
-        WireMockServer server = new WireMockServer(options().dynamicPort()
+        WireMockServer server = new WireMockServer(options()
+                .dynamicPort()
                 .extensions(new OpenAiEmbeddingsTransformer(OPENAI_KEY), new LlamaParseV2Transformer(LLAMAPARSE_KEY)));
         server.start();
         ProviderStandIns standIns = new ProviderStandIns(server, generation);
@@ -100,29 +101,49 @@ public final class ProviderStandIns implements AutoCloseable {
 
     private void stubHappyPaths() {
         String bearer = "Bearer " + LLAMAPARSE_KEY;
-        server.stubFor(post(urlPathEqualTo("/api/v1/parsing/upload")).atPriority(10)
+        server.stubFor(
+                post(urlPathEqualTo("/api/v1/parsing/upload"))
+                        .atPriority(10)
+                        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withTransformers("response-template")
+                                        .withBody(
+                                                "{\"id\":\"{{randomValue type='UUID'}}\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}")));
+        server.stubFor(
+                get(urlPathMatching("/api/v1/parsing/job/[^/]+"))
+                        .atPriority(10)
+                        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withTransformers("response-template")
+                                        .withBody(
+                                                "{\"id\":\"{{request.pathSegments.[4]}}\",\"status\":\"SUCCESS\",\"error_code\":null,\"error_message\":null}")));
+        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown"))
+                .atPriority(10)
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withTransformers("response-template")
-                        .withBody("{\"id\":\"{{randomValue type='UUID'}}\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}")));
-        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+")).atPriority(10)
-                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withTransformers("response-template")
-                        .withBody("{\"id\":\"{{request.pathSegments.[4]}}\",\"status\":\"SUCCESS\",\"error_code\":null,\"error_message\":null}")));
-        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown")).atPriority(10)
-                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("{\"markdown\":" + json(PARSED_MARKDOWN)
                                 + ",\"job_metadata\":{\"credits_used\":6.0,\"job_credits_usage\":6,\"job_pages\":2,"
                                 + "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":false}}")));
         // anything else LlamaParse does not know, or a wrong key
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v1/parsing/.*")).atPriority(20)
-                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v1/parsing/.*"))
+                .atPriority(20)
+                .willReturn(aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("{\"detail\":\"Invalid authentication token\"}")));
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v2/parse.*")).atPriority(10)
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v2/parse.*"))
+                .atPriority(10)
                 .willReturn(aResponse().withTransformers(LlamaParseV2Transformer.NAME)));
-        server.stubFor(post(urlPathEqualTo("/v1/embeddings")).atPriority(10)
+        server.stubFor(post(urlPathEqualTo("/v1/embeddings"))
+                .atPriority(10)
                 .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
     }
 

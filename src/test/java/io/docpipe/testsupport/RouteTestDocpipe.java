@@ -1,5 +1,6 @@
 package io.docpipe.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,10 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -44,7 +42,8 @@ public final class RouteTestDocpipe {
     public static final String NO_RELOAD = "camel.main.routes-reload-enabled=false";
 
     private final Map<String, String> properties;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private CamelContext context;
 
     private RouteTestDocpipe(Map<String, String> properties) {
@@ -60,7 +59,9 @@ public final class RouteTestDocpipe {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("camel.server.port", String.valueOf(RunningDocpipe.freePort()));
             properties.put("camel.management.port", String.valueOf(RunningDocpipe.freePort()));
-            properties.put("docpipe.data-dir", Files.createTempDirectory("docpipe-route-test-").toString());
+            properties.put(
+                    "docpipe.data-dir",
+                    Files.createTempDirectory("docpipe-route-test-").toString());
             properties.put("docpipe.database.url", TestPostgres.newDatabase());
             properties.put("docpipe.database.pool-size", "8");
             properties.put("docpipe.sweeps.cluster-name", "docpipe-route-test-" + UUID.randomUUID());
@@ -69,7 +70,8 @@ public final class RouteTestDocpipe {
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeInitialize(BaseMainSupport camelMain) {
-                    if (camelMain.getOverrideProperties() == null || camelMain.getOverrideProperties().isEmpty()) {
+                    if (camelMain.getOverrideProperties() == null
+                            || camelMain.getOverrideProperties().isEmpty()) {
                         throw new IllegalStateException("@CamelMainTest needs properties = RouteTestDocpipe.NO_RELOAD");
                     }
                     properties.forEach(camelMain::addOverrideProperty);
@@ -114,10 +116,12 @@ public final class RouteTestDocpipe {
         String boundary = "docpipe-" + UUID.randomUUID();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + text + "\r\n--" + boundary + "--\r\n";
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + properties.get("camel.server.port")
-                        + "/api/v1/documents")).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + properties.get("camel.server.port") + "/api/v1/documents"))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 202) {

@@ -2,6 +2,9 @@ package io.docpipe.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.docpipe.DocpipeApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,12 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
 import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.docpipe.DocpipeApplication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,16 +34,24 @@ public final class RunningDocpipe implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The sweeps of routes/sweeps.yaml. */
-    public static final List<String> SWEEPS = List.of("retry-failed-jobs", "reclaim-expired-leases",
-            "poll-overdue-parse-jobs", "release-rescheduled-jobs", "reembed-fallback-vectors", "deliver-budget-alerts",
-            "purge-expired-records", "release-abandoned-reservations", "purge-orphaned-files");
+    public static final List<String> SWEEPS = List.of(
+            "retry-failed-jobs",
+            "reclaim-expired-leases",
+            "poll-overdue-parse-jobs",
+            "release-rescheduled-jobs",
+            "reembed-fallback-vectors",
+            "deliver-budget-alerts",
+            "purge-expired-records",
+            "release-abandoned-reservations",
+            "purge-orphaned-files");
 
     private final Main main;
     private final URI baseUri;
     private final URI managementUri;
     private final String jdbcUrl;
     private final Path dataDir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String apiToken;
 
     private RunningDocpipe(Main main, URI baseUri, URI managementUri, String jdbcUrl, Path dataDir) {
@@ -101,8 +107,11 @@ public final class RunningDocpipe implements AutoCloseable {
             properties.forEach(main::addOverrideProperty);
             beans.forEach(main::bind);
             main.start();
-            return new RunningDocpipe(main, URI.create("http://localhost:" + properties.get("camel.server.port")),
-                    URI.create("http://localhost:" + properties.get("camel.management.port")), jdbcUrl,
+            return new RunningDocpipe(
+                    main,
+                    URI.create("http://localhost:" + properties.get("camel.server.port")),
+                    URI.create("http://localhost:" + properties.get("camel.management.port")),
+                    jdbcUrl,
                     Path.of(properties.get("docpipe.data-dir")));
         } catch (Exception e) {
             throw new IllegalStateException("docpipe did not start", e);
@@ -151,10 +160,13 @@ public final class RunningDocpipe implements AutoCloseable {
     /** Uploads bytes as the multipart part {@code file}, as a version of {@code sourceId} (a form field) unless null. */
     public Response upload(String filename, byte[] content, String sourceId) {
         String boundary = "docpipe-" + UUID.randomUUID();
-        String field = sourceId == null ? "" : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"source_id\"\r\n\r\n"
-                + sourceId + "\r\n";
-        byte[] head = (field + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        String field = sourceId == null
+                ? ""
+                : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"source_id\"\r\n\r\n" + sourceId
+                        + "\r\n";
+        byte[] head = (field + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                        + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[head.length + content.length + tail.length];
         System.arraycopy(head, 0, body, 0, head.length);
@@ -187,7 +199,8 @@ public final class RunningDocpipe implements AutoCloseable {
 
     /** POSTs a JSON body. */
     public Response postJson(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 
@@ -208,7 +221,8 @@ public final class RunningDocpipe implements AutoCloseable {
     }
 
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUri.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(baseUri.resolve(path)).timeout(Duration.ofSeconds(30));
         if (apiToken != null) {
             builder.header("Authorization", "Bearer " + apiToken);
         }
@@ -217,8 +231,10 @@ public final class RunningDocpipe implements AutoCloseable {
 
     /** Waits until the job reaches {@code status} and returns its JSON. */
     public JsonNode awaitJobStatus(String jobId, String status, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(50))
-                .until(() -> status.equals(get("/api/v1/jobs/" + jobId).json().path("status").asText()));
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> status.equals(
+                        get("/api/v1/jobs/" + jobId).json().path("status").asText()));
         return get("/api/v1/jobs/" + jobId).json();
     }
 

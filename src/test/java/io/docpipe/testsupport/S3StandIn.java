@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -49,8 +48,10 @@ public final class S3StandIn implements AutoCloseable {
     /** A server with one empty bucket. */
     public static S3StandIn start(String bucket) {
         Properties properties = new Properties();
-        BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .overrides(properties).build(BlobStoreContext.class);
+        BlobStoreContext context = ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
+                .overrides(properties)
+                .build(BlobStoreContext.class);
         context.getBlobStore().createContainerInLocation(null, bucket);
         try {
             S3StandIn standIn = new S3StandIn(context, bucket, RunningDocpipe.freePort());
@@ -63,7 +64,9 @@ public final class S3StandIn implements AutoCloseable {
 
     /** Starts (again) serving the same blobs on the same port. */
     public void startServer() {
-        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:" + port))
+        proxy = S3Proxy.builder()
+                .blobStore(blobs)
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
                 .build();
         try {
@@ -106,7 +109,9 @@ public final class S3StandIn implements AutoCloseable {
 
     /** The keys in the bucket. */
     public List<String> keys() {
-        return blobs.list(bucket, ListContainerOptions.Builder.recursive()).stream().map(StorageMetadata::getName).toList();
+        return blobs.list(bucket, ListContainerOptions.Builder.recursive()).stream()
+                .map(StorageMetadata::getName)
+                .toList();
     }
 
     public byte[] bytes(String key) {

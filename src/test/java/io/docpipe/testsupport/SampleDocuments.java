@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -18,8 +17,7 @@ public final class SampleDocuments {
 
     public static final String SENTENCE = "Pipelines turn documents into searchable vectors.";
 
-    private SampleDocuments() {
-    }
+    private SampleDocuments() {}
 
     public static byte[] text() {
         return utf8("Plain text notes\n\n" + SENTENCE + "\nA second line of plain text.\n");
@@ -36,7 +34,8 @@ public final class SampleDocuments {
     }
 
     public static byte[] pdf() {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument document = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             document.addPage(page);
             try (PDPageContentStream content = new PDPageContentStream(document, page)) {
@@ -56,7 +55,8 @@ public final class SampleDocuments {
     }
 
     public static byte[] docx() {
-        try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument document = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             XWPFParagraph heading = document.createParagraph();
             heading.setStyle("Heading1");
             heading.createRun().setText("A letter");

@@ -12,14 +12,14 @@ import java.util.Random;
 public final class SearchCorpus {
 
     private static final String[] WORDS = ("the of and to in a is that for it as was with be by on not he this are or"
-            + " his from at which but have an they you were her she there been one all we their has would when if so no"
-            + " will more can about said up out them some what could time into only other new like than then these two"
-            + " may first any way over also after years where most made should between such well work because long"
-            + " system report market water city group number part general public history process state level order"
-            + " service policy field case development interest research community program company data power").split(" ");
+                    + " his from at which but have an they you were her she there been one all we their has would when if so no"
+                    + " will more can about said up out them some what could time into only other new like than then these two"
+                    + " may first any way over also after years where most made should between such well work because long"
+                    + " system report market water city group number part general public history process state level order"
+                    + " service policy field case development interest research community program company data power")
+            .split(" ");
 
-    private SearchCorpus() {
-    }
+    private SearchCorpus() {}
 
     /** {@code count} documents of about {@code wordsEach} words, the same for the same seed. */
     public static List<byte[]> documents(int count, int wordsEach, long seed) {

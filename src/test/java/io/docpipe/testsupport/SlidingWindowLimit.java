@@ -21,7 +21,10 @@ public final class SlidingWindowLimit {
 
     /** From a per-minute figure, in windows of {@code window}: 300 a minute is 50 per 10 s. */
     public static SlidingWindowLimit perMinute(int perMinute, Duration window) {
-        return new SlidingWindowLimit((int) Math.max(1, perMinute * window.toNanos() / Duration.ofMinutes(1).toNanos()), window);
+        return new SlidingWindowLimit(
+                (int) Math.max(
+                        1, perMinute * window.toNanos() / Duration.ofMinutes(1).toNanos()),
+                window);
     }
 
     /** @return null when the request passes, else how long until one would */

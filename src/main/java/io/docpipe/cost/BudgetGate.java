@@ -29,11 +29,6 @@ public class BudgetGate {
 
     /** Variable holding the {@link Reservation} of the call being made. */
     public static final String RESERVATION = "costReservation";
-    /**
-     * Variable holding the {@link BudgetRefusal} when the budget refused the call, for the routes that still choose
-     * on it (LlamaParse's submission, the search's query); the embed stage chooses on {@link #decide}'s outcome.
-     */
-    public static final String REFUSAL = "budgetRefusal";
 
     private final Budget budget;
     private final ServiceMode mode;
@@ -88,18 +83,6 @@ public class BudgetGate {
     }
 
     /**
-     * Reserves the call's expected cost: sets variable {@link #RESERVATION} when the call may be made, or
-     * {@link #REFUSAL} when the budget refused it (for routes that have not moved to {@link #decide} yet).
-     */
-    protected void reserve(Exchange exchange, BigDecimal expectedUsd, UUID job) {
-        exchange.removeVariable(REFUSAL);
-        BudgetDecision decision = decide(exchange, expectedUsd, job);
-        if (!decision.reserved()) {
-            exchange.setVariable(REFUSAL, decision.refusal());
-        }
-    }
-
-    /**
      * Reserves the call's expected cost and returns the ledger's outcome for the route to choose on: a reservation
      * (kept in variable {@link #RESERVATION} for the settle step) or the budget's refusal.
      */
@@ -134,15 +117,6 @@ public class BudgetGate {
             exchange.removeVariable(RESERVATION);
             ledger.settle(reservation, actualUsd, pages, tokens, job, sent);
         }
-    }
-
-    /**
-     * The budget refused a call for the exchange's jobs (variable {@link JobVariables#JOBS_IN_CALL}, else
-     * {@link JobVariables#JOB}). In hybrid mode the mock does the work ({@link ServiceFallback.Next#USE_MOCK});
-     * otherwise the jobs are rescheduled to the budget's next window ({@link ServiceFallback.Next#WAIT}).
-     */
-    public ServiceFallback.Next overBudget(Exchange exchange) {
-        return refused(exchange.getVariable(REFUSAL, BudgetRefusal.class), jobsOf(exchange));
     }
 
     /**

@@ -37,12 +37,6 @@ public class OpenAiBudget extends BudgetGate {
         return decide(exchange, usd(batch.tokenCount()), firstJob(batch));
     }
 
-    /** Reserves the request for variable {@link JobVariables#BATCH} (see {@link BudgetGate#reserve}; the search's route). */
-    public void reserveBatch(Exchange exchange) {
-        PendingBatch batch = exchange.getVariable(JobVariables.BATCH, PendingBatch.class);
-        reserve(exchange, usd(batch.tokenCount()), firstJob(batch));
-    }
-
     /**
      * Settles with OpenAI's reported usage (the body, the answer, stays); a request without vectors costs nothing, unless its outcome is unknown
      * (OpenAI may have billed it): then its estimate stays booked.

@@ -1,7 +1,7 @@
 package io.docpipe.search;
 
 import io.docpipe.chunk.TokenCounter;
-import io.docpipe.cost.BudgetGate;
+import io.docpipe.cost.BudgetDecision;
 import io.docpipe.cost.BudgetRefusal;
 import io.docpipe.embed.EmbeddedBatch;
 import io.docpipe.embed.MockEmbedder;
@@ -110,8 +110,8 @@ public class QueryEmbedder {
     }
 
     /** OpenAI's budget refused the query's request: an error in real mode; in hybrid mode the mock's vector alone. */
-    public QueryVectors overBudget(
-            @Variable(VECTORS) QueryVectors vectors, @Variable(BudgetGate.REFUSAL) BudgetRefusal refusal) {
+    public QueryVectors overBudget(@Variable(VECTORS) QueryVectors vectors, @Body BudgetDecision decision) {
+        BudgetRefusal refusal = decision.refusal();
         if (mode == ServiceMode.REAL) {
             // a budget smaller than one query never opens: no Retry-After then
             Long seconds = refusal.neverFits()

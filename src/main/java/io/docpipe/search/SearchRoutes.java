@@ -2,7 +2,6 @@ package io.docpipe.search;
 
 import static io.docpipe.job.JobVariables.BATCH;
 
-import io.docpipe.cost.BudgetGate;
 import io.docpipe.provider.ProviderHttp;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -34,11 +33,10 @@ public class SearchRoutes extends RouteBuilder {
                 .filter(method("queryEmbedder", "needsOpenAi"))
                     .setVariable(QueryEmbedder.VECTORS, body())
                     .setVariable(BATCH, method("queryEmbedder", "batch"))
-                    .bean("openAiBudget", "reserveBatch")
-                    .choice()
-                        .when(variable(BudgetGate.REFUSAL).isNotNull())
-                            .bean("queryEmbedder", "overBudget")
-                        .otherwise()
+                    // the budget's decision: reserved, or refused (then an error in real mode, the mock's vector in hybrid)
+                    .bean("openAiBudget", "decideBatch")
+                    .choice().id("query-budget-decision")
+                        .when(simple("${body.reserved}"))
                             .setBody(variable(BATCH))
                             .bean("openAiEmbeddingsApi", "request")
                             // a search waits for its turn in OpenAI's rates less long than a worker does
@@ -46,6 +44,8 @@ public class SearchRoutes extends RouteBuilder {
                             .to("direct:request-openai")
                             .bean("openAiBudget", "settleBatch")
                             .bean("queryEmbedder", "answered")
+                        .otherwise()
+                            .bean("queryEmbedder", "overBudget")
                     .end()
                 .end();
         // spotless:on

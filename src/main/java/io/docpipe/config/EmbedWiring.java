@@ -9,9 +9,6 @@ import io.docpipe.embed.OpenAiBudget;
 import io.docpipe.embed.OpenAiEmbeddingsApi;
 import io.docpipe.embed.ReembedService;
 import io.docpipe.provider.ProviderHttp;
-import io.docpipe.provider.RatePacer;
-import io.docpipe.provider.ServiceFallback;
-import io.docpipe.provider.ServiceStats;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -63,22 +60,16 @@ final class EmbedWiring {
                 .bind(
                         "mockEmbeddingService",
                         new MockEmbeddingService(mockEmbedder, settings.string("docpipe.embedding.model")));
-        ProviderHttp http = new ProviderHttp(
+        ProviderHttp http = openAi.http(
+                f,
                 "OpenAI",
-                settings.string("docpipe.openai.api-key"),
                 OpenAiEmbeddingsApi.errorPolicy(),
-                f.redactor(),
-                new ServiceStats(),
-                f.meters(),
-                openAi.breaker(),
                 Map.of(
                         OpenAiEmbeddingsApi.EMBEDDINGS,
-                        new RatePacer(
+                        openAi.pacer(
                                 "OpenAI embeddings",
                                 settings.integer("docpipe.openai.requests-per-minute"),
-                                settings.number("docpipe.openai.tokens-per-minute"),
-                                settings.integer("docpipe.pacing.headroom-percent"))),
-                Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms")));
+                                settings.number("docpipe.openai.tokens-per-minute"))));
         f.registry().bind("openAiHttp", http);
         f.registry()
                 .bind(
@@ -86,16 +77,7 @@ final class EmbedWiring {
                         new OpenAiEmbeddingsApi(
                                 settings.string("docpipe.embedding.model"),
                                 settings.integer("docpipe.embedding.dimensions")));
-        f.registry()
-                .bind(
-                        "openAiFallback",
-                        new ServiceFallback(
-                                openAi.mode(),
-                                f.stateMachine(),
-                                f.jdbc(),
-                                f.retries(),
-                                Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),
-                                Duration.ZERO));
+        f.registry().bind("openAiFallback", openAi.fallback(f, Duration.ZERO));
         f.registry()
                 .bind(
                         "reembedService",

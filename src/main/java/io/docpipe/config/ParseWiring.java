@@ -8,9 +8,6 @@ import io.docpipe.parse.LlamaParseV1Api;
 import io.docpipe.parse.LlamaParseV2Api;
 import io.docpipe.parse.MockParseStage;
 import io.docpipe.provider.ProviderHttp;
-import io.docpipe.provider.RatePacer;
-import io.docpipe.provider.ServiceFallback;
-import io.docpipe.provider.ServiceStats;
 import io.docpipe.storage.StorageOutage;
 import io.docpipe.webhook.LlamaParseWebhook;
 import io.docpipe.webhook.WebhookSignatureCheck;
@@ -81,29 +78,19 @@ final class ParseWiring {
                 .bind(
                         "mockParseStage",
                         new MockParseStage(f.stateMachine(), f.documents(), f.storage(), storageOutage, f.extractor()));
-        int headroomPercent = settings.integer("docpipe.pacing.headroom-percent");
-        ProviderHttp http = new ProviderHttp(
+        ProviderHttp http = llamaParse.http(
+                f,
                 "LlamaParse",
-                settings.string("docpipe.llamaparse.api-key"),
                 api.errorPolicy(),
-                f.redactor(),
-                new ServiceStats(),
-                f.meters(),
-                llamaParse.breaker(),
                 Map.of(
                         LlamaParseApi.UPLOADS,
-                                new RatePacer(
-                                        "LlamaParse uploads",
-                                        settings.integer("docpipe.llamaparse.requests-per-minute"),
-                                        0,
-                                        headroomPercent),
+                        llamaParse.pacer(
+                                "LlamaParse uploads", settings.integer("docpipe.llamaparse.requests-per-minute"), 0),
                         LlamaParseApi.READS,
-                                new RatePacer(
-                                        "LlamaParse reads",
-                                        settings.integer("docpipe.llamaparse.read-requests-per-minute"),
-                                        0,
-                                        headroomPercent)),
-                Duration.ofMillis(settings.number("docpipe.pacing.max-wait-ms")));
+                        llamaParse.pacer(
+                                "LlamaParse reads",
+                                settings.integer("docpipe.llamaparse.read-requests-per-minute"),
+                                0)));
         f.registry().bind("llamaParseApi", api);
         f.registry().bind("llamaParseHttp", http);
         f.registry()
@@ -122,13 +109,8 @@ final class ParseWiring {
         f.registry()
                 .bind(
                         "llamaParseFallback",
-                        new ServiceFallback(
-                                llamaParse.mode(),
-                                f.stateMachine(),
-                                f.jdbc(),
-                                f.retries(),
-                                Duration.ofSeconds(settings.number("docpipe.circuit.open-seconds")),
-                                Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
+                        llamaParse.fallback(
+                                f, Duration.ofSeconds(settings.number("docpipe.llamaparse.webhook-wait-seconds"))));
 
         // the webhook: verified and recorded; the fetch stage reads the result
         f.registry().bind("llamaParseWebhook", new LlamaParseWebhook(f.jdbc(), f.tx(), f.stateMachine()));

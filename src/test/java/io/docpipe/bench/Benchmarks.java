@@ -3,7 +3,7 @@ package io.docpipe.bench;
 import java.util.List;
 
 /**
- * Runs docpipe's benchmarks: {@code mvn -B -q -Pbenchmark test-compile exec:java [-Dbench.run=pipeline,edge,search]}.
+ * Runs docpipe's benchmarks: {@code ./mvnw -B -q -Pbenchmark test-compile exec:java [-Dbench.run=pipeline,edge,search]}.
  * <ul>
  * <li>{@code pipeline} (default): the mock pipeline's throughput and latency ({@link PipelineBenchmark})</li>
  * <li>{@code edge}: real mode against rate-limited LlamaCloud and OpenAI stand-ins ({@link ProviderEdgeBenchmark})</li>

@@ -27,9 +27,6 @@ public class BudgetGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(BudgetGate.class);
 
-    /** Variable holding the {@link Reservation} of the call being made. */
-    public static final String RESERVATION = "costReservation";
-
     private final Budget budget;
     private final ServiceMode mode;
     private final CostLedger ledger;
@@ -52,17 +49,17 @@ public class BudgetGate {
 
     /**
      * Reserves the call's expected cost and says whether the call may be made. A reservation is kept in variable
-     * {@link #RESERVATION} (data for the settle step); a failure of the exchange before that step gives it back at once
+     * {@link JobVariables#RESERVATION} (data for the settle step); a failure of the exchange before that step gives it back at once
      * rather than when it expires.
      */
     protected BudgetDecision decide(Exchange exchange, BigDecimal expectedUsd, UUID job) {
-        exchange.removeVariable(RESERVATION);
+        exchange.removeVariable(JobVariables.RESERVATION);
         CostLedger.Outcome outcome = ledger.reserve(budget, expectedUsd, job);
         if (outcome.reservation() == null) {
             LOG.info("{}", outcome.refusal().reason());
             return new BudgetDecision(null, outcome.refusal());
         }
-        exchange.setVariable(RESERVATION, outcome.reservation());
+        exchange.setVariable(JobVariables.RESERVATION, outcome.reservation());
         // the call itself never throws (its outcome is an answer): only a failure elsewhere leaves it unsettled
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -72,9 +69,9 @@ public class BudgetGate {
 
             @Override
             public void onDone(Exchange done) {
-                Reservation unsettled = done.getVariable(RESERVATION, Reservation.class);
+                Reservation unsettled = done.getVariable(JobVariables.RESERVATION, Reservation.class);
                 if (unsettled != null) {
-                    done.removeVariable(RESERVATION);
+                    done.removeVariable(JobVariables.RESERVATION);
                     ledger.settle(unsettled, BigDecimal.ZERO, 0, 0, job, false);
                 }
             }
@@ -84,7 +81,7 @@ public class BudgetGate {
 
     /**
      * Reserves the call's expected cost and returns the ledger's outcome for the route to choose on: a reservation
-     * (kept in variable {@link #RESERVATION} for the settle step) or the budget's refusal.
+     * (kept in variable {@link JobVariables#RESERVATION} for the settle step) or the budget's refusal.
      */
     protected CostLedger.Outcome reserveCall(Exchange exchange, BigDecimal expectedUsd, UUID job) {
         BudgetDecision decision = decide(exchange, expectedUsd, job);
@@ -112,9 +109,9 @@ public class BudgetGate {
 
     /** Settles the call's reservation, once; {@code sent}: the request went out and counts as one. */
     protected void settle(Exchange exchange, BigDecimal actualUsd, long pages, long tokens, UUID job, boolean sent) {
-        Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
+        Reservation reservation = exchange.getVariable(JobVariables.RESERVATION, Reservation.class);
         if (reservation != null) {
-            exchange.removeVariable(RESERVATION);
+            exchange.removeVariable(JobVariables.RESERVATION);
             ledger.settle(reservation, actualUsd, pages, tokens, job, sent);
         }
     }

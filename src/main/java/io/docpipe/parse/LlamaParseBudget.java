@@ -90,12 +90,12 @@ public class LlamaParseBudget extends BudgetGate {
      */
     public void settleSubmission(
             @Body ProviderAnswer answer, @Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
-        Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
+        Reservation reservation = exchange.getVariable(JobVariables.RESERVATION, Reservation.class);
         if (reservation == null) {
             return;
         }
         if (answer.is(ProviderAnswer.Kind.ANSWERED) || answer.outcomeUnknown()) {
-            exchange.removeVariable(RESERVATION);
+            exchange.removeVariable(JobVariables.RESERVATION);
             ledger().commitParseEstimate(job.id(), reservation);
         } else {
             settle(exchange, BigDecimal.ZERO, 0, 0, job.id(), answer.sent());

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
@@ -38,20 +39,24 @@ public class RouteMoves extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
+    /** The sending event too: Camel announces a sent exchange only to whoever took the sending one. */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent sent
-                && isMove(sent.getEndpoint().getEndpointUri())
-                && sent.getExchange().getException() == null;
+        return (event instanceof ExchangeSendingEvent sending
+                        && isMove(sending.getEndpoint().getEndpointUri()))
+                || (event instanceof ExchangeSentEvent sent
+                        && isMove(sent.getEndpoint().getEndpointUri()));
     }
 
     @Override
     public void notify(CamelEvent event) {
-        Exchange exchange = ((ExchangeSentEvent) event).getExchange();
+        if (!(event instanceof ExchangeSentEvent sent) || sent.getExchange().getException() != null) {
+            return;
+        }
+        Exchange exchange = sent.getExchange();
         ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
         String from = exchange.getVariable(JobVariables.FROM, String.class);
         JobStatus to = JobStatus.ofWireName(exchange.getVariable(JobVariables.TO, String.class));

@@ -1,14 +1,8 @@
 package io.docpipe.cost;
 
-import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.CorrelationContext;
-import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
-import io.docpipe.provider.ServiceFallback;
-import io.docpipe.provider.ServiceMode;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -18,25 +12,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A service's budget as its routes see it: decide before a real call (a {@link BudgetDecision} the route chooses
- * on; a refused call becomes an over-budget {@link ProviderAnswer}), settle after it, and what happens to the call's
- * jobs when the budget (or the hour's request cap) cannot take it. In {@code hybrid} mode the mock does the work; in
- * {@code real} mode the jobs are rescheduled to the window when the limit starts afresh, which their events show,
- * and the release sweep lets them go on then.
+ * on; a refused call becomes an over-budget {@link ProviderAnswer} carrying the {@link BudgetRefusal}), and settle
+ * after it. What happens to the call's jobs when the budget (or the hour's request cap) cannot take it is the routes'
+ * SQL steps: in {@code hybrid} mode the mock does the work (their events say so); in {@code real} mode the jobs are
+ * rescheduled to the window when the limit starts afresh ({@code sql/jobs/reschedule.sql}), and the release sweep lets
+ * them go on then, or fail when no day's budget can take the call.
  */
 public class BudgetGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(BudgetGate.class);
 
     private final Budget budget;
-    private final ServiceMode mode;
     private final CostLedger ledger;
-    private final JobStateMachine jobs;
 
-    public BudgetGate(Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs) {
+    public BudgetGate(Budget budget, CostLedger ledger) {
         this.budget = budget;
-        this.mode = mode;
         this.ledger = ledger;
-        this.jobs = jobs;
     }
 
     public Budget budget() {
@@ -88,20 +79,6 @@ public class BudgetGate {
         return new CostLedger.Outcome(decision.reservation(), decision.refusal());
     }
 
-    /**
-     * The budget refused a call for {@code affected}. In hybrid mode the mock does the work
-     * ({@link ServiceFallback.Next#USE_MOCK}); otherwise the jobs are rescheduled to the budget's next window
-     * ({@link ServiceFallback.Next#WAIT}), or fail when no day's budget can take the call.
-     */
-    protected ServiceFallback.Next refused(BudgetRefusal refusal, List<ClaimedJob> affected) {
-        if (mode == ServiceMode.HYBRID) {
-            noteStandIn(refusal, affected);
-            return ServiceFallback.Next.USE_MOCK;
-        }
-        waitForBudget(refusal, affected);
-        return ServiceFallback.Next.WAIT;
-    }
-
     /** A refused call as its answer: the call is not made, and the answer carries the refusal. */
     public ProviderAnswer refused(@Body BudgetDecision decision) {
         return ProviderAnswer.overBudget(decision.refusal().reason(), decision.refusal());
@@ -114,53 +91,5 @@ public class BudgetGate {
             exchange.removeVariable(JobVariables.RESERVATION);
             ledger.settle(reservation, actualUsd, pages, tokens, job, sent);
         }
-    }
-
-    /**
-     * An over-budget answer in real mode: the jobs are rescheduled to when the spent limit starts afresh, which their
-     * events show; a call no day's budget can take fails its jobs for good, saying why.
-     */
-    public void waitForBudget(@Body ProviderAnswer answer, Exchange exchange) {
-        waitForBudget(answer.valueAs(BudgetRefusal.class), jobsOf(exchange));
-    }
-
-    /** An over-budget answer in hybrid mode: the jobs' events say the mock stands in (the route then uses it). */
-    public void mockStandsIn(@Body ProviderAnswer answer, Exchange exchange) {
-        noteStandIn(answer.valueAs(BudgetRefusal.class), jobsOf(exchange));
-    }
-
-    private void waitForBudget(BudgetRefusal refusal, List<ClaimedJob> affected) {
-        for (ClaimedJob job : affected) {
-            CorrelationContext.enter(job);
-            if (refusal.neverFits()) {
-                // no day's budget can take it: waiting would be forever, so the job fails for good and says why
-                jobs.fail(job, job.status(), job.status().failedState().orElseThrow(), refusal.reason(), null);
-            } else {
-                jobs.reschedule(
-                        job,
-                        job.status(),
-                        refusal.windowOpensAt(),
-                        refusal.reason() + "; rescheduled to " + refusal.windowOpensAt());
-            }
-        }
-        CorrelationContext.leave();
-    }
-
-    private void noteStandIn(BudgetRefusal refusal, List<ClaimedJob> affected) {
-        for (ClaimedJob job : affected) {
-            CorrelationContext.enter(job);
-            jobs.note(job.id(), refusal.reason() + "; the mock stands in");
-        }
-        CorrelationContext.leave();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<ClaimedJob> jobsOf(Exchange exchange) {
-        List<ClaimedJob> affected = exchange.getVariable(JobVariables.JOBS_IN_CALL, List.class);
-        if (affected != null) {
-            return affected;
-        }
-        ClaimedJob job = exchange.getVariable(JobVariables.JOB, ClaimedJob.class);
-        return job == null ? List.of() : List.of(job);
     }
 }

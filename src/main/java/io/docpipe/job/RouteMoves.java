@@ -14,7 +14,7 @@ import org.slf4j.MDC;
 
 /**
  * What {@link JobStateMachine} does after each move it makes, for the moves the routes make themselves as SQL steps
- * ({@code to: sql:classpath:sql/jobs/fail.sql}, {@code advance.sql}, {@code wait.sql}): a move that happened is
+ * ({@code to: sql:classpath:sql/jobs/fail.sql}, {@code advance.sql}, {@code wait.sql}, {@code reschedule.sql}): a move that happened is
  * counted for the transition meters and logged (a failure at INFO, the rest at DEBUG, with the job's correlation
  * id), a move that changed nothing at DEBUG. It watches the exchanges sent to those statements, so a route's move
  * stays the one visible step it is.
@@ -23,7 +23,8 @@ public class RouteMoves extends EventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteMoves.class);
     /** The statements a route moves its job with. */
-    private static final Set<String> MOVES = Set.of("sql/jobs/fail.sql", "sql/jobs/advance.sql", "sql/jobs/wait.sql");
+    private static final Set<String> MOVES =
+            Set.of("sql/jobs/fail.sql", "sql/jobs/advance.sql", "sql/jobs/wait.sql", "sql/jobs/reschedule.sql");
 
     private final Consumer<JobStatus> onTransition;
 

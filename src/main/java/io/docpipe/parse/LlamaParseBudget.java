@@ -7,14 +7,10 @@ import io.docpipe.cost.Reservation;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
-import io.docpipe.provider.ServiceFallback;
-import io.docpipe.provider.ServiceMode;
 import io.docpipe.storage.DocumentStorage.LocalCopy;
 import java.math.BigDecimal;
-import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -36,15 +32,13 @@ public class LlamaParseBudget extends BudgetGate {
 
     public LlamaParseBudget(
             Budget budget,
-            ServiceMode mode,
             CostLedger ledger,
-            JobStateMachine jobs,
             DocumentRepository documents,
             TextExtractor extractor,
             BigDecimal creditsPerPage,
             BigDecimal usdPerCredit,
             int charsPerPage) {
-        super(budget, mode, ledger, jobs);
+        super(budget, ledger);
         this.documents = documents;
         this.extractor = extractor;
         this.creditsPerPage = creditsPerPage;
@@ -63,16 +57,6 @@ public class LlamaParseBudget extends BudgetGate {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         int pages = extractor.estimatePages(copy.path(), document.mediaType(), charsPerPage);
         return reserveCall(exchange, expectedUsd(pages), job.id());
-    }
-
-    /**
-     * The budget refused the submission: in hybrid mode the mock parses ({@link ServiceFallback.Next#USE_MOCK});
-     * in real mode the job is rescheduled to the next budget window, or fails when no day's budget can take it
-     * ({@link ServiceFallback.Next#WAIT}).
-     */
-    public ServiceFallback.Next submissionRefused(
-            @Body CostLedger.Outcome outcome, @Variable(JobVariables.JOB) ClaimedJob job) {
-        return refused(outcome.refusal(), List.of(job));
     }
 
     public BigDecimal expectedUsd(int pages) {

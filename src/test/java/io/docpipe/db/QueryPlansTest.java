@@ -131,6 +131,8 @@ class QueryPlansTest {
         queries.put("jobs/fail.sql", routeMove);
         queries.put("jobs/advance.sql", routeMove);
         queries.put("jobs/wait.sql", routeMove);
+        queries.put("jobs/reschedule.sql", routeMove);
+        queries.put("jobs/add-event.sql", routeMove);
         queries.put("parse/forget-parse-job.sql", routeMove);
         queries.put(
                 "jobs/transition-all.sql",

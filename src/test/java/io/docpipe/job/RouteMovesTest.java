@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The moves the routes make as SQL steps ({@code sql/jobs/fail.sql}, {@code advance.sql}, {@code wait.sql}), run as the
- * routes run them (camel-sql, the variables job, from, to, detail, until) against a real PostgreSQL: a move the job is
+ * The moves the routes make as SQL steps ({@code sql/jobs/fail.sql}, {@code advance.sql}, {@code wait.sql},
+ * {@code reschedule.sql}), run as the routes run them (camel-sql, the variables job, from, to, detail, until) against a real PostgreSQL: a move the job is
  * in for is made with its event row; one the database refuses (the job is not in from, the worker lost its lease, the
  * move is not a row of job_transitions) changes nothing and writes no event. And the route files themselves: every
  * move step is set up right before it with exactly the variables its statement reads, and every move they spell out
@@ -68,7 +68,7 @@ class RouteMovesTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                for (String kind : List.of("fail", "advance", "wait")) {
+                for (String kind : List.of("fail", "advance", "wait", "reschedule", "add-event")) {
                     from("direct:" + kind).to("sql:classpath:sql/jobs/" + kind + ".sql");
                 }
             }
@@ -163,6 +163,32 @@ class RouteMovesTest {
                         String.class,
                         job.id()))
                 .containsExactly("uploaded -> parse_queued", "parse_queued -> parse_queued");
+    }
+
+    @Test
+    void should_park_a_rescheduled_job_and_note_an_event_without_a_move() {
+        ClaimedJob job = heldJob(JobStatus.EMBEDDING_IN_PROGRESS, 7L);
+        OffsetDateTime window = OffsetDateTime.of(2030, 1, 2, 0, 0, 0, 0, ZoneOffset.UTC);
+
+        move("reschedule", job, "embedding_in_progress", "embedding_queued", "over budget", window);
+        move("add-event", job, null, null, "the mock stands in", null);
+
+        assertThat(sql.queryForMap(
+                        "SELECT status, rescheduled_until, not_before = 'infinity' AS parked, lease_token FROM jobs"
+                                + " WHERE id = ?",
+                        job.id()))
+                .containsEntry("status", "embedding_queued")
+                .containsEntry("rescheduled_until", Timestamp.from(window.toInstant()))
+                .containsEntry("parked", true)
+                .containsEntry("lease_token", null);
+        assertThat(sql.queryForList(
+                        "SELECT from_status || ' -> ' || to_status || ': ' || detail FROM job_events WHERE job_id = ?"
+                                + " ORDER BY id",
+                        String.class,
+                        job.id()))
+                .containsExactly(
+                        "embedding_in_progress -> embedding_queued: over budget",
+                        "embedding_queued -> embedding_queued: the mock stands in");
     }
 
     static Stream<Path> routeFiles() throws IOException {

@@ -116,7 +116,6 @@ class QueryPlansTest {
                         Map.entry("reset_attempts", "false"),
                         Map.entry("last_error", "NULL"),
                         Map.entry("not_before", "NULL"),
-                        Map.entry("parked_until", "NULL"),
                         Map.entry("release_lease", "true"),
                         Map.entry("detail", "NULL"),
                         Map.entry("actor", "'a'")));

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The moves the routes make as SQL steps ({@code sql/jobs/fail.sql}, {@code advance.sql}, {@code wait.sql},
@@ -166,7 +167,7 @@ class RouteMovesTest {
     }
 
     @Test
-    void should_park_a_rescheduled_job_and_note_an_event_without_a_move() {
+    void should_park_a_rescheduled_job_until_it_is_released_and_note_an_event_without_a_move() {
         ClaimedJob job = heldJob(JobStatus.EMBEDDING_IN_PROGRESS, 7L);
         OffsetDateTime window = OffsetDateTime.of(2030, 1, 2, 0, 0, 0, 0, ZoneOffset.UTC);
 
@@ -181,6 +182,16 @@ class RouteMovesTest {
                 .containsEntry("rescheduled_until", Timestamp.from(window.toInstant()))
                 .containsEntry("parked", true)
                 .containsEntry("lease_token", null);
+
+        new JobStateMachine(new NamedParameterJdbcTemplate(sql), "sweep", status -> {})
+                .release(
+                        new ClaimedJob(job.id(), job.documentId(), job.correlationId(), JobStatus.EMBEDDING_QUEUED),
+                        JobStatus.EMBEDDING_QUEUED,
+                        "window opened");
+        assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before FROM jobs WHERE id = ?", job.id()))
+                .containsEntry("status", "embedding_queued")
+                .containsEntry("rescheduled_until", null)
+                .containsEntry("not_before", null);
         assertThat(sql.queryForList(
                         "SELECT from_status || ' -> ' || to_status || ': ' || detail FROM job_events WHERE job_id = ?"
                                 + " ORDER BY id",
@@ -188,7 +199,8 @@ class RouteMovesTest {
                         job.id()))
                 .containsExactly(
                         "embedding_in_progress -> embedding_queued: over budget",
-                        "embedding_queued -> embedding_queued: the mock stands in");
+                        "embedding_queued -> embedding_queued: the mock stands in",
+                        "embedding_queued -> embedding_queued: window opened");
     }
 
     static Stream<Path> routeFiles() throws IOException {

@@ -24,7 +24,8 @@ public final class JobVariables {
     /** The {@code cost.Reservation} of the call being made, for the step that settles it. */
     public static final String RESERVATION = "costReservation";
 
-    // A route's move of its job (the SQL steps sql/jobs/fail.sql, advance.sql, wait.sql): set right before the step.
+    // A route's move of its job, the SQL steps sql/jobs/fail.sql, advance.sql, wait.sql and reschedule.sql (and the
+    // event add-event.sql): set by the setVariables right before the step (RouteMovesTest checks that).
 
     /** The state the job must be in for the move (a status's wire name). */
     public static final String FROM = "from";
@@ -32,7 +33,7 @@ public final class JobVariables {
     public static final String TO = "to";
     /** The move's event text; for a failure also the job's last error. */
     public static final String DETAIL = "detail";
-    /** Until when the job waits ({@code sql/jobs/wait.sql}): an instant. */
+    /** Until when the job waits ({@code wait.sql}) or is parked ({@code reschedule.sql}): an offset date-time. */
     public static final String UNTIL = "until";
 
     /** Cost: the id of the budget alert being posted (route deliver-budget-alerts). */

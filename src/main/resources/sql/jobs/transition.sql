@@ -3,17 +3,15 @@
 -- still holds the lease of its claim (fencing: a worker whose job was taken over can no longer move it), and the move
 -- :from_status -> :to_status is a row of job_transitions (the database refuses any other: nothing changes).
 -- :not_before  when the job may be claimed (or, failed, retried) again; NULL: at once (failed: never by itself)
--- :parked_until a budget window: the job waits with not_before 'infinity' until the release sweep sees it open
+-- Every move clears a budget window the job was parked until (the routes park jobs with jobs/reschedule.sql).
 WITH moved AS (
     UPDATE jobs
        SET status            = allowed.to_status,
            updated_at        = now(),
            attempts          = CASE WHEN :reset_attempts THEN 0 ELSE attempts + :attempt_increment END,
            last_error        = COALESCE(CAST(:last_error AS text), last_error),
-           not_before        = CASE WHEN CAST(:parked_until AS timestamptz) IS NOT NULL
-                                    THEN CAST('infinity' AS timestamptz)
-                                    ELSE CAST(:not_before AS timestamptz) END,
-           rescheduled_until = CAST(:parked_until AS timestamptz),
+           not_before        = CAST(:not_before AS timestamptz),
+           rescheduled_until = NULL,
            lease_owner       = CASE WHEN :release_lease THEN NULL ELSE lease_owner END,
            lease_expires_at  = CASE WHEN :release_lease THEN NULL ELSE lease_expires_at END,
            lease_token       = CASE WHEN :release_lease THEN NULL ELSE lease_token END,

@@ -1,9 +1,7 @@
 package io.docpipe.chunk;
 
-import static io.docpipe.job.JobStatus.CHUNKING;
 import static io.docpipe.job.JobStatus.CHUNKS_STORED;
 import static io.docpipe.job.JobStatus.EMBEDDING_QUEUED;
-import static io.docpipe.job.JobStatus.FAILED_CHUNKING;
 
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
@@ -45,11 +43,6 @@ public class ChunkStage {
     public List<Chunk> cut(@Body ClaimedJob job) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
         return chunker.chunk(document.parsedContent() == null ? "" : document.parsedContent());
-    }
-
-    /** chunking -> failed_chunking: the parsed document has no text. */
-    public void failWithoutText(@Variable(JobVariables.JOB) ClaimedJob job) {
-        jobs.fail(job, CHUNKING, FAILED_CHUNKING, "the parsed document has no text to chunk", null);
     }
 
     /**

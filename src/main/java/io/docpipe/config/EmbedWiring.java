@@ -28,9 +28,7 @@ final class EmbedWiring {
         Settings settings = f.settings();
         OpenAiBudget gate = new OpenAiBudget(
                 costs.openAi(),
-                openAi.mode(),
                 costs.ledger(),
-                f.stateMachine(),
                 new BigDecimal(settings.string("docpipe.openai.usd-per-million-tokens")));
         f.registry().bind("openAiBudget", gate);
         f.registry().bind("openaiCircuitBreaker", openAi.breaker());

@@ -11,6 +11,7 @@ import io.docpipe.job.Backoff;
 import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.RetryPolicy;
+import io.docpipe.job.RouteMoves;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.parse.TextExtractor;
@@ -86,6 +87,8 @@ record Foundation(
         Meters meters = new Meters(context);
         JobStateMachine stateMachine = new JobStateMachine(jdbc, instanceId, to -> meters.jobTransition(to.wireName()));
         registry.bind("jobStateMachine", stateMachine);
+        // the moves the routes make as SQL steps are counted and logged as the state machine's own
+        context.getManagementStrategy().addEventNotifier(new RouteMoves(to -> meters.jobTransition(to.wireName())));
         ClaimedJobs claimedJobs = new ClaimedJobs(
                 jdbc,
                 stateMachine,

@@ -63,9 +63,7 @@ final class ParseWiring {
         }
         LlamaParseBudget gate = new LlamaParseBudget(
                 costs.llamaParse(),
-                llamaParse.mode(),
                 costs.ledger(),
-                f.stateMachine(),
                 f.documents(),
                 f.extractor(),
                 creditsPerPage,

@@ -1,6 +1,7 @@
 package io.docpipe.cost;
 
 import io.docpipe.db.SqlStatements;
+import io.docpipe.job.JobVariables;
 import io.docpipe.provider.Redactor;
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -66,11 +67,11 @@ public class BudgetAlertOutbox {
         return payload;
     }
 
-    public void delivered(@Variable("alertId") long id) {
+    public void delivered(@Variable(JobVariables.ALERT_ID) long id) {
         jdbc.update(SqlStatements.load("cost/mark-alert-delivered.sql"), new MapSqlParameterSource("id", id));
     }
 
-    public void failed(@Variable("alertId") long id, Exchange exchange) {
+    public void failed(@Variable(JobVariables.ALERT_ID) long id, Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String error = failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         String redacted = redactor.redact(error);

@@ -1,6 +1,8 @@
 package io.docpipe.cost;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * A call the budget could not take.
@@ -11,6 +13,11 @@ import java.time.Instant;
  * @param windowOpensAt when the spent limit starts afresh (next UTC midnight or hour); null when it never fits
  */
 public record BudgetRefusal(String service, String limit, String reason, Instant windowOpensAt) {
+
+    /** {@link #windowOpensAt()} as an offset date-time (UTC), as a SQL step binds it to a {@code timestamptz}. */
+    public OffsetDateTime windowOpens() {
+        return windowOpensAt == null ? null : windowOpensAt.atOffset(ZoneOffset.UTC);
+    }
 
     /** Whether waiting helps: no day's budget can take a call that costs more than the whole budget. */
     public boolean neverFits() {

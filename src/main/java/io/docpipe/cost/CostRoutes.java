@@ -1,6 +1,8 @@
 package io.docpipe.cost;
 
+import io.docpipe.job.JobVariables;
 import io.docpipe.sweep.Sweep;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -36,13 +38,13 @@ public class CostRoutes extends RouteBuilder {
         from("direct:deliver-budget-alert")
                 .routeId("deliver-budget-alert")
                 .description("Posts one budget alert as JSON; a refused or failed post is tried again later")
-                .setVariable("alertId", simple("${body[id]}"))
+                .setVariable(JobVariables.ALERT_ID, simple("${body[id]}"))
                 .doTry()
                     .bean("budgetAlertOutbox", "payload")
                     .marshal().json()
                     .removeHeaders("*")
-                    .setHeader("Content-Type", constant("application/json"))
-                    .setHeader("CamelHttpMethod", constant("POST"))
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                    .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                     .toD("${properties:docpipe.alert.webhook-url}?throwExceptionOnFailure=true"
                             + "&connectTimeout={{docpipe.alert.timeout-ms}}&responseTimeout={{docpipe.alert.timeout-ms}}")
                     .bean("budgetAlertOutbox", "delivered")

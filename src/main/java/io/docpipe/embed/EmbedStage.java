@@ -11,11 +11,8 @@ import io.docpipe.embed.EmbeddingRepository.UnembeddedChunk;
 import io.docpipe.embed.PendingBatch.PendingChunk;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.ClaimedJobs;
-import io.docpipe.job.CorrelationContext;
 import io.docpipe.job.JobStateMachine;
-import io.docpipe.job.JobStatus;
 import io.docpipe.job.JobVariables;
-import io.docpipe.provider.ProviderAnswer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,20 +106,6 @@ public class EmbedStage {
                         .forEach((jobId, tokens) -> embeddings.addUsage(jobId, tokens, pricing.usd(tokens)));
             }
         });
-    }
-
-    /** The provider refused for good (no quota, bad key, bad request): the batch's jobs fail with its answer. */
-    public void rejected(@Variable(JobVariables.BATCH) PendingBatch batch, @Body ProviderAnswer answer) {
-        for (ClaimedJob job : batch.jobs()) {
-            CorrelationContext.enter(job);
-            jobs.fail(
-                    job,
-                    EMBEDDING_IN_PROGRESS,
-                    JobStatus.FAILED_EMBEDDING,
-                    answer.rejection().toString(),
-                    null);
-        }
-        CorrelationContext.leave();
     }
 
     /**

@@ -5,10 +5,8 @@ import io.docpipe.cost.BudgetDecision;
 import io.docpipe.cost.BudgetGate;
 import io.docpipe.cost.CostLedger;
 import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
-import io.docpipe.provider.ServiceMode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.UUID;
@@ -26,9 +24,8 @@ public class OpenAiBudget extends BudgetGate {
 
     private final BigDecimal usdPerMillionTokens;
 
-    public OpenAiBudget(
-            Budget budget, ServiceMode mode, CostLedger ledger, JobStateMachine jobs, BigDecimal usdPerMillionTokens) {
-        super(budget, mode, ledger, jobs);
+    public OpenAiBudget(Budget budget, CostLedger ledger, BigDecimal usdPerMillionTokens) {
+        super(budget, ledger);
         this.usdPerMillionTokens = usdPerMillionTokens;
     }
 

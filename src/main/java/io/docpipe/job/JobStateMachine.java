@@ -255,16 +255,9 @@ public class JobStateMachine {
     }
 
     /**
-     * Parks a job until a budget window opens ({@code until}): no claim takes it until the release sweep has seen
-     * the window open. It waits in its queue state, like a postponed job.
+     * Lets a rescheduled job be claimed again: its budget window has opened. (The routes park it with
+     * {@code sql/jobs/reschedule.sql}.)
      */
-    public Transition reschedule(ClaimedJob job, JobStatus status, Instant until, String reason) {
-        Change change = waitingIn(job, status, reason);
-        change.parkedUntil = until;
-        return apply(change);
-    }
-
-    /** Lets a rescheduled job be claimed again: its budget window has opened. */
     public Transition release(ClaimedJob job, JobStatus status, String reason) {
         return apply(waitingIn(job, status, reason));
     }
@@ -359,7 +352,6 @@ public class JobStateMachine {
                 .addValue("reset_attempts", change.resetAttempts)
                 .addValue("last_error", SafeText.lines(change.error, MAX_TEXT_CHARS))
                 .addValue("not_before", timestamp(change.notBefore))
-                .addValue("parked_until", timestamp(change.parkedUntil))
                 .addValue("release_lease", change.releaseLease)
                 .addValue("detail", SafeText.lines(change.detail, MAX_TEXT_CHARS))
                 .addValue("actor", actor);
@@ -396,7 +388,6 @@ public class JobStateMachine {
         final String detail;
         String error;
         Instant notBefore;
-        Instant parkedUntil;
         int attemptIncrement;
         boolean resetAttempts;
         boolean releaseLease = true;

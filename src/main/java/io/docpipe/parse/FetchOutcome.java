@@ -1,5 +1,6 @@
 package io.docpipe.parse;
 
+import io.docpipe.db.SafeText;
 import io.docpipe.provider.ProviderAnswer;
 
 /**
@@ -12,6 +13,11 @@ import io.docpipe.provider.ProviderAnswer;
  *               be there, so a retry must upload again
  */
 public record FetchOutcome(Kind kind, ParseResult result, String reason, ProviderAnswer answer, boolean parseJobEnded) {
+
+    /** The reason quotes LlamaParse and ends up in the job's log: made fit for a database row. */
+    public FetchOutcome {
+        reason = SafeText.lines(reason, 2000);
+    }
 
     public enum Kind {
         /** LlamaParse says the job succeeded, without its result (v1): its Markdown is fetched next. */

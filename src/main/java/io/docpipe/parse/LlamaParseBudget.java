@@ -7,14 +7,10 @@ import io.docpipe.cost.Reservation;
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
-import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import io.docpipe.provider.ProviderAnswer;
-import io.docpipe.provider.ServiceFallback;
-import io.docpipe.provider.ServiceMode;
 import io.docpipe.storage.DocumentStorage.LocalCopy;
 import java.math.BigDecimal;
-import java.util.List;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -36,15 +32,13 @@ public class LlamaParseBudget extends BudgetGate {
 
     public LlamaParseBudget(
             Budget budget,
-            ServiceMode mode,
             CostLedger ledger,
-            JobStateMachine jobs,
             DocumentRepository documents,
             TextExtractor extractor,
             BigDecimal creditsPerPage,
             BigDecimal usdPerCredit,
             int charsPerPage) {
-        super(budget, mode, ledger, jobs);
+        super(budget, ledger);
         this.documents = documents;
         this.extractor = extractor;
         this.creditsPerPage = creditsPerPage;
@@ -65,16 +59,6 @@ public class LlamaParseBudget extends BudgetGate {
         return reserveCall(exchange, expectedUsd(pages), job.id());
     }
 
-    /**
-     * The budget refused the submission: in hybrid mode the mock parses ({@link ServiceFallback.Next#USE_MOCK});
-     * in real mode the job is rescheduled to the next budget window, or fails when no day's budget can take it
-     * ({@link ServiceFallback.Next#WAIT}).
-     */
-    public ServiceFallback.Next submissionRefused(
-            @Body CostLedger.Outcome outcome, @Variable(JobVariables.JOB) ClaimedJob job) {
-        return refused(outcome.refusal(), List.of(job));
-    }
-
     public BigDecimal expectedUsd(int pages) {
         return usdForCredits(creditsPerPage.multiply(BigDecimal.valueOf(pages)));
     }
@@ -90,12 +74,12 @@ public class LlamaParseBudget extends BudgetGate {
      */
     public void settleSubmission(
             @Body ProviderAnswer answer, @Variable(JobVariables.JOB) ClaimedJob job, Exchange exchange) {
-        Reservation reservation = exchange.getVariable(RESERVATION, Reservation.class);
+        Reservation reservation = exchange.getVariable(JobVariables.RESERVATION, Reservation.class);
         if (reservation == null) {
             return;
         }
         if (answer.is(ProviderAnswer.Kind.ANSWERED) || answer.outcomeUnknown()) {
-            exchange.removeVariable(RESERVATION);
+            exchange.removeVariable(JobVariables.RESERVATION);
             ledger().commitParseEstimate(job.id(), reservation);
         } else {
             settle(exchange, BigDecimal.ZERO, 0, 0, job.id(), answer.sent());

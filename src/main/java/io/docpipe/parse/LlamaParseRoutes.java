@@ -3,6 +3,7 @@ package io.docpipe.parse;
 import io.docpipe.provider.ProviderAnswer;
 import io.docpipe.sweep.Sweep;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 
 /**
  * LlamaParse's edge, in Java: the parse stage's flow itself (submission, fetch) is routes/parse.yaml. Every request
@@ -17,7 +18,7 @@ public class LlamaParseRoutes extends RouteBuilder {
         // spotless:off
         Sweep.from(this, "poll-overdue-parse-jobs", "Marks parse jobs whose webhook is overdue as ready to read, so the fetch stage asks LlamaParse")
                 .to("sql:classpath:sql/parse/mark-overdue-parse-jobs.sql")
-                .setBody(header("CamelSqlUpdateCount"))
+                .setBody(header(SqlConstants.SQL_UPDATE_COUNT))
                 .bean("sweepRuns", "finish");
         // spotless:on
     }

@@ -1,6 +1,5 @@
 package io.docpipe.parse;
 
-import static io.docpipe.job.JobStatus.FAILED_PARSE;
 import static io.docpipe.job.JobStatus.PARSE_QUEUED;
 import static io.docpipe.job.JobStatus.UPLOADED;
 
@@ -141,11 +140,6 @@ public class LlamaParseStage {
         }
     }
 
-    /** LlamaParse refused the document for good (bad key, no credits, file refused): the job fails with its answer. */
-    public void rejected(@Variable(JobVariables.JOB) ClaimedJob job, @Body ProviderAnswer answer) {
-        jobs.fail(job, job.status(), FAILED_PARSE, answer.rejection().toString(), null);
-    }
-
     public ProviderRequest statusRequest(@Variable(JobVariables.JOB) ClaimedJob job) {
         return api.status(parseJobId(job));
     }
@@ -221,23 +215,6 @@ public class LlamaParseStage {
                             .addValue("cost_usd", cost)
                             .addValue("embedding_tokens", 0));
             budget.settleResult(job, result.credits() == null ? null : cost, result.pages());
-        });
-    }
-
-    /**
-     * The parse failed for good: the job fails with the reason, without an automatic retry. When the LlamaParse job
-     * itself ended badly it is forgotten, so that a manual retry uploads again; otherwise (LlamaParse refused to
-     * tell: a bad key, no credits) a retry reads its result again, without paying for a second parse.
-     */
-    public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
-        tx.executeWithoutResult(status -> {
-            if (jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, outcome.reason(), null)
-                            .applied()
-                    && outcome.parseJobEnded()) {
-                jdbc.update(
-                        SqlStatements.load("parse/forget-parse-job.sql"),
-                        new MapSqlParameterSource("job_id", job.id()));
-            }
         });
     }
 

@@ -1,5 +1,7 @@
 package io.docpipe.parse;
 
+import io.docpipe.db.SafeText;
+
 /**
  * What the mock's local parse of a document gave; route parse-with-mock stores it or fails the job by it.
  *
@@ -9,6 +11,11 @@ package io.docpipe.parse;
  *                     {@code StoredFileMissingException}); null otherwise
  */
 public record LocalParse(String markdown, String failure, RuntimeException storeFailure) {
+
+    /** The failure quotes the parser or the store and ends up in the job's log: made fit for a database row. */
+    public LocalParse {
+        failure = SafeText.lines(failure, 2000);
+    }
 
     static LocalParse of(String markdown) {
         return new LocalParse(markdown, null, null);

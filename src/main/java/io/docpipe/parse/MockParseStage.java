@@ -1,8 +1,6 @@
 package io.docpipe.parse;
 
-import static io.docpipe.job.JobStatus.FAILED_PARSE;
 import static io.docpipe.job.JobStatus.PARSE_QUEUED;
-import static io.docpipe.job.JobStatus.UPLOADED;
 
 import io.docpipe.document.DocumentRepository;
 import io.docpipe.document.StoredDocument;
@@ -49,20 +47,6 @@ public class MockParseStage {
         this.extractor = extractor;
     }
 
-    /**
-     * uploaded -> parse_queued, the worker keeping its lease while it parses; a job already in parse_queued stays.
-     *
-     * @return the job, or null when it moved on meanwhile (another worker got there first, or took it over)
-     */
-    public ClaimedJob queue(@Variable(JobVariables.JOB) ClaimedJob job) {
-        if (job.status() == UPLOADED
-                && !jobs.advance(job, UPLOADED, PARSE_QUEUED, "parsing locally (mock)")
-                        .applied()) {
-            return null;
-        }
-        return job;
-    }
-
     /** Reads the document from the store and extracts its text; moves nothing. */
     public LocalParse parse(@Variable(JobVariables.JOB) ClaimedJob job) {
         StoredDocument document = documents.find(job.documentId()).orElseThrow();
@@ -87,14 +71,10 @@ public class MockParseStage {
     }
 
     /**
-     * parse_queued -> failed_parse: for good when the document has no text or cannot be parsed; while the store
-     * cannot be reached, without spending an attempt and retried when it is back ({@link StorageOutage}).
+     * parse_queued -> failed_parse, the document unreadable: while the store cannot be reached without spending an
+     * attempt, and retried when it is back; for good when the file is gone ({@link StorageOutage}).
      */
-    public void fail(@Variable(JobVariables.JOB) ClaimedJob job, @Body LocalParse parse) {
-        if (parse.storeFailure() != null) {
-            outage.failed(job, PARSE_QUEUED, parse.storeFailure());
-        } else {
-            jobs.fail(job, PARSE_QUEUED, FAILED_PARSE, parse.failure(), null);
-        }
+    public void documentUnreadable(@Variable(JobVariables.JOB) ClaimedJob job, @Body LocalParse parse) {
+        outage.failed(job, PARSE_QUEUED, parse.storeFailure());
     }
 }

@@ -1,6 +1,9 @@
 package io.docpipe.provider;
 
+import io.docpipe.db.SafeText;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * How one request to a provider ended, as the stage that made it sees it; stages route on {@link #kind()}.
@@ -28,6 +31,11 @@ public record ProviderAnswer(
         boolean down,
         boolean sent,
         boolean outcomeUnknown) {
+
+    /** Failures quote the provider and end up in the job's log: made fit for a database row. */
+    public ProviderAnswer {
+        failure = SafeText.lines(failure, 2000);
+    }
 
     public enum Kind {
         /** A usable answer. */
@@ -66,6 +74,14 @@ public record ProviderAnswer(
 
     public boolean is(Kind expected) {
         return kind == expected;
+    }
+
+    /**
+     * When a job may ask again after this answer: after the provider's pause ({@link #retryAfter()}), or a second
+     * when it named none. An offset date-time (UTC), as a SQL step binds it to a {@code timestamptz}.
+     */
+    public OffsetDateTime pauseEnd() {
+        return OffsetDateTime.now(ZoneOffset.UTC).plus(retryAfter == null ? Duration.ofSeconds(1) : retryAfter);
     }
 
     /** The answer's value as the type its reader produced. */

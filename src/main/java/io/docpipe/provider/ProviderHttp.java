@@ -1,5 +1,6 @@
 package io.docpipe.provider;
 
+import io.docpipe.job.JobVariables;
 import io.docpipe.observe.Meters;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,10 +23,8 @@ import org.apache.camel.Variable;
  */
 public class ProviderHttp {
 
-    private static final String STARTED = "docpipe.providerCallStarted";
-    private static final String REQUEST = "docpipe.providerRequest";
-    /** Exchange variable: the longest this exchange's request waits for its turn (a {@link Duration}). */
-    public static final String MAX_PACING_WAIT = "maxPacingWait";
+    /** The name {@link JobVariables#MAX_PACING_WAIT}, as search.SearchRoutes still refers to it. */
+    public static final String MAX_PACING_WAIT = JobVariables.MAX_PACING_WAIT;
 
     /** How a provider's error bodies read, and which errors are definitive. */
     public interface ErrorPolicy {
@@ -102,10 +101,10 @@ public class ProviderHttp {
      * Waits for the request's turn in its endpoint class. Returns the request to send, or, when its turn is further
      * away than docpipe lets a worker wait, a {@code RATE_LIMITED} answer saying when to come back (nothing sent).
      *
-     * @param maxWait a shorter wait for this request (variable {@link #MAX_PACING_WAIT}: a search waits less than a
+     * @param maxWait a shorter wait for this request (variable {@link JobVariables#MAX_PACING_WAIT}: a search waits less than a
      *                worker), or null
      */
-    public Object awaitTurn(@Body ProviderRequest request, @Variable(MAX_PACING_WAIT) Duration maxWait)
+    public Object awaitTurn(@Body ProviderRequest request, @Variable(JobVariables.MAX_PACING_WAIT) Duration maxWait)
             throws InterruptedException {
         RatePacer.Turn turn =
                 lane(request.lane()).awaitTurn(request.tokens(), maxWait == null ? maxPacingWait : maxWait);
@@ -135,8 +134,8 @@ public class ProviderHttp {
             message.setHeader(Exchange.CONTENT_TYPE, request.contentType());
         }
         message.setBody(request.body());
-        exchange.setProperty(REQUEST, request);
-        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(JobVariables.PROVIDER_REQUEST, request);
+        exchange.setProperty(JobVariables.PROVIDER_CALL_STARTED, System.nanoTime());
     }
 
     /**
@@ -147,10 +146,11 @@ public class ProviderHttp {
     public ProviderAnswer check(Exchange exchange) {
         Message message = exchange.getMessage();
         message.removeHeader("Authorization");
-        ProviderRequest request = exchange.getProperty(REQUEST, ProviderRequest.class);
+        ProviderRequest request = exchange.getProperty(JobVariables.PROVIDER_REQUEST, ProviderRequest.class);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
-        stats.answered((System.nanoTime() - exchange.getProperty(STARTED, 0L, Long.class)) / 1_000_000);
+        stats.answered((System.nanoTime() - exchange.getProperty(JobVariables.PROVIDER_CALL_STARTED, 0L, Long.class))
+                / 1_000_000);
         RatePacer pacer = lane(request.lane());
         pacer.learn(name -> header(message, name));
         if (status >= 200 && status < 300) {

@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 /**
  * What happens to the jobs of a call that got no usable answer ({@link ProviderAnswer}).
  * <ul>
- * <li>Rate limited: the jobs wait in their queue state until the provider's pause is over; no attempt is spent.</li>
+ * <li>Rate limited: the jobs wait in their queue state until the provider's pause is over; no attempt is spent (the
+ * routes' SQL steps {@code sql/jobs/wait.sql}, until {@link ProviderAnswer#pauseEnd()}).</li>
  * <li>Unavailable, in {@code hybrid} mode with the service down (circuit not closed): the mock does the work, where
  * the stage allows it.</li>
  * <li>Unavailable otherwise: a job the open circuit kept from calling waits in its queue state until the circuit may
@@ -116,17 +117,6 @@ public class ServiceFallback {
                                 + "; asking again at " + next.get().at() + " unless its result comes first",
                         true);
             }
-        }
-        CorrelationContext.leave();
-    }
-
-    /** A rate-limited answer: the jobs wait until the pause is over, without spending an attempt. */
-    public void waitForRateLimit(@Body ProviderAnswer answer, Exchange exchange) {
-        Duration pause = answer.retryAfter() == null ? Duration.ofSeconds(1) : answer.retryAfter();
-        Instant until = Instant.now().plus(pause);
-        for (ClaimedJob job : jobsOf(exchange)) {
-            CorrelationContext.enter(job);
-            jobs.postpone(job, job.status(), until, answer.failure() + "; waiting until " + until, false);
         }
         CorrelationContext.leave();
     }

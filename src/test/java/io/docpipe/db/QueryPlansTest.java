@@ -26,6 +26,7 @@ class QueryPlansTest {
 
     private static final int JOBS = 100_000;
     private static final Pattern PROPERTY = Pattern.compile(":#\\$\\{properties:([\\w.-]+)}");
+    private static final Pattern VARIABLE = Pattern.compile(":#\\$\\{variable\\.([\\w.]+)}");
     private static final Pattern NAMED = Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)");
     /** Tables that grow with every document: none of them may be read whole. */
     private static final List<String> BIG_TABLES =
@@ -115,10 +116,23 @@ class QueryPlansTest {
                         Map.entry("reset_attempts", "false"),
                         Map.entry("last_error", "NULL"),
                         Map.entry("not_before", "NULL"),
-                        Map.entry("parked_until", "NULL"),
                         Map.entry("release_lease", "true"),
                         Map.entry("detail", "NULL"),
                         Map.entry("actor", "'a'")));
+        // the routes' moves (SQL steps binding the exchange's variables)
+        Map<String, String> routeMove = Map.of(
+                "job.id", "md5('job77')::uuid",
+                "job.leaseToken", "7",
+                "from", "'chunking'",
+                "to", "'failed_chunking'",
+                "detail", "'no text'",
+                "until", "now()");
+        queries.put("jobs/fail.sql", routeMove);
+        queries.put("jobs/advance.sql", routeMove);
+        queries.put("jobs/wait.sql", routeMove);
+        queries.put("jobs/reschedule.sql", routeMove);
+        queries.put("jobs/add-event.sql", routeMove);
+        queries.put("parse/forget-parse-job.sql", routeMove);
         queries.put(
                 "jobs/transition-all.sql",
                 Map.of(
@@ -221,7 +235,15 @@ class QueryPlansTest {
             property.appendReplacement(withProperties, Matcher.quoteReplacement(value));
         }
         property.appendTail(withProperties);
-        Matcher named = NAMED.matcher(withProperties.toString());
+        Matcher variable = VARIABLE.matcher(withProperties.toString());
+        StringBuilder withVariables = new StringBuilder();
+        while (variable.find()) {
+            String value = parameters.get(variable.group(1));
+            assertThat(value).as("a value for variable %s", variable.group(1)).isNotNull();
+            variable.appendReplacement(withVariables, Matcher.quoteReplacement(value));
+        }
+        variable.appendTail(withVariables);
+        Matcher named = NAMED.matcher(withVariables.toString());
         StringBuilder bound = new StringBuilder();
         while (named.find()) {
             String value = parameters.get(named.group(1));

@@ -377,28 +377,6 @@ class JobStateMachineTest {
     }
 
     @Test
-    void should_park_a_rescheduled_job_until_it_is_released() {
-        UUID job = jobIn(JobStatus.EMBEDDING_IN_PROGRESS);
-        Instant window = Instant.parse("2030-01-02T00:00:00Z");
-
-        machine.reschedule(unclaimed(job), JobStatus.EMBEDDING_IN_PROGRESS, window, "over budget");
-        assertThat(sql.queryForMap(
-                        "SELECT status, rescheduled_until, not_before = 'infinity' AS parked FROM jobs WHERE id = ?",
-                        job))
-                .containsEntry("status", "embedding_queued")
-                .containsEntry("rescheduled_until", Timestamp.from(window))
-                .containsEntry("parked", true);
-
-        machine.release(unclaimed(job), JobStatus.EMBEDDING_QUEUED, "window opened");
-        assertThat(sql.queryForMap("SELECT status, rescheduled_until, not_before FROM jobs WHERE id = ?", job))
-                .containsEntry("status", "embedding_queued")
-                .containsEntry("rescheduled_until", null)
-                .containsEntry("not_before", null);
-        assertThat(sql.queryForList("SELECT detail FROM job_events WHERE job_id = ? ORDER BY id", String.class, job))
-                .containsExactly("over budget", "window opened");
-    }
-
-    @Test
     void should_free_only_an_expired_lease_of_the_named_worker() {
         UUID job = jobIn(JobStatus.CHUNKING);
         sql.update(
@@ -538,7 +516,6 @@ class JobStateMachineTest {
                 .addValue("reset_attempts", false)
                 .addValue("last_error", null)
                 .addValue("not_before", null)
-                .addValue("parked_until", null)
                 .addValue("release_lease", true)
                 .addValue("detail", "test")
                 .addValue("actor", "test-instance");

@@ -138,9 +138,13 @@ class ProviderEdgeTest {
                         .willReturn(aResponse()
                                 .withStatus(200)
                                 .withHeader("Content-Type", "application/json")
-                                .withFixedDelay(1500)
+                                .withFixedDelay(4000)
                                 .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")));
-        try (RunningDocpipe app = RunningDocpipe.start(providers.properties("real", "mock"))) {
+        // the answer is slow, never late: 4 s leave the delivery time to overtake it on a loaded machine, and the
+        // timeout (stand-ins: 2 s) is raised so the upload is never in doubt here (that case is PaidOnceTest's)
+        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        properties.put("docpipe.llamaparse.response-timeout-ms", "30000");
+        try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode receipt = app.upload("race.txt", "The webhook comes first.".getBytes(StandardCharsets.UTF_8))
                     .json();
             await().atMost(Duration.ofSeconds(20)).until(() -> !providers

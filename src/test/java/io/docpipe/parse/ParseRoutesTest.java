@@ -318,6 +318,9 @@ class ParseRoutesTest {
             assertThat(app.details(job))
                     .contains("llamaparse daily budget of $100 cannot take $2 more; the mock stands in");
             assertThat(uploads()).isZero();
+            // the day's budget held: nothing more was reserved or spent
+            assertThat((BigDecimal) today().get("spent_usd")).isEqualByComparingTo("100");
+            assertThat((BigDecimal) today().get("reserved_usd")).isEqualByComparingTo("0");
         }
 
         @Test

@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * Daily budgets and hourly caps against the provider stand-ins: however many workers and instances reserve at once,
  * the ledger never commits past a budget; jobs over it are rescheduled to the next window (real) or go to the mock
  * (hybrid), and finish once the window opens. Prices are raised to whole dollars so the sums are easy to read.
+ * Which branch a stage takes over its budget (the mock in hybrid mode, a reschedule in real mode) and how a
+ * LlamaParse estimate is replaced by the reported credits are checked at route level, in ParseRoutesTest and
+ * EmbedRoutesTest, without a boot each.
  */
 class BudgetTest {
 
@@ -238,73 +241,6 @@ class BudgetTest {
                                         BigDecimal.class))
                         .usingElementComparator(BigDecimal::compareTo)
                         .containsExactly(new BigDecimal("12"), new BigDecimal("6"));
-            }
-        }
-    }
-
-    @Test
-    void should_parse_with_the_mock_when_llamaparse_is_over_budget_in_hybrid_mode() {
-        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
-            Map<String, String> properties = new HashMap<>(providers.properties("hybrid", "mock"));
-            properties.put("docpipe.llamaparse.usd-per-credit", "1");
-            properties.put("docpipe.llamaparse.credits-per-page", "6");
-            properties.put("docpipe.llamaparse.daily-budget-usd", "6");
-            properties.put("docpipe.llamaparse.webhook-wait-seconds", "0");
-            properties.put("docpipe.parse.workers", "1");
-            try (RunningDocpipe app = RunningDocpipe.start(properties)) {
-                List<String> jobs = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    jobs.add(app.upload(
-                                    "hybrid-" + i + ".txt",
-                                    ("Hybrid parse, document " + i + ".").getBytes(StandardCharsets.UTF_8))
-                            .json()
-                            .path("job_id")
-                            .asText());
-                }
-                for (String job : jobs) {
-                    app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
-                }
-                // one submission fits the $6; the mock parsed the others, and said so
-                assertThat(app.sql()
-                                .queryForList(
-                                        "SELECT parse_provider FROM documents ORDER BY parse_provider", String.class))
-                        .containsExactly("llamaparse", "mock", "mock");
-                assertThat(providers.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/parsing/upload"))))
-                        .hasSize(1);
-                assertThat(count(
-                                app,
-                                "SELECT count(*) FROM job_events WHERE detail LIKE "
-                                        + "'llamaparse daily budget of $6 cannot take $6 more; the mock stands in'"))
-                        .isEqualTo(2);
-                assertLedgerWithinBudget(app, "llamaparse");
-            }
-        }
-    }
-
-    @Test
-    void should_replace_a_llamaparse_estimate_by_the_credits_the_result_reports() throws Exception {
-        try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
-            Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
-            properties.put("docpipe.llamaparse.usd-per-credit", "1");
-            properties.put("docpipe.llamaparse.credits-per-page", "2");
-            properties.put("docpipe.llamaparse.webhook-wait-seconds", "0");
-            try (RunningDocpipe app = RunningDocpipe.start(properties)) {
-                String job = app.upload("estimate.txt", "Estimated at one page.".getBytes(StandardCharsets.UTF_8))
-                        .json()
-                        .path("job_id")
-                        .asText();
-                app.awaitJobStatus(job, "complete", Duration.ofSeconds(30));
-
-                // estimated 1 page x 2 credits = $2 at submission; LlamaParse reported 6 credits = $6
-                assertThat(app.sql()
-                                .queryForObject(
-                                        "SELECT spent_usd FROM cost_ledger WHERE service = 'llamaparse'",
-                                        BigDecimal.class))
-                        .isEqualByComparingTo("6");
-                assertThat(app.sql().queryForObject("SELECT cost_usd FROM jobs", BigDecimal.class))
-                        .isEqualByComparingTo("6");
-                assertThat(app.sql().queryForObject("SELECT parse_estimate_usd FROM jobs", BigDecimal.class))
-                        .isNull();
             }
         }
     }

@@ -1,7 +1,5 @@
 package io.docpipe.pipeline;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +11,6 @@ import io.docpipe.testsupport.RunningDocpipe;
 import io.docpipe.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,16 +26,8 @@ class LeaseHeartbeatTest {
     void should_keep_a_job_whose_worker_works_longer_than_a_lease() throws Exception {
         try (ProviderStandIns providers = ProviderStandIns.start(LlamaParseGeneration.V1)) {
             // LlamaParse takes three leases' time to take the upload
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
-                            .atPriority(1)
-                            .willReturn(aResponse()
-                                    .withStatus(200)
-                                    .withHeader("Content-Type", "application/json")
-                                    .withFixedDelay(6000)
-                                    .withBody("{\"id\":\"" + UUID.randomUUID() + "\",\"status\":\"PENDING\"}")));
-            Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+            providers.acceptUploadsSlowly(UUID.randomUUID().toString(), 6000);
+            Map<String, String> properties = providers.properties("real", "mock");
             properties.put("docpipe.lease-seconds", "2");
             properties.put("docpipe.llamaparse.response-timeout-ms", "20000");
             try (RunningDocpipe app = RunningDocpipe.start(properties)) {

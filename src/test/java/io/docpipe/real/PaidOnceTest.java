@@ -2,7 +2,6 @@ package io.docpipe.real;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -69,17 +68,9 @@ class PaidOnceTest {
     @Test
     void should_adopt_the_llamaparse_job_of_an_upload_whose_answer_timed_out() {
         String parseJobId = "accepted-" + UUID.randomUUID();
-        // LlamaParse creates the job, but its answer comes after docpipe stopped waiting for it
-        providers
-                .server()
-                .stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
-                        .atPriority(1)
-                        .willReturn(aResponse()
-                                .withStatus(200)
-                                .withHeader("Content-Type", "application/json")
-                                .withFixedDelay(3000)
-                                .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")));
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        // LlamaParse creates the job, but its answer comes after docpipe stopped waiting for it (2 s)
+        providers.acceptUploadsSlowly(parseJobId, 3000);
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.daily-budget-usd", "1.00");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode receipt = app.upload(
@@ -149,7 +140,7 @@ class PaidOnceTest {
 
     @Test
     void should_give_back_a_reservation_whose_process_died_before_settling_it() throws Exception {
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.daily-budget-usd", "0.01");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             // a process died between reserving $0.01 and settling it: the day's budget looks spent
@@ -176,7 +167,7 @@ class PaidOnceTest {
 
     @Test
     void should_fail_for_good_a_document_that_costs_more_than_the_whole_daily_budget() throws Exception {
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.daily-budget-usd", "0.001");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode job = app.awaitJobStatus(upload(app, "too-big.txt"), "failed_parse", Duration.ofSeconds(30));
@@ -191,7 +182,7 @@ class PaidOnceTest {
 
     @Test
     void should_wait_for_the_local_token_limit_without_failing_or_opening_the_circuit() throws Exception {
-        Map<String, String> properties = new HashMap<>(providers.properties("mock", "real"));
+        Map<String, String> properties = providers.properties("mock", "real");
         // a minute's tokens are fewer than one batch: the first request takes them all, the next one must wait
         properties.put("docpipe.openai.tokens-per-minute", "100");
         properties.put("docpipe.pacing.max-wait-ms", "200");

@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +53,7 @@ class ProviderEdgeTest {
 
     @Test
     void should_answer_a_webhook_while_llamaparse_hangs_and_complete_the_job_once_it_answers() throws Exception {
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.response-timeout-ms", "10000");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode receipt = app.upload("slow.txt", "LlamaParse is slow today.".getBytes(StandardCharsets.UTF_8))
@@ -87,8 +86,10 @@ class ProviderEdgeTest {
     @Test
     void should_record_a_burst_of_deliveries_and_fetch_each_result_once() throws Exception {
         int documents = 100;
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.requests-per-minute", "6000");
+        // the burst is of deliveries: reads of the results are not what is paced here (600 a minute: 20 s for 200)
+        properties.put("docpipe.llamaparse.read-requests-per-minute", "60000");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             List<JsonNode> receipts = new ArrayList<>();
             for (int i = 0; i < documents; i++) {
@@ -131,18 +132,10 @@ class ProviderEdgeTest {
     @Test
     void should_keep_a_delivery_that_overtakes_the_upload_answer() throws Exception {
         String parseJobId = "race-" + UUID.randomUUID();
-        providers
-                .server()
-                .stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
-                        .atPriority(1)
-                        .willReturn(aResponse()
-                                .withStatus(200)
-                                .withHeader("Content-Type", "application/json")
-                                .withFixedDelay(4000)
-                                .withBody("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")));
         // the answer is slow, never late: 4 s leave the delivery time to overtake it on a loaded machine, and the
         // timeout (stand-ins: 2 s) is raised so the upload is never in doubt here (that case is PaidOnceTest's)
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        providers.acceptUploadsSlowly(parseJobId, 4000);
+        Map<String, String> properties = providers.properties("real", "mock");
         properties.put("docpipe.llamaparse.response-timeout-ms", "30000");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode receipt = app.upload("race.txt", "The webhook comes first.".getBytes(StandardCharsets.UTF_8))
@@ -194,7 +187,7 @@ class ProviderEdgeTest {
                                             "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
                                                     + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
         }
-        Map<String, String> properties = new HashMap<>(providers.properties("mock", "hybrid"));
+        Map<String, String> properties = providers.properties("mock", "hybrid");
         properties.put("docpipe.circuit.minimum-calls", "2");
         properties.put("docpipe.circuit.sliding-window-calls", "4");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
@@ -243,7 +236,7 @@ class ProviderEdgeTest {
     @Test
     void should_answer_a_webhook_at_once_while_llamaparse_is_unreachable() {
         // the stand-in is gone altogether: deliveries are still answered at once
-        Map<String, String> properties = new HashMap<>(providers.properties("real", "mock"));
+        Map<String, String> properties = providers.properties("real", "mock");
         try (RunningDocpipe app = RunningDocpipe.start(properties)) {
             JsonNode receipt = app.upload("gone.txt", "LlamaParse goes away.".getBytes(StandardCharsets.UTF_8))
                     .json();

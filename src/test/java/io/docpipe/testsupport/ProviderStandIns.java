@@ -1,6 +1,8 @@
 package io.docpipe.testsupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -8,6 +10,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -99,52 +103,56 @@ public final class ProviderStandIns implements AutoCloseable {
         stubHappyPaths();
     }
 
+    /**
+     * LlamaParse (v1) takes every upload, as parse job {@code parseJobId}, but answers only after {@code delayMs}: an
+     * answer that comes after docpipe stopped waiting, or after a webhook overtook it, or a slow upload.
+     */
+    public void acceptUploadsSlowly(String parseJobId, int delayMs) {
+        server.stubFor(post(urlPathEqualTo("/api/v1/parsing/upload"))
+                .atPriority(1)
+                .willReturn(jsonAnswer("{\"id\":\"" + parseJobId + "\",\"status\":\"PENDING\"}")
+                        .withFixedDelay(delayMs)));
+    }
+
     private void stubHappyPaths() {
-        String bearer = "Bearer " + LLAMAPARSE_KEY;
-        server.stubFor(
-                post(urlPathEqualTo("/api/v1/parsing/upload"))
-                        .atPriority(10)
-                        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                        .willReturn(
-                                aResponse()
-                                        .withStatus(200)
-                                        .withHeader("Content-Type", "application/json")
-                                        .withTransformers("response-template")
-                                        .withBody(
-                                                "{\"id\":\"{{randomValue type='UUID'}}\",\"status\":\"PENDING\",\"error_code\":null,\"error_message\":null}")));
-        server.stubFor(
-                get(urlPathMatching("/api/v1/parsing/job/[^/]+"))
-                        .atPriority(10)
-                        .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                        .willReturn(
-                                aResponse()
-                                        .withStatus(200)
-                                        .withHeader("Content-Type", "application/json")
-                                        .withTransformers("response-template")
-                                        .withBody(
-                                                "{\"id\":\"{{request.pathSegments.[4]}}\",\"status\":\"SUCCESS\",\"error_code\":null,\"error_message\":null}")));
-        server.stubFor(get(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown"))
-                .atPriority(10)
-                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(bearer))
-                .willReturn(aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("{\"markdown\":" + json(PARSED_MARKDOWN)
-                                + ",\"job_metadata\":{\"credits_used\":6.0,\"job_credits_usage\":6,\"job_pages\":2,"
-                                + "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":false}}")));
+        // LlamaParse v1: the upload, a job's status and its Markdown, for docpipe's key
+        server.stubFor(withLlamaParseKey(post(urlPathEqualTo("/api/v1/parsing/upload")))
+                .willReturn(jsonAnswer("{\"id\":\"{{randomValue type='UUID'}}\",\"status\":\"PENDING\","
+                                + "\"error_code\":null,\"error_message\":null}")
+                        .withTransformers("response-template")));
+        server.stubFor(withLlamaParseKey(get(urlPathMatching("/api/v1/parsing/job/[^/]+")))
+                .willReturn(jsonAnswer("{\"id\":\"{{request.pathSegments.[4]}}\",\"status\":\"SUCCESS\","
+                                + "\"error_code\":null,\"error_message\":null}")
+                        .withTransformers("response-template")));
+        server.stubFor(withLlamaParseKey(get(urlPathMatching("/api/v1/parsing/job/[^/]+/result/markdown")))
+                .willReturn(jsonAnswer("{\"markdown\":" + json(PARSED_MARKDOWN)
+                        + ",\"job_metadata\":{\"credits_used\":6.0,\"job_credits_usage\":6,\"job_pages\":2,"
+                        + "\"job_auto_mode_triggered_pages\":0,\"job_is_cache_hit\":false}}")));
         // anything else LlamaParse does not know, or a wrong key
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v1/parsing/.*"))
+        server.stubFor(any(urlPathMatching("/api/v1/parsing/.*"))
                 .atPriority(20)
                 .willReturn(aResponse()
                         .withStatus(401)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"detail\":\"Invalid authentication token\"}")));
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching("/api/v2/parse.*"))
+        server.stubFor(any(urlPathMatching("/api/v2/parse.*"))
                 .atPriority(10)
                 .willReturn(aResponse().withTransformers(LlamaParseV2Transformer.NAME)));
         server.stubFor(post(urlPathEqualTo("/v1/embeddings"))
                 .atPriority(10)
                 .willReturn(aResponse().withTransformers(OpenAiEmbeddingsTransformer.NAME)));
+    }
+
+    private static MappingBuilder withLlamaParseKey(MappingBuilder request) {
+        return request.atPriority(10).withHeader("Authorization", equalTo("Bearer " + LLAMAPARSE_KEY));
+    }
+
+    /** A 200 answer with a JSON body. */
+    private static ResponseDefinitionBuilder jsonAnswer(String body) {
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
     }
 
     private static String json(String text) {

@@ -11,11 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
@@ -45,6 +51,7 @@ public final class RouteTestDocpipe {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private CamelContext context;
+    private ProducerTemplate template;
 
     private RouteTestDocpipe(Map<String, String> properties) {
         this.properties = properties;
@@ -85,7 +92,10 @@ public final class RouteTestDocpipe {
 
     /** Binds the booted context, injected into the test by {@code @BeanInject CamelContext}. */
     public RouteTestDocpipe on(CamelContext booted) {
-        this.context = booted;
+        if (context != booted) {
+            this.context = booted;
+            this.template = booted.createProducerTemplate();
+        }
         return this;
     }
 
@@ -105,6 +115,79 @@ public final class RouteTestDocpipe {
     public int count(String sql, Object... args) {
         Integer count = sql().queryForObject(sql, Integer.class, args);
         return count == null ? 0 : count;
+    }
+
+    /** The job's row. */
+    public Map<String, Object> job(UUID job) {
+        return sql().queryForMap("SELECT * FROM jobs WHERE id = ?", job);
+    }
+
+    /** The job's events, oldest first: what GET /api/v1/jobs/{id} lists. */
+    public List<String> details(UUID job) {
+        return sql().queryForList("SELECT detail FROM job_events WHERE job_id = ? ORDER BY id", String.class, job);
+    }
+
+    /**
+     * Puts every job there is now out of the claims' reach (not_before = infinity, as a budget reschedule does), so
+     * that a claim run by {@link #claim} takes only the jobs a test makes afterwards, whatever earlier tests of the
+     * class left behind.
+     */
+    public void setEarlierJobsAside() {
+        sql().update("UPDATE jobs SET not_before = 'infinity'");
+    }
+
+    /**
+     * Runs a claim route's query once, as its SQL consumer would (the same statement, as a producer), and hands what
+     * it claimed to the route, whose consumer the test replaced by {@code direct:<route>}: each row on its own, or,
+     * {@code together}, the whole list in one exchange (a consumer with {@code useIterator: false}). Returns the
+     * claimed rows once the route is done with them.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> claim(String route, String query, boolean together) {
+        List<Map<String, Object>> rows = template.requestBody("sql:" + query, null, List.class);
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        NotifyBuilder done = new NotifyBuilder(context)
+                .fromRoute(route)
+                .whenDone(together ? 1 : rows.size())
+                .create();
+        if (together) {
+            template.sendBody("direct:" + route, rows);
+        } else {
+            rows.forEach(row -> template.sendBody("direct:" + route, row));
+        }
+        if (!done.matches(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(route + " did not finish the " + rows.size() + " claimed jobs in 30 s");
+        }
+        return rows;
+    }
+
+    /**
+     * What docpipe's counter {@code name} (Prometheus name, e.g. {@code docpipe_provider_calls_total}) with these
+     * labels ({@code key="value"}, compared ignoring case: services are named {@code LlamaParse} in some meters and
+     * {@code llamaparse} in others) has counted so far, as the management port's /observe/metrics shows it.
+     */
+    public double counted(String name, String... labels) {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + properties.get("camel.management.port") + "/observe/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        try {
+            String metrics =
+                    http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines()
+                    .filter(line -> line.startsWith(name + "{"))
+                    .filter(line -> Arrays.stream(labels)
+                            .allMatch(label -> line.toLowerCase(Locale.ROOT).contains(label.toLowerCase(Locale.ROOT))))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public <T> T bean(String name, Class<T> type) {

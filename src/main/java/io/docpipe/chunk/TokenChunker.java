@@ -250,8 +250,11 @@ public class TokenChunker {
     private Piece withOverlap(String previous, Piece piece) {
         // the overlap's tokens come from the previous chunk's end: encoding that end (a generous number of characters
         // a token) gives them without encoding the whole chunk again
-        int tail = Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
-        IntArrayList tokens = counter.encode(previous.substring(previous.length() - tail));
+        int start = previous.length() - Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
+        if (start > 0 && Character.isLowSurrogate(previous.charAt(start))) {
+            start--; // not half a character
+        }
+        IntArrayList tokens = counter.encode(previous.substring(start));
         for (int overlap = Math.min(overlapTokens, tokens.size()); overlap > 0; overlap--) {
             String text = counter.decode(tokens, tokens.size() - overlap, tokens.size())
                             .strip() + " " + piece.text();

@@ -276,7 +276,7 @@ public final class PipelineBenchmark {
     }
 
     /** The embedded server's address, from the pid file it writes (line 4: the port). */
-    private static String jdbcUrl(Path dataDir, String database) {
+    static String jdbcUrl(Path dataDir, String database) {
         try {
             List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
             return "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/" + database;

@@ -176,7 +176,7 @@ final class WholeTextChunker {
         // the overlap's tokens come from the previous chunk's end: encoding that end (a generous number of characters
         // a token) gives them without encoding the whole chunk again
         int start = previous.length() - Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
-        if (start > 0 && Character.isLowSurrogate(previous.charAt(start))) {
+        if (start > 0 && start < previous.length() && Character.isLowSurrogate(previous.charAt(start))) {
             start--; // not half a character
         }
         IntArrayList tokens = counter.encode(previous.substring(start));

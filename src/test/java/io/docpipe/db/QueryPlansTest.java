@@ -99,7 +99,16 @@ class QueryPlansTest {
         queries.put("chunk/claim-chunk-work.sql", Map.of());
         queries.put("embed/claim-embed-work.sql", Map.of());
         queries.put(
-                "embed/find-unembedded-chunks.sql", Map.of("document_ids", "ARRAY[md5('1')::uuid, md5('2')::uuid]"));
+                "embed/find-unembedded-chunks.sql",
+                Map.of(
+                        "document_ids",
+                        "ARRAY[md5('1')::uuid, md5('2')::uuid]",
+                        "after_document",
+                        "'00000000-0000-0000-0000-000000000000'",
+                        "after_ordinal",
+                        "-1",
+                        "limit",
+                        "4096"));
         // the sweeps
         queries.put("parse/mark-overdue-parse-jobs.sql", Map.of());
         queries.put("jobs/find-expired-leases.sql", Map.of("limit", "100"));

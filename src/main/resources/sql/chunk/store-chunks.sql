@@ -1,6 +1,8 @@
 -- A job's chunks stored and the job moved chunking -> chunks_stored, with the event row, in one statement: only while
--- the worker still holds the job (its fencing token). A job taken over after an earlier worker stored its chunks
--- (deterministic, so the same ones) overwrites them by ordinal and drops any beyond the new count.
+-- the worker still holds the job (its fencing token). A long document's earlier chunks were stored before in the same
+-- transaction (chunk/store-chunk-batch.sql): these are its last ones, :chunk_count its chunks in all. A job taken over
+-- after an earlier worker stored its chunks (deterministic, so the same ones) overwrites them by ordinal and drops any
+-- beyond the new count.
 -- No row back: nothing changed. The move is a row of job_transitions, or the database refuses it.
 WITH moved AS (
     UPDATE jobs

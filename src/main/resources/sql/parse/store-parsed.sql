@@ -1,7 +1,10 @@
 -- A parser's text stored and its job moved parse_queued -> parsed (lease released for the chunk stage), with the
 -- event row, in one statement: only while the worker still holds the job (its fencing token), so a worker that lost
--- it writes nothing. No row back: nothing changed. :failed_pages: page numbers the parser could not parse (an array
--- literal such as '{2,5}'), or NULL. The move is a row of job_transitions, or the database refuses it.
+-- it writes nothing. :first_page is the text's page 0; a text of more pages (:page_count) had pages 1.. written
+-- before, in the same transaction (documents/store-parsed-pages.sql); pages of an earlier parse past the new count
+-- are dropped. :failed_pages: page numbers the parser could not parse (an array literal such as '{2,5}'), or NULL.
+-- No row back: nothing changed (the caller rolls back the pages it wrote). The move is a row of job_transitions, or
+-- the database refuses it.
 WITH moved AS (
     UPDATE jobs
        SET status             = allowed.to_status,
@@ -20,12 +23,21 @@ WITH moved AS (
  RETURNING id, document_id, correlation_id, allowed.from_status, allowed.to_status
 ), stored AS (
     UPDATE documents d
-       SET parsed_content = :parsed_content,
-           parse_provider = :parse_provider,
+       SET parse_provider = :parse_provider,
            parse_pages    = CAST(:parse_pages AS integer),
            parse_credits  = CAST(:parse_credits AS numeric)
       FROM moved
      WHERE d.id = moved.document_id
+), first_page AS (
+    INSERT INTO parsed_text_pages (document_id, page, text)
+    SELECT document_id, 0, :first_page
+      FROM moved
+        ON CONFLICT (document_id, page) DO UPDATE SET text = EXCLUDED.text
+), surplus AS (
+    DELETE FROM parsed_text_pages p
+     USING moved
+     WHERE p.document_id = moved.document_id
+       AND p.page >= CAST(:page_count AS integer)
 )
 INSERT INTO job_events (job_id, correlation_id, from_status, to_status, detail, actor)
 SELECT id, correlation_id, from_status, to_status, :detail, :actor

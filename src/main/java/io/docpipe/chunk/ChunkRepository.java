@@ -31,26 +31,46 @@ public class ChunkRepository {
      * @return whether they were stored
      */
     public boolean store(ClaimedJob job, List<Chunk> chunks) {
+        return storeLast(job, chunks, chunks.size());
+    }
+
+    /**
+     * Stores a batch of a claimed job's chunks, not its last, only while the worker still holds the job; call it in
+     * the transaction that then stores the last batch with {@link #storeLast}, which rolls it back if the job was
+     * taken over meanwhile.
+     *
+     * @return whether the worker still holds the job (false: nothing was written, stop)
+     */
+    public boolean storeBatch(ClaimedJob job, List<Chunk> chunks) {
+        return jdbc.update(SqlStatements.load("chunk/store-chunk-batch.sql"), chunkParameters(job, chunks)) > 0;
+    }
+
+    /**
+     * Stores a claimed job's last chunks (its earlier ones stored by {@link #storeBatch} in the same transaction) and
+     * moves it chunking -> chunks_stored with its event, in one statement, only while the worker still holds the job.
+     *
+     * @param chunkCount the job's chunks in all
+     * @return whether they were stored (false: roll the transaction back)
+     */
+    public boolean storeLast(ClaimedJob job, List<Chunk> chunks, int chunkCount) {
         return !jdbc.queryForList(
                         SqlStatements.load("chunk/store-chunks.sql"),
-                        new MapSqlParameterSource()
-                                .addValue("job_id", job.id())
-                                .addValue("lease_token", job.leaseToken())
-                                .addValue("document_id", job.documentId())
-                                .addValue(
-                                        "ordinals",
-                                        chunks.stream().map(Chunk::ordinal).toArray(Integer[]::new))
-                                .addValue(
-                                        "texts",
-                                        chunks.stream().map(Chunk::text).toArray(String[]::new))
-                                .addValue(
-                                        "token_counts",
-                                        chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new))
-                                .addValue("chunk_count", chunks.size())
-                                .addValue("detail", chunks.size() + " chunks")
+                        chunkParameters(job, chunks)
+                                .addValue("chunk_count", chunkCount)
+                                .addValue("detail", chunkCount + " chunks")
                                 .addValue("actor", actor),
                         java.util.UUID.class)
                 .isEmpty();
+    }
+
+    private static MapSqlParameterSource chunkParameters(ClaimedJob job, List<Chunk> chunks) {
+        return new MapSqlParameterSource()
+                .addValue("job_id", job.id())
+                .addValue("lease_token", job.leaseToken())
+                .addValue("document_id", job.documentId())
+                .addValue("ordinals", chunks.stream().map(Chunk::ordinal).toArray(Integer[]::new))
+                .addValue("texts", chunks.stream().map(Chunk::text).toArray(String[]::new))
+                .addValue("token_counts", chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new));
     }
 
     public List<ChunkView> list(UUID documentId) {

@@ -1,8 +1,13 @@
 package io.docpipe.chunk;
 
 import com.knuddels.jtokkit.api.IntArrayList;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -13,11 +18,22 @@ import java.util.regex.Pattern;
  * one chunk is cut between sentences or lines, then between words, and only a single "word" longer than a chunk is
  * cut between tokens. Consecutive chunks of one section overlap: a chunk that continues a section begins with the
  * last {@code overlapTokens} tokens of the chunk before it.
+ *
+ * <p>The text streams through ({@link #chunk(Reader, Consumer)}): it is read a paragraph at a time and a section is
+ * packed a window of {@link #WINDOW_CHARS} characters at a time, the chunk being filled carried from one window to
+ * the next, so a text of any size takes bounded memory. A section within one window (every section of any real
+ * document) is cut exactly as if the text were held whole. Past it, two things can differ: a chunk whose estimated
+ * count overflowed is repacked from the window's start instead of the section's, and a paragraph longer than
+ * {@link #MAX_PARAGRAPH_CHARS} (no blank line in a megabyte) is read in parts, cut at a line break or a space.
  */
 public class TokenChunker {
 
+    /** Characters of a section packed at once: the chunker's memory, with one paragraph. */
+    static final int WINDOW_CHARS = 1024 * 1024;
+    /** Characters of one paragraph read at once; a longer one is read in parts. */
+    static final int MAX_PARAGRAPH_CHARS = 1024 * 1024;
+
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s.*");
-    private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
     private static final Pattern SENTENCE_OR_LINE_BREAK = Pattern.compile("(?<=[.!?])\\s+|\\n");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final String PARAGRAPH_JOIN = "\n\n";
@@ -35,8 +51,15 @@ public class TokenChunker {
     private final TokenCounter counter;
     private final int chunkSizeTokens;
     private final int overlapTokens;
+    private final int windowChars;
+    private final int maxParagraphChars;
 
     public TokenChunker(TokenCounter counter, int chunkSizeTokens, int overlapTokens) {
+        this(counter, chunkSizeTokens, overlapTokens, WINDOW_CHARS, MAX_PARAGRAPH_CHARS);
+    }
+
+    /** With a smaller window and paragraph size, for tests of texts that pass them. */
+    TokenChunker(TokenCounter counter, int chunkSizeTokens, int overlapTokens, int windowChars, int maxParagraphChars) {
         if (chunkSizeTokens <= 0 || overlapTokens < 0 || overlapTokens >= chunkSizeTokens) {
             throw new IllegalArgumentException(
                     "need 0 <= overlap < size, got size " + chunkSizeTokens + ", overlap " + overlapTokens);
@@ -44,47 +67,141 @@ public class TokenChunker {
         this.counter = counter;
         this.chunkSizeTokens = chunkSizeTokens;
         this.overlapTokens = overlapTokens;
+        this.windowChars = windowChars;
+        this.maxParagraphChars = maxParagraphChars;
     }
 
+    /** The chunks of a text in hand. */
     public List<Chunk> chunk(String markdown) {
         List<Chunk> chunks = new ArrayList<>();
-        for (List<String> section : sections(markdown)) {
-            List<Piece> packed = packSection(section, false);
-            if (packed.stream().anyMatch(chunk -> chunk.tokens() > chunkSizeTokens)) {
-                // an estimate at a boundary was too low: pack this section again counting every candidate
-                packed = packSection(section, true);
-            }
-            for (Piece chunk : packed) {
-                chunks.add(new Chunk(chunks.size(), chunk.text(), chunk.tokens()));
-            }
-        }
+        chunk(new StringReader(markdown), chunks::add);
         return chunks;
     }
 
-    /** Sections start at headings; each is a list of paragraphs (the heading is a paragraph of its own). */
-    private static List<List<String>> sections(String markdown) {
-        List<List<String>> sections = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        for (String paragraph : PARAGRAPH_BREAK.split(markdown.replace("\r\n", "\n"))) {
-            // a heading line may sit directly above its text without a blank line
-            for (String block : splitBeforeHeadings(paragraph)) {
-                String text = block.strip();
-                if (text.isEmpty()) {
-                    continue;
-                }
-                if (HEADING.matcher(firstLine(text)).matches()) {
-                    if (!current.isEmpty()) {
-                        sections.add(current);
+    /**
+     * Reads the text to its end and hands each chunk to {@code sink} in order, as soon as it is cut.
+     *
+     * @return the number of chunks
+     */
+    public int chunk(Reader markdown, Consumer<Chunk> sink) {
+        Cutter cutter = new Cutter(sink);
+        try {
+            ParagraphReader paragraphs = new ParagraphReader(markdown, maxParagraphChars);
+            for (String paragraph = paragraphs.next(); paragraph != null; paragraph = paragraphs.next()) {
+                // a heading line may sit directly above its text without a blank line
+                for (String block : splitBeforeHeadings(paragraph)) {
+                    String text = block.strip();
+                    if (!text.isEmpty()) {
+                        cutter.block(text, HEADING.matcher(firstLine(text)).matches());
                     }
-                    current = new ArrayList<>();
                 }
-                current.add(text);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the text to chunk", e);
+        }
+        cutter.endSection();
+        return cutter.ordinal;
+    }
+
+    /**
+     * Packs sections a window at a time: each window's paragraphs are packed greedily into the chunk being filled,
+     * with overlap between a section's chunks, every finished chunk with its exact token count. Candidates are
+     * counted only near the limit ({@link #joinedTokens}); should an estimate have let a chunk grow too big, the
+     * window is packed again counting every candidate.
+     */
+    private final class Cutter {
+
+        private final Consumer<Chunk> sink;
+        private final List<String> window = new ArrayList<>();
+        private long windowSize;
+        private final StringBuilder current = new StringBuilder();
+        private Count currentTokens;
+        private int ordinal;
+
+        Cutter(Consumer<Chunk> sink) {
+            this.sink = sink;
+        }
+
+        /** The next paragraph (a heading is one of its own), {@code heading} when it starts a section. */
+        void block(String text, boolean heading) {
+            if (heading) {
+                endSection();
+            }
+            window.add(text);
+            windowSize += text.length();
+            if (windowSize >= windowChars) {
+                packWindow(false);
             }
         }
-        if (!current.isEmpty()) {
-            sections.add(current);
+
+        void endSection() {
+            packWindow(true);
         }
-        return sections;
+
+        private void packWindow(boolean sectionEnds) {
+            String carried = current.toString();
+            Count carriedTokens = currentTokens;
+            List<Piece> finished = packWindow(sectionEnds, false);
+            if (finished == null) {
+                current.setLength(0);
+                current.append(carried);
+                currentTokens = carriedTokens;
+                finished = packWindow(sectionEnds, true);
+            }
+            for (Piece chunk : finished) {
+                sink.accept(new Chunk(ordinal++, chunk.text(), chunk.tokens()));
+            }
+            window.clear();
+            windowSize = 0;
+        }
+
+        /**
+         * The window's finished chunks (with the last one when the section ends; else the chunk being filled is
+         * carried on, counted exactly), or null when one came out too big.
+         */
+        private List<Piece> packWindow(boolean sectionEnds, boolean exact) {
+            List<Piece> finished = new ArrayList<>();
+            pack(finished, exact);
+            if (!current.isEmpty()) {
+                Piece last = finished(current.toString(), currentTokens);
+                currentTokens = new Count(last.tokens(), true);
+                if (sectionEnds) {
+                    finished.add(last);
+                    current.setLength(0);
+                    currentTokens = null;
+                } else if (last.tokens() > chunkSizeTokens && !exact) {
+                    return null;
+                }
+            }
+            return exact || finished.stream().allMatch(chunk -> chunk.tokens() <= chunkSizeTokens) ? finished : null;
+        }
+
+        private void pack(List<Piece> finishedChunks, boolean exact) {
+            // every piece must fit in a chunk next to the overlap carried over from the chunk before
+            int pieceLimit = chunkSizeTokens - overlapTokens;
+            for (String paragraph : window) {
+                for (Piece piece : fit(paragraph, pieceLimit, 0, exact)) {
+                    if (current.isEmpty()) {
+                        current.append(piece.text());
+                        currentTokens = new Count(piece.tokens(), true);
+                        continue;
+                    }
+                    Count joined = joinedTokens(
+                            current, PARAGRAPH_JOIN, piece, currentTokens.tokens(), chunkSizeTokens, exact);
+                    if (joined != null) {
+                        current.append(PARAGRAPH_JOIN).append(piece.text());
+                        currentTokens = joined;
+                        continue;
+                    }
+                    Piece finished = finished(current.toString(), currentTokens);
+                    finishedChunks.add(finished);
+                    Piece next = withOverlap(finished.text(), piece);
+                    current.setLength(0);
+                    current.append(next.text());
+                    currentTokens = new Count(next.tokens(), true);
+                }
+            }
+        }
     }
 
     private static List<String> splitBeforeHeadings(String paragraph) {
@@ -104,45 +221,6 @@ public class TokenChunker {
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline);
-    }
-
-    /**
-     * Packs one section's paragraphs greedily into chunks, with overlap between the section's chunks; each chunk with
-     * its exact token count. Candidates are counted only near the limit (see {@link #joinedTokens}), or always when
-     * {@code exact}.
-     */
-    private List<Piece> packSection(List<String> paragraphs, boolean exact) {
-        // every piece must fit in a chunk next to the overlap carried over from the chunk before
-        int pieceLimit = chunkSizeTokens - overlapTokens;
-        List<Piece> chunks = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        Count currentTokens = null;
-        for (String paragraph : paragraphs) {
-            for (Piece piece : fit(paragraph, pieceLimit, 0, exact)) {
-                if (current.isEmpty()) {
-                    current.append(piece.text());
-                    currentTokens = new Count(piece.tokens(), true);
-                    continue;
-                }
-                Count joined =
-                        joinedTokens(current, PARAGRAPH_JOIN, piece, currentTokens.tokens(), chunkSizeTokens, exact);
-                if (joined != null) {
-                    current.append(PARAGRAPH_JOIN).append(piece.text());
-                    currentTokens = joined;
-                    continue;
-                }
-                Piece finished = finished(current.toString(), currentTokens);
-                chunks.add(finished);
-                Piece next = withOverlap(finished.text(), piece);
-                current.setLength(0);
-                current.append(next.text());
-                currentTokens = new Count(next.tokens(), true);
-            }
-        }
-        if (!current.isEmpty()) {
-            chunks.add(finished(current.toString(), currentTokens));
-        }
-        return chunks;
     }
 
     /**
@@ -172,8 +250,11 @@ public class TokenChunker {
     private Piece withOverlap(String previous, Piece piece) {
         // the overlap's tokens come from the previous chunk's end: encoding that end (a generous number of characters
         // a token) gives them without encoding the whole chunk again
-        int tail = Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
-        IntArrayList tokens = counter.encode(previous.substring(previous.length() - tail));
+        int start = previous.length() - Math.min(previous.length(), overlapTokens * TAIL_CHARS_PER_TOKEN);
+        if (start > 0 && start < previous.length() && Character.isLowSurrogate(previous.charAt(start))) {
+            start--; // not half a character
+        }
+        IntArrayList tokens = counter.encode(previous.substring(start));
         for (int overlap = Math.min(overlapTokens, tokens.size()); overlap > 0; overlap--) {
             String text = counter.decode(tokens, tokens.size() - overlap, tokens.size())
                             .strip() + " " + piece.text();

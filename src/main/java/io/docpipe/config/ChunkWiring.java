@@ -2,6 +2,7 @@ package io.docpipe.config;
 
 import io.docpipe.chunk.ChunkStage;
 import io.docpipe.chunk.TokenChunker;
+import io.docpipe.document.ParsedTextPages;
 
 /** The chunk stage: token-bounded chunks with overlap. */
 final class ChunkWiring {
@@ -15,12 +16,13 @@ final class ChunkWiring {
                         "chunkStage",
                         new ChunkStage(
                                 f.stateMachine(),
-                                f.documents(),
+                                new ParsedTextPages(f.jdbc()),
                                 f.chunks(),
                                 new TokenChunker(
                                         f.tokenCounter(),
                                         settings.integer("docpipe.chunk.size-tokens"),
                                         settings.integer("docpipe.chunk.overlap-tokens")),
-                                f.tx()));
+                                f.tx(),
+                                settings.integer("docpipe.chunk.store-batch-size")));
     }
 }

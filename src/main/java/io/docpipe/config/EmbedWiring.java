@@ -52,7 +52,8 @@ final class EmbedWiring {
                                 f.tx(),
                                 gate,
                                 f.claimedJobs(),
-                                f.versions()));
+                                f.versions(),
+                                settings.integer("docpipe.embed.plan-window-chunks")));
         MockEmbedder mockEmbedder = new MockEmbedder(settings.integer("docpipe.embedding.dimensions"));
         f.registry()
                 .bind(

@@ -138,7 +138,8 @@ record Foundation(
                 new DocumentVersions(jdbc, searchChanges),
                 new ChunkRepository(jdbc, instanceId),
                 new EmbeddingRepository(jdbc, instanceId),
-                TextExtractor.defaults().withMaxTextChars(settings.integer("docpipe.parse.max-text-chars")),
+                TextExtractor.defaults()
+                        .withMaxTextChars(settings.integer("docpipe.parse.max-text-mib") * 1024L * 1024),
                 new TokenCounter(),
                 redactor,
                 retries);

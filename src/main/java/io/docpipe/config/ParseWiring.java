@@ -1,6 +1,7 @@
 package io.docpipe.config;
 
 import io.docpipe.api.HealthApi.ServiceHealth;
+import io.docpipe.document.ParsedTextPages;
 import io.docpipe.parse.LlamaParseApi;
 import io.docpipe.parse.LlamaParseBudget;
 import io.docpipe.parse.LlamaParseStage;
@@ -75,7 +76,15 @@ final class ParseWiring {
         f.registry()
                 .bind(
                         "mockParseStage",
-                        new MockParseStage(f.stateMachine(), f.documents(), f.storage(), storageOutage, f.extractor()));
+                        new MockParseStage(
+                                f.stateMachine(),
+                                f.documents(),
+                                f.storage(),
+                                storageOutage,
+                                f.extractor(),
+                                new ParsedTextPages(f.jdbc()),
+                                f.tx(),
+                                settings.path("docpipe.data-dir").resolve("spool")));
         ProviderHttp http = llamaParse.http(
                 f,
                 "LlamaParse",
@@ -102,7 +111,8 @@ final class ParseWiring {
                                 api,
                                 f.jdbc(),
                                 f.tx(),
-                                gate));
+                                gate,
+                                new ParsedTextPages(f.jdbc())));
         // an upload in doubt waits for the webhook of the parse job it may have created before it is made again
         f.registry()
                 .bind(

@@ -1,7 +1,6 @@
 package io.docpipe.document;
 
 import io.docpipe.db.SqlStatements;
-import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
@@ -18,7 +17,6 @@ public class DocumentRepository {
             rs.getString("media_type"),
             rs.getLong("size_bytes"),
             rs.getString("storage_path"),
-            rs.getString("parsed_content"),
             rs.getString("source_id"),
             (Integer) rs.getObject("version"),
             rs.getBoolean("deleted"));
@@ -51,17 +49,5 @@ public class DocumentRepository {
                 .addValue("source_id", document.sourceId())
                 .addValue("version", document.version());
         jdbc.update(SqlStatements.load("documents/insert-document.sql"), params);
-    }
-
-    /** Stores the parse stage's output (a deleted document takes none); pages and credits are null when the parser does not report them. */
-    public void storeParsedContent(
-            UUID documentId, String content, String provider, Integer pages, BigDecimal credits) {
-        MapSqlParameterSource params = new MapSqlParameterSource()
-                .addValue("id", documentId)
-                .addValue("parsed_content", content)
-                .addValue("parse_provider", provider)
-                .addValue("parse_pages", pages)
-                .addValue("parse_credits", credits);
-        jdbc.update(SqlStatements.load("documents/store-parsed-content.sql"), params);
     }
 }

@@ -16,7 +16,6 @@ public record StoredDocument(
         String mediaType,
         long sizeBytes,
         String storagePath,
-        String parsedContent,
         String sourceId,
         Integer version,
         boolean deleted) {}

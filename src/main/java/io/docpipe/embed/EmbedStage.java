@@ -14,9 +14,12 @@ import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.JobVariables;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.Body;
@@ -39,8 +42,12 @@ public class EmbedStage {
     private final OpenAiBudget pricing;
     private final ClaimedJobs claimedJobs;
     private final DocumentVersions versions;
+    private final int planWindowChunks;
 
-    /** @param pricing what a job's share of a request's tokens costs (the price its budget reserves at) */
+    /**
+     * @param pricing          what a job's share of a request's tokens costs (the price its budget reserves at)
+     * @param planWindowChunks chunks read and packed at a time
+     */
     public EmbedStage(
             JobStateMachine jobs,
             EmbeddingRepository embeddings,
@@ -48,7 +55,9 @@ public class EmbedStage {
             TransactionTemplate tx,
             OpenAiBudget pricing,
             ClaimedJobs claimedJobs,
-            DocumentVersions versions) {
+            DocumentVersions versions,
+            int planWindowChunks) {
+        this.planWindowChunks = planWindowChunks;
         this.claimedJobs = claimedJobs;
         this.jobs = jobs;
         this.embeddings = embeddings;
@@ -81,20 +90,49 @@ public class EmbedStage {
         return started;
     }
 
-    /** Packs the chunks still without a vector, of every job in progress, into request-sized batches. */
-    public List<PendingBatch> plan(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
+    /**
+     * Packs the chunks still without a vector, of every job in progress, into request-sized batches, read and
+     * packed a window of {@code planWindowChunks} chunks at a time as the batches are taken (route
+     * embed-claimed-jobs splits them streaming), so a document of any number of chunks takes bounded memory. A claim
+     * of fewer chunks (the common case) is one query and packed as one.
+     */
+    public Iterable<PendingBatch> plan(@Variable(JobVariables.JOBS) List<ClaimedJob> started) {
         Map<UUID, ClaimedJob> byDocument = new LinkedHashMap<>();
         for (ClaimedJob job : started) {
             if (job.status() == EMBEDDING_IN_PROGRESS) {
                 byDocument.put(job.documentId(), job);
             }
         }
-        List<PendingChunk> pending = new ArrayList<>();
-        for (UnembeddedChunk chunk : embeddings.findUnembedded(List.copyOf(byDocument.keySet()))) {
-            pending.add(new PendingChunk(
-                    chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), chunk.tokenCount()));
-        }
-        return batcher.batchChunks(pending);
+        List<UUID> documentIds = List.copyOf(byDocument.keySet());
+        return () -> new Iterator<>() {
+            private Iterator<PendingBatch> window = Collections.emptyIterator();
+            private UnembeddedChunk last;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                while (!window.hasNext() && more) {
+                    List<UnembeddedChunk> chunks = embeddings.findUnembedded(documentIds, last, planWindowChunks);
+                    more = chunks.size() == planWindowChunks;
+                    List<PendingChunk> pending = new ArrayList<>(chunks.size());
+                    for (UnembeddedChunk chunk : chunks) {
+                        pending.add(new PendingChunk(
+                                chunk.chunkId(), byDocument.get(chunk.documentId()), chunk.text(), chunk.tokenCount()));
+                        last = chunk;
+                    }
+                    window = batcher.batchChunks(pending).iterator();
+                }
+                return window.hasNext();
+            }
+
+            @Override
+            public PendingBatch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return window.next();
+            }
+        };
     }
 
     /** Stores a batch's vectors with what the request cost, shared among its jobs by their tokens, in one transaction. */

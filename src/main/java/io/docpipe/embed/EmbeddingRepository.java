@@ -28,7 +28,7 @@ public class EmbeddingRepository {
     private static final int DOCUMENTS_PER_STATEMENT = 500;
 
     /** A chunk still waiting for its vector, with its tokens as the chunk stage counted them. */
-    public record UnembeddedChunk(long chunkId, UUID documentId, String text, int tokenCount) {}
+    public record UnembeddedChunk(long chunkId, UUID documentId, int ordinal, String text, int tokenCount) {}
 
     /** A chunk search can find: its text, its document's names, and its vector with its provenance. */
     public record SearchableChunk(
@@ -94,15 +94,27 @@ public class EmbeddingRepository {
 
     /** The chunks still without a vector of all the given documents, in one query, in document order. */
     public List<UnembeddedChunk> findUnembedded(List<UUID> documentIds) {
+        return findUnembedded(documentIds, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code limit} chunks still without a vector of the given documents, in document order, from after
+     * {@code after} (null: from the start).
+     */
+    public List<UnembeddedChunk> findUnembedded(List<UUID> documentIds, UnembeddedChunk after, int limit) {
         if (documentIds.isEmpty()) {
             return List.of();
         }
         return jdbc.query(
                 SqlStatements.load("embed/find-unembedded-chunks.sql"),
-                new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new)),
+                new MapSqlParameterSource("document_ids", documentIds.toArray(UUID[]::new))
+                        .addValue("after_document", after == null ? new UUID(0, 0) : after.documentId())
+                        .addValue("after_ordinal", after == null ? -1 : after.ordinal())
+                        .addValue("limit", limit),
                 (rs, n) -> new UnembeddedChunk(
                         rs.getLong("id"),
                         rs.getObject("document_id", UUID.class),
+                        rs.getInt("ordinal"),
                         rs.getString("text"),
                         rs.getInt("token_count")));
     }
@@ -143,7 +155,8 @@ public class EmbeddingRepository {
         return jdbc.query(
                 SqlStatements.load("embed/find-fallback-embeddings.sql"),
                 new MapSqlParameterSource("limit", limit),
-                (rs, n) -> new UnembeddedChunk(rs.getLong("id"), null, rs.getString("text"), rs.getInt("token_count")));
+                (rs, n) ->
+                        new UnembeddedChunk(rs.getLong("id"), null, 0, rs.getString("text"), rs.getInt("token_count")));
     }
 
     /** Replaces fallback vectors with the real service's; a vector that is no longer a fallback is left alone. */

@@ -143,23 +143,26 @@ public class JobStateMachine {
     }
 
     /**
-     * A parser's text stored with its job's move parse_queued -> parsed (lease released), in one statement; only
-     * while the worker still holds the job.
+     * A parser's text of one page stored with its job's move parse_queued -> parsed (lease released), in one
+     * statement; only while the worker still holds the job.
      *
      * @return whether it was stored (false: another worker got there first, or took the job over)
      */
     public boolean storeParsed(
             ClaimedJob job, String text, String provider, Integer pages, java.math.BigDecimal credits, String detail) {
-        return storeParsed(job, text, provider, pages, credits, List.of(), detail);
+        return storeParsed(job, text, 1, provider, pages, credits, List.of(), detail);
     }
 
     /**
-     * As {@link #storeParsed(ClaimedJob, String, String, Integer, java.math.BigDecimal, String)}, for a parse whose
-     * {@code failedPages} (page numbers) are not in the text: they are recorded on the job.
+     * As {@link #storeParsed(ClaimedJob, String, String, Integer, java.math.BigDecimal, String)}, for a text of
+     * {@code pageCount} pages whose pages after {@code firstPage} were written before in the same transaction (the
+     * caller rolls them back when this returns false), and a parse whose {@code failedPages} (page numbers) are not in
+     * the text: they are recorded on the job.
      */
     public boolean storeParsed(
             ClaimedJob job,
-            String text,
+            String firstPage,
+            int pageCount,
             String provider,
             Integer pages,
             java.math.BigDecimal credits,
@@ -173,7 +176,8 @@ public class JobStateMachine {
                         new MapSqlParameterSource()
                                 .addValue("job_id", job.id())
                                 .addValue("lease_token", job.leaseToken())
-                                .addValue("parsed_content", text)
+                                .addValue("first_page", firstPage)
+                                .addValue("page_count", pageCount)
                                 .addValue("parse_provider", provider)
                                 .addValue("parse_pages", pages)
                                 .addValue("parse_credits", credits)

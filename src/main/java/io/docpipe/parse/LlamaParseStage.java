@@ -5,6 +5,8 @@ import static io.docpipe.job.JobStatus.UPLOADED;
 
 import io.docpipe.db.SqlStatements;
 import io.docpipe.document.DocumentRepository;
+import io.docpipe.document.ParsedText;
+import io.docpipe.document.ParsedTextPages;
 import io.docpipe.document.StoredDocument;
 import io.docpipe.job.ClaimedJob;
 import io.docpipe.job.JobStateMachine;
@@ -48,6 +50,7 @@ public class LlamaParseStage {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final LlamaParseBudget budget;
+    private final ParsedTextPages textPages;
 
     public LlamaParseStage(
             JobStateMachine jobs,
@@ -57,7 +60,8 @@ public class LlamaParseStage {
             LlamaParseApi api,
             NamedParameterJdbcTemplate jdbc,
             TransactionTemplate tx,
-            LlamaParseBudget budget) {
+            LlamaParseBudget budget,
+            ParsedTextPages textPages) {
         this.jobs = jobs;
         this.documents = documents;
         this.storage = storage;
@@ -66,6 +70,7 @@ public class LlamaParseStage {
         this.jdbc = jdbc;
         this.tx = tx;
         this.budget = budget;
+        this.textPages = textPages;
     }
 
     /**
@@ -185,7 +190,8 @@ public class LlamaParseStage {
 
     /**
      * Stores the Markdown and what it cost (on the job, and in the cost ledger in place of the submission's
-     * estimate), and hands the job to the chunk stage, in one transaction. Pages LlamaParse could not parse are left
+     * estimate), and hands the job to the chunk stage, in one transaction; the Markdown in pages of bounded size
+     * ({@link ParsedTextPages}). Pages LlamaParse could not parse are left
      * out of the Markdown; their numbers are kept on the job and said in its event.
      */
     public void storeResult(@Variable(JobVariables.JOB) ClaimedJob job, @Body FetchOutcome outcome) {
@@ -196,16 +202,19 @@ public class LlamaParseStage {
                         ? "?"
                         : result.credits().stripTrailingZeros().toPlainString()) + " credits"
                 + (result.failedPages().isEmpty() ? "" : "; " + result.failedPagesDetail() + ", stored without them");
+        ParsedText text = ParsedText.of(result.markdown());
         tx.executeWithoutResult(status -> {
+            int pageCount = textPages.storeLaterPages(job, text);
             if (!jobs.storeParsed(
                     job,
-                    result.markdown(),
+                    text.firstPage(),
+                    pageCount,
                     "llamaparse",
                     result.pages(),
                     result.credits(),
                     result.failedPages(),
                     detail)) {
-                status.setRollbackOnly(); // another worker got here first, or took the job over
+                status.setRollbackOnly(); // another worker got here first, or took the job over: its pages go too
                 return;
             }
             jdbc.update(

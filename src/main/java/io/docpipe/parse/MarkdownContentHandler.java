@@ -1,5 +1,8 @@
 package io.docpipe.parse;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.Locale;
 import org.xml.sax.Attributes;
 import org.xml.sax.helpers.DefaultHandler;
@@ -7,18 +10,27 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * Turns the XHTML events Tika emits for any document into Markdown-ish text: headings become {@code #} lines,
  * paragraphs are separated by blank lines, list items become {@code - } lines and table cells are joined with
- * {@code |}. Whitespace inside text runs is collapsed, as a browser would.
+ * {@code |}. Whitespace inside text runs is collapsed, as a browser would. The text streams into a sink (through
+ * {@link NormalizingWriter#markdown}); the handler keeps only its last few characters, to place the next break.
  */
 class MarkdownContentHandler extends DefaultHandler {
 
-    private final StringBuilder out = new StringBuilder();
-    private final int maxChars;
+    private final Writer out;
+    private final long maxChars;
+    /** The last characters written, latest last; and how many were written in all. */
+    private final char[] tail = new char[3];
+
+    private long written;
     private int skipDepth;
     private boolean firstCellInRow;
     private boolean pendingSpace;
 
-    /** @param maxChars characters of text at most: past them the parse ends ({@link TextExtractor.TextTooLongException}) */
-    MarkdownContentHandler(int maxChars) {
+    /**
+     * @param out      receives the text ({@link NormalizingWriter#markdown} tidies its whitespace)
+     * @param maxChars characters of text at most: past them the parse ends ({@link TextExtractor.TextTooLongException})
+     */
+    MarkdownContentHandler(Writer out, long maxChars) {
+        this.out = out;
         this.maxChars = maxChars;
     }
 
@@ -32,12 +44,12 @@ class MarkdownContentHandler extends DefaultHandler {
         switch (name) {
             case "h1", "h2", "h3", "h4", "h5", "h6" -> {
                 blankLine();
-                out.append("#".repeat(name.charAt(1) - '0')).append(' ');
+                append("#".repeat(name.charAt(1) - '0') + " ");
             }
             case "p", "div", "table", "ul", "ol", "blockquote", "pre" -> blankLine();
             case "li" -> {
                 newLine();
-                out.append("- ");
+                append("- ");
             }
             case "tr" -> {
                 newLine();
@@ -45,7 +57,7 @@ class MarkdownContentHandler extends DefaultHandler {
             }
             case "td", "th" -> {
                 if (!firstCellInRow) {
-                    out.append(" | ");
+                    append(" | ");
                 }
                 firstCellInRow = false;
             }
@@ -85,13 +97,13 @@ class MarkdownContentHandler extends DefaultHandler {
                 pendingSpace = true;
             } else {
                 if (pendingSpace && !atLineStart()) {
-                    out.append(' ');
+                    append(' ');
                 }
                 pendingSpace = false;
-                out.append(c);
+                append(c);
             }
         }
-        if (out.length() > maxChars) {
+        if (written > maxChars) {
             throw new TextExtractor.TextTooLongException();
         }
     }
@@ -101,38 +113,56 @@ class MarkdownContentHandler extends DefaultHandler {
         pendingSpace = true;
     }
 
-    String markdown() {
-        return out.toString()
-                .replaceAll("[ \\t]+\\n", "\n")
-                .replaceAll("\\n{3,}", "\n\n")
-                .strip();
+    private void append(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            append(text.charAt(i));
+        }
+    }
+
+    private void append(char c) {
+        try {
+            out.write(c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tail[0] = tail[1];
+        tail[1] = tail[2];
+        tail[2] = c;
+        written++;
+    }
+
+    /** The character {@code back} places before the end (1: the last one); only the last three are known. */
+    private char last(int back) {
+        return tail[tail.length - back];
     }
 
     private boolean atLineStart() {
-        return out.isEmpty()
-                || out.charAt(out.length() - 1) == '\n'
-                || endsWith("- ")
-                || endsWith("# ")
-                || endsWith(" | ");
+        return written == 0 || last(1) == '\n' || endsWith("- ") || endsWith("# ") || endsWith(" | ");
     }
 
     private boolean endsWith(String suffix) {
-        int length = out.length();
-        return length >= suffix.length()
-                && out.substring(length - suffix.length()).equals(suffix);
+        if (written < suffix.length()) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (last(suffix.length() - i) != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void newLine() {
-        if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') {
-            out.append('\n');
+        if (written > 0 && last(1) != '\n') {
+            append('\n');
         }
         pendingSpace = false;
     }
 
     private void blankLine() {
         newLine();
-        if (out.length() >= 2 && out.charAt(out.length() - 2) != '\n') {
-            out.append('\n');
+        if (written >= 2 && last(2) != '\n') {
+            append('\n');
         }
         pendingSpace = false;
     }

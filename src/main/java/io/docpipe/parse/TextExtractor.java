@@ -3,7 +3,9 @@ package io.docpipe.parse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -24,9 +26,9 @@ import org.apache.tika.parser.ParseContext;
 import org.xml.sax.SAXException;
 
 /**
- * Detects a document's type and extracts its text as Markdown-ish text with Apache Tika, streaming from the file.
- * Plain text and Markdown are returned as written (decoded, line endings normalised); HTML, PDF and DOCX go through
- * Tika's parsers and {@link MarkdownContentHandler}.
+ * Detects a document's type and extracts its text as Markdown-ish text with Apache Tika, streaming from the file into
+ * a sink: the text is never held whole. Plain text and Markdown are passed on as written (decoded, line endings
+ * normalised); HTML, PDF and DOCX go through Tika's parsers and {@link MarkdownContentHandler}.
  */
 public class TextExtractor {
 
@@ -58,20 +60,21 @@ public class TextExtractor {
 
     private static final int HEAD_BYTES = 8192;
 
-    /** Characters of text a document may have (a book of about 1,500 pages); see {@link #maxTextChars}. */
-    public static final int DEFAULT_MAX_TEXT_CHARS = 4_000_000;
+    /** Characters of text a document may have: 1 Gi, see {@link #maxTextChars}. */
+    public static final long DEFAULT_MAX_TEXT_CHARS = 1024L * 1024 * 1024;
 
     private final Set<String> allowedMediaTypes;
-    private final int maxTextChars;
+    private final long maxTextChars;
     private final AutoDetectParser parser = new AutoDetectParser();
     private final Detector detector = parser.getDetector();
 
     /**
-     * @param maxTextChars characters of text a document may have at most: the stages hold a document's text whole
-     *                     (chunking it, storing it), so a bigger one is refused while it is read, not when the heap
-     *                     runs out
+     * @param maxTextChars characters of text a document may have at most. The text streams through every stage, so
+     *                     this is no bound on the heap but a sanity cap: a document of more text than any real one
+     *                     (a runaway generated file) is refused while it is read, before it fills the disk and the
+     *                     database and costs its embeddings
      */
-    public TextExtractor(Set<String> allowedMediaTypes, int maxTextChars) {
+    public TextExtractor(Set<String> allowedMediaTypes, long maxTextChars) {
         this.allowedMediaTypes = Set.copyOf(allowedMediaTypes);
         this.maxTextChars = maxTextChars;
     }
@@ -81,7 +84,7 @@ public class TextExtractor {
     }
 
     /** A copy that refuses documents of more than {@code maxTextChars} characters of text. */
-    public TextExtractor withMaxTextChars(int maxTextChars) {
+    public TextExtractor withMaxTextChars(long maxTextChars) {
         return new TextExtractor(allowedMediaTypes, maxTextChars);
     }
 
@@ -152,18 +155,32 @@ public class TextExtractor {
 
     /** @return the document's text; empty when it has none (a scanned PDF without OCR, a blank page) */
     public String extractMarkdown(Path file, String mediaType) {
+        StringWriter text = new StringWriter();
+        extractMarkdown(file, mediaType, text);
+        return text.toString();
+    }
+
+    /**
+     * Writes the document's text into {@code sink} as it is read, stripped (nothing when it has none: a scanned PDF
+     * without OCR, a blank page). The sink stays open.
+     */
+    public void extractMarkdown(Path file, String mediaType, Writer sink) {
         if (!isSupported(mediaType)) {
             throw new UnsupportedDocumentException(mediaType);
         }
         try {
-            return VERBATIM_TYPES.contains(mediaType) ? readText(file) : parse(file, mediaType);
+            if (VERBATIM_TYPES.contains(mediaType)) {
+                readText(file, sink);
+            } else {
+                parse(file, mediaType, sink);
+            }
         } catch (IOException | TikaException | SAXException | TextTooLongException e) {
             // Tika wraps what the content handler throws
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof TextTooLongException) {
                     throw new DocumentExtractionException(
                             "the document has more than " + maxTextChars
-                                    + " characters of text, more than docpipe processes (docpipe.parse.max-text-chars)",
+                                    + " characters of text, more than docpipe processes (docpipe.parse.max-text-mib)",
                             e);
                 }
             }
@@ -183,36 +200,54 @@ public class TextExtractor {
                     return Math.max(1, pdf.getNumberOfPages());
                 }
             }
-            return Math.max(
-                    1, (int) Math.ceil((double) extractMarkdown(file, mediaType).length() / charsPerPage));
+            CharCount text = new CharCount();
+            extractMarkdown(file, mediaType, text);
+            return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.ceil((double) text.chars / charsPerPage)));
         } catch (IOException | RuntimeException e) {
             // unreadable here, perhaps not for the parser: estimate from its size
             return (int) Math.max(1, Math.ceil((double) file.toFile().length() / charsPerPage));
         }
     }
 
-    private String readText(Path file) throws IOException, TikaException {
-        try (Reader reader = new AutoDetectReader(TikaInputStream.get(file))) {
-            StringBuilder text = new StringBuilder();
+    private void readText(Path file, Writer sink) throws IOException, TikaException {
+        try (Reader reader = new AutoDetectReader(TikaInputStream.get(file));
+                Writer text = NormalizingWriter.verbatim(sink)) {
             char[] buffer = new char[8192];
+            long read = 0;
             for (int n = reader.read(buffer); n != -1; n = reader.read(buffer)) {
-                text.append(buffer, 0, n);
-                if (text.length() > maxTextChars) {
+                read += n;
+                if (read > maxTextChars) {
                     throw new TextTooLongException();
                 }
+                text.write(buffer, 0, n);
             }
-            return text.toString().replace("\r\n", "\n").replace('\r', '\n').strip();
         }
     }
 
-    private String parse(Path file, String mediaType) throws IOException, TikaException, SAXException {
+    private void parse(Path file, String mediaType, Writer sink) throws IOException, TikaException, SAXException {
         Metadata metadata = new Metadata();
         metadata.set(Metadata.CONTENT_TYPE, mediaType);
-        MarkdownContentHandler handler = new MarkdownContentHandler(maxTextChars);
-        try (InputStream in = TikaInputStream.get(file)) {
-            parser.parse(in, handler, metadata, new ParseContext());
+        try (Writer text = NormalizingWriter.markdown(sink);
+                InputStream in = TikaInputStream.get(file)) {
+            parser.parse(in, new MarkdownContentHandler(text, maxTextChars), metadata, new ParseContext());
         }
-        return handler.markdown();
+    }
+
+    /** A sink that only counts what it is given. */
+    private static final class CharCount extends Writer {
+
+        private long chars;
+
+        @Override
+        public void write(char[] buffer, int offset, int count) {
+            chars += count;
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     /** Thrown while reading a document whose text passes the limit. */

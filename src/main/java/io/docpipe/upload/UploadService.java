@@ -146,7 +146,6 @@ public class UploadService {
                     file.mediaType(),
                     file.sizeBytes(),
                     storagePath,
-                    null,
                     source,
                     version,
                     false);

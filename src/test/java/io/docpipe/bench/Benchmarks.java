@@ -9,6 +9,8 @@ import java.util.List;
  * <li>{@code edge}: real mode against rate-limited LlamaCloud and OpenAI stand-ins ({@link ProviderEdgeBenchmark})</li>
  * <li>{@code search}: indexing rate, search latency per mode and vector recall over 100,000 chunks
  * ({@link SearchBenchmark})</li>
+ * <li>{@code large}: the service's peak RSS at {@code -Xmx256m} taking one document of 200 MB of text to complete
+ * ({@link LargeDocumentProbe})</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -22,8 +24,10 @@ public final class Benchmarks {
                 case "pipeline" -> PipelineBenchmark.main(args);
                 case "edge" -> ProviderEdgeBenchmark.main(args);
                 case "search" -> SearchBenchmark.main(args);
+                case "large" -> LargeDocumentProbe.main(args);
                 default ->
-                    throw new IllegalArgumentException("unknown benchmark '" + run + "': pipeline, edge or search");
+                    throw new IllegalArgumentException(
+                            "unknown benchmark '" + run + "': pipeline, edge, search or large");
             }
         }
         // the instances' thread pools are gone; stray non-daemon threads (WireMock, Jetty) must not keep Maven waiting

@@ -142,7 +142,6 @@ final class DatabaseFloor {
                     "documents/" + sha256.substring(0, 2) + "/" + sha256,
                     null,
                     null,
-                    null,
                     false));
             jdbc.update(
                     SqlStatements.load("jobs/insert-job.sql"),

@@ -182,7 +182,6 @@ public final class SearchBenchmark {
                             "documents/none",
                             null,
                             null,
-                            null,
                             false));
                     UUID job = UUID.randomUUID();
                     jdbc.update(

@@ -29,8 +29,15 @@ class QueryPlansTest {
     private static final Pattern VARIABLE = Pattern.compile(":#\\$\\{variable\\.([\\w.]+)}");
     private static final Pattern NAMED = Pattern.compile("(?<![:\\w]):([a-z_][a-z0-9_]*)");
     /** Tables that grow with every document: none of them may be read whole. */
-    private static final List<String> BIG_TABLES =
-            List.of("jobs", "job_events", "documents", "chunks", "embeddings", "search_changes", "webhook_deliveries");
+    private static final List<String> BIG_TABLES = List.of(
+            "jobs",
+            "job_events",
+            "documents",
+            "parsed_text_pages",
+            "chunks",
+            "embeddings",
+            "search_changes",
+            "webhook_deliveries");
 
     private static JdbcTemplate sql;
 
@@ -66,6 +73,10 @@ class QueryPlansTest {
                        now() - make_interval(secs => CASE WHEN n %% 100 = 0 THEN 31 * 86400 ELSE n * 25 END)
                   FROM generate_series(1, %d) n, generate_series(1, 3) e""".formatted(JOBS));
         sql.execute("""
+                INSERT INTO parsed_text_pages (document_id, page, text)
+                SELECT md5(n::text)::uuid, 0, 'the parsed text of ' || n
+                  FROM generate_series(1, %d) n""".formatted(JOBS));
+        sql.execute("""
                 INSERT INTO chunks (document_id, ordinal, text, token_count)
                 SELECT md5(n::text)::uuid, c, 'chunk ' || c || ' of ' || n, 4
                   FROM generate_series(1, %d) n, generate_series(0, 2) c""".formatted(JOBS));
@@ -89,7 +100,16 @@ class QueryPlansTest {
         queries.put("chunk/claim-chunk-work.sql", Map.of());
         queries.put("embed/claim-embed-work.sql", Map.of());
         queries.put(
-                "embed/find-unembedded-chunks.sql", Map.of("document_ids", "ARRAY[md5('1')::uuid, md5('2')::uuid]"));
+                "embed/find-unembedded-chunks.sql",
+                Map.of(
+                        "document_ids",
+                        "ARRAY[md5('1')::uuid, md5('2')::uuid]",
+                        "after_document",
+                        "'00000000-0000-0000-0000-000000000000'",
+                        "after_ordinal",
+                        "-1",
+                        "limit",
+                        "4096"));
         // the sweeps
         queries.put("parse/mark-overdue-parse-jobs.sql", Map.of());
         queries.put("jobs/find-expired-leases.sql", Map.of("limit", "100"));
@@ -157,8 +177,10 @@ class QueryPlansTest {
                         "md5('job77')::uuid",
                         "lease_token",
                         "7",
-                        "parsed_content",
+                        "first_page",
                         "'text'",
+                        "page_count",
+                        "1",
                         "parse_provider",
                         "'mock'",
                         "parse_pages",
@@ -171,6 +193,27 @@ class QueryPlansTest {
                         "NULL",
                         "actor",
                         "'a'"));
+        queries.put(
+                "chunk/store-chunk-batch.sql",
+                Map.of(
+                        "job_id",
+                        "md5('job77')::uuid",
+                        "lease_token",
+                        "7",
+                        "document_id",
+                        "md5('77')::uuid",
+                        "ordinals",
+                        "ARRAY[0]",
+                        "texts",
+                        "ARRAY['t']",
+                        "token_counts",
+                        "ARRAY[1]"));
+        queries.put(
+                "documents/store-parsed-pages.sql",
+                Map.of("job_id", "md5('job77')::uuid", "lease_token", "7", "pages", "ARRAY[1]", "texts", "ARRAY['t']"));
+        queries.put(
+                "documents/read-parsed-pages.sql",
+                Map.of("document_id", "md5('77')::uuid", "from_page", "0", "limit", "4"));
         queries.put(
                 "chunk/store-chunks.sql",
                 Map.of(

@@ -39,7 +39,7 @@ class TextExtractorTest {
         assertThatThrownBy(() -> small.extractMarkdown(text, "text/x-web-markdown"))
                 .isInstanceOf(DocumentExtractionException.class)
                 .hasMessageContaining("more than 1000 characters")
-                .hasMessageContaining("docpipe.parse.max-text-chars");
+                .hasMessageContaining("docpipe.parse.max-text-mib");
         assertThatThrownBy(() -> small.extractMarkdown(html, "text/html"))
                 .isInstanceOf(DocumentExtractionException.class)
                 .hasMessageContaining("more than 1000 characters");

@@ -67,7 +67,8 @@ class LeaseReclaimTest {
         List<ClaimedJob> started = stage.start(
                 List.of(new ClaimedJob(job.id(), job.documentId(), job.correlationId(), JobStatus.EMBEDDING_QUEUED)));
         assertThat(started).extracting(ClaimedJob::status).containsExactly(JobStatus.EMBEDDING_IN_PROGRESS);
-        List<PendingBatch> batches = stage.plan(started);
+        List<PendingBatch> batches = new java.util.ArrayList<>();
+        stage.plan(started).forEach(batches::add);
         assertThat(batches).hasSizeGreaterThan(2);
         stage.store(bean("mockEmbeddingService", MockEmbeddingService.class).embed(batches.get(0)));
         Timestamp leaseExpiry = leaseExpiry(job.id());

@@ -228,8 +228,10 @@ class DocumentVersionsTest {
                 .isZero();
         assertThat(app.sql()
                         .queryForObject(
-                                "SELECT parsed_content IS NULL FROM documents WHERE id = ?::uuid", Boolean.class, id))
-                .isTrue();
+                                "SELECT count(*) FROM parsed_text_pages WHERE document_id = ?::uuid",
+                                Integer.class,
+                                id))
+                .isZero();
         assertThat(documentsFound("kiwis fly night")).isEmpty();
         assertThat(app.get("/api/v1/documents?source_id=birds/kiwi")
                         .json()

@@ -44,28 +44,10 @@ public class SearchIndexFollower {
 
     /**
      * @param snapshotTx     repeatable read, read only: every read of one run sees one snapshot
-     * @param pacer          rests the indexing while the pipeline is busy
+     * @param pipelineBusy   whether documents are on their way through the pipeline (asked outside the snapshot)
+     * @param stopping       whether the instance is stopping (a batch being applied is then given up)
+     * @param busyPercent    share of its time the follower indexes while the pipeline is busy (100: no resting)
      * @param commitInterval how long published batches may wait to be made durable
-     */
-    SearchIndexFollower(
-            SearchIndex index,
-            SearchQueries queries,
-            EmbeddingRepository embeddings,
-            TransactionTemplate snapshotTx,
-            IndexPacer pacer,
-            Duration commitInterval) {
-        this.index = index;
-        this.queries = queries;
-        this.embeddings = embeddings;
-        this.snapshotTx = snapshotTx;
-        this.pacer = pacer;
-        this.commitIntervalNanos = commitInterval.toNanos();
-    }
-
-    /**
-     * @param pipelineBusy whether documents are on their way through the pipeline (asked outside the snapshot)
-     * @param stopping     whether the instance is stopping (a batch being applied is then given up)
-     * @param busyPercent  share of its time the follower indexes while the pipeline is busy (100: no resting)
      */
     public SearchIndexFollower(
             SearchIndex index,
@@ -76,13 +58,12 @@ public class SearchIndexFollower {
             BooleanSupplier stopping,
             int busyPercent,
             Duration commitInterval) {
-        this(
-                index,
-                queries,
-                embeddings,
-                snapshotTx,
-                new IndexPacer(pipelineBusy, stopping, busyPercent),
-                commitInterval);
+        this.index = index;
+        this.queries = queries;
+        this.embeddings = embeddings;
+        this.snapshotTx = snapshotTx;
+        this.pacer = new IndexPacer(pipelineBusy, stopping, busyPercent);
+        this.commitIntervalNanos = commitInterval.toNanos();
     }
 
     /** @return the documents re-read, or every chunk indexed when the index was built from scratch */

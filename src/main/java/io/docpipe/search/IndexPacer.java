@@ -3,6 +3,7 @@ package io.docpipe.search;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the follower's indexing to a share of its time while the pipeline has documents in flight. Inserting a
@@ -22,6 +23,8 @@ final class IndexPacer {
     private final BooleanSupplier pipelineBusy;
     private final BooleanSupplier stopping;
     private final int busyPercent;
+    private final LongSupplier clock;
+    private final Rest rest;
     private long sliceStarted;
     private long busyCheckedAt;
     private boolean busy;
@@ -33,23 +36,35 @@ final class IndexPacer {
      * @param busyPercent  share of its time the follower indexes while the pipeline is busy (100: no resting)
      */
     IndexPacer(BooleanSupplier pipelineBusy, BooleanSupplier stopping, int busyPercent) {
+        this(pipelineBusy, stopping, busyPercent, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    /** What a rest does: waits about so many nanoseconds. */
+    interface Rest {
+        void nanos(long nanos);
+    }
+
+    /** @param clock nanoseconds; {@code rest} waits (a test's clock and rest move time on their own) */
+    IndexPacer(BooleanSupplier pipelineBusy, BooleanSupplier stopping, int busyPercent, LongSupplier clock, Rest rest) {
         if (busyPercent < 1 || busyPercent > 100) {
             throw new IllegalArgumentException("the busy indexing share must be from 1 to 100 %, was " + busyPercent);
         }
         this.pipelineBusy = pipelineBusy;
         this.stopping = stopping;
         this.busyPercent = busyPercent;
+        this.clock = clock;
+        this.rest = rest;
     }
 
     /** A batch begins: its first slice of work starts now, and the pipeline is asked again. */
     void start() {
-        sliceStarted = System.nanoTime();
+        sliceStarted = clock.getAsLong();
         busyCheckedAt = sliceStarted - BUSY_CHECK_NANOS;
     }
 
     /** After each piece of work: rests when the slice is used up and the pipeline is busy. */
     void pace() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long worked = now - sliceStarted;
         if (worked < SLICE_NANOS) {
             return;
@@ -59,17 +74,17 @@ final class IndexPacer {
             busyCheckedAt = now;
         }
         if (busy && busyPercent < 100) {
-            rest(worked * (100 - busyPercent) / busyPercent);
+            restFor(worked * (100 - busyPercent) / busyPercent);
         }
         checkNotStopping();
-        sliceStarted = System.nanoTime();
+        sliceStarted = clock.getAsLong();
     }
 
-    private void rest(long nanos) {
-        long until = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+    private void restFor(long nanos) {
+        long until = clock.getAsLong() + nanos;
+        for (long left = nanos; left > 0; left = until - clock.getAsLong()) {
             checkNotStopping();
-            LockSupport.parkNanos(Math.min(left, REST_STEP_NANOS));
+            rest.nanos(Math.min(left, REST_STEP_NANOS));
         }
     }
 

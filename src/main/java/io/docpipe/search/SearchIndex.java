@@ -111,7 +111,7 @@ public final class SearchIndex implements Closeable {
     private final SearcherManager searchers;
     private final Analyzer analyzer;
     /** Changes added or deleted since the last {@link #publish}: a half-applied batch, never published or committed. */
-    private boolean unpublished;
+    private volatile boolean unpublished;
 
     private SearchIndex(Path path, FSDirectory directory, IndexWriter writer, Analyzer analyzer) throws IOException {
         this.path = path;

@@ -49,13 +49,26 @@ final class SearchWiring {
                         true);
         SearchQueries searchQueries = new SearchQueries(f.jdbc());
         // the follower reads one consistent snapshot of the change log and the vectors it names
-        TransactionTemplate snapshotTx = new TransactionTemplate(new DataSourceTransactionManager(f.dataSource()));
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(f.dataSource());
+        TransactionTemplate snapshotTx = new TransactionTemplate(transactions);
         snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshotTx.setReadOnly(true);
+        // asked during a run, so outside its snapshot: a transaction of its own
+        TransactionTemplate nowTx = new TransactionTemplate(transactions);
+        nowTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        nowTx.setReadOnly(true);
         f.registry()
                 .bind(
                         "searchIndexFollower",
-                        new SearchIndexFollower(searchIndex, searchQueries, f.embeddings(), snapshotTx));
+                        new SearchIndexFollower(
+                                searchIndex,
+                                searchQueries,
+                                f.embeddings(),
+                                snapshotTx,
+                                () -> Boolean.TRUE.equals(nowTx.execute(status -> searchQueries.pipelineBusy())),
+                                f.context()::isStopping,
+                                settings.integer("docpipe.search.busy-index-percent"),
+                                Duration.ofMillis(settings.number("docpipe.search.commit-interval-ms"))));
         f.registry()
                 .bind(
                         "queryEmbedder",

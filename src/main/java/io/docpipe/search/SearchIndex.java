@@ -55,8 +55,12 @@ import org.slf4j.LoggerFactory;
 /**
  * This instance's search index: a projection of the searchable chunks in PostgreSQL (the truth), kept with Apache
  * Lucene on local disk. Each chunk is one Lucene document: its text for BM25, its vector in the HNSW field of its
- * {@link VectorSpace}, and what a hit shows. Each commit records the PostgreSQL snapshot whose changes it applied
- * ({@link SearchIndexFollower}), and searchers see commits only, so a search never sees half of a change.
+ * {@link VectorSpace}, and what a hit shows. The follower ({@link SearchIndexFollower}) publishes each fully applied
+ * batch with the PostgreSQL snapshot whose changes it applied: searchers (near-real-time readers of the writer) see
+ * published batches only, so a search never sees half of a change. Publishing writes a small segment but syncs
+ * nothing; {@link #commit()} makes the published state durable, far less often. After a crash the index opens at its
+ * last durable commit and the follower applies again every change that commit's snapshot does not see (a change is
+ * applied by replacing its document's chunks, so applying one twice gives the same index).
  *
  * <p>Every running instance needs an index of its own, even when instances share the data directory: the index
  * lives in the first numbered directory under {@code root} whose lock no other running instance holds. An index
@@ -78,7 +82,7 @@ public final class SearchIndex implements Closeable {
     static final String PROVIDER = "provider";
     static final String MODEL = "model";
     static final String FALLBACK = "fallback";
-    /** Commit user data: the PostgreSQL snapshot ({@code pg_snapshot} text) whose changes the commit applied. */
+    /** Commit user data: the PostgreSQL snapshot ({@code pg_snapshot} text) whose changes were applied. */
     private static final String APPLIED_SNAPSHOT = "docpipe.applied_snapshot";
     /** Commit user data: the layout of the index's documents; an index of another layout is rebuilt. */
     private static final String LAYOUT = "docpipe.layout";
@@ -106,20 +110,19 @@ public final class SearchIndex implements Closeable {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Analyzer analyzer;
+    /** Changes added or deleted since the last {@link #publish}: a half-applied batch, never published or committed. */
+    private volatile boolean unpublished;
 
     private SearchIndex(Path path, FSDirectory directory, IndexWriter writer, Analyzer analyzer) throws IOException {
         this.path = path;
         this.directory = directory;
         this.writer = writer;
         this.analyzer = analyzer;
-        this.searchers = new SearcherManager(directory, new SearcherFactory() {
+        // near-real-time readers of the writer; only publish() refreshes them, after it set the snapshot applied
+        this.searchers = new SearcherManager(writer, new SearcherFactory() {
             @Override
-            public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) throws IOException {
-                String applied = ((DirectoryReader) reader)
-                        .getIndexCommit()
-                        .getUserData()
-                        .get(APPLIED_SNAPSHOT);
-                return new Searcher(reader, applied);
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+                return new Searcher(reader, appliedSnapshot());
             }
         });
     }
@@ -212,23 +215,26 @@ public final class SearchIndex implements Closeable {
         return path;
     }
 
-    /** The PostgreSQL snapshot whose changes the last commit applied; null before the first build. */
+    /** The PostgreSQL snapshot whose changes the last {@link #publish} applied; null before the first build. */
     public String appliedSnapshot() {
         return commitData(writer).get(APPLIED_SNAPSHOT);
     }
 
-    /** Removes every chunk (a rebuild); seen by searches at the next commit. */
+    /** Removes every chunk (a rebuild); seen by searches when published. */
     public void deleteAll() throws IOException {
+        unpublished = true;
         writer.deleteAll();
     }
 
-    /** Removes a document's chunks; seen by searches at the next commit. */
+    /** Removes a document's chunks; seen by searches when published. */
     public void delete(UUID documentId) throws IOException {
+        unpublished = true;
         writer.deleteDocuments(new Term(DOCUMENT_ID, documentId.toString()));
     }
 
-    /** Adds a chunk; seen by searches at the next commit. */
+    /** Adds a chunk; seen by searches when published. */
     public void add(SearchableChunk chunk) throws IOException {
+        unpublished = true;
         Document document = new Document();
         document.add(new StringField(CHUNK_ID, Long.toString(chunk.chunkId()), Field.Store.YES));
         document.add(new NumericDocValuesField(CHUNK_ORDER, chunk.chunkId()));
@@ -250,15 +256,33 @@ public final class SearchIndex implements Closeable {
         writer.addDocument(document);
     }
 
-    /** Makes every change since the last commit durable and searchable at once, recording the snapshot applied. */
-    public void commit(String appliedSnapshot) throws IOException {
+    /**
+     * Makes every change since the last publish searchable at once, recording the snapshot applied; not durable until
+     * the next {@link #commit()}. Called by the index's only writer, so a searcher never sees half of a batch.
+     */
+    public void publish(String appliedSnapshot) throws IOException {
+        // a new version of the commit data: even a batch that changed no chunk gives searchers its snapshot
         writer.setLiveCommitData(Map.of(APPLIED_SNAPSHOT, appliedSnapshot, LAYOUT, CURRENT_LAYOUT)
                 .entrySet());
-        writer.commit();
+        unpublished = false;
         searchers.maybeRefreshBlocking();
     }
 
-    /** The searcher of the latest commit; close it when done. */
+    /** Makes the published state durable (fsync); a batch being applied is never committed. */
+    public void commit() throws IOException {
+        if (unpublished) {
+            throw new IllegalStateException("a batch is half applied; publish it before committing");
+        }
+        writer.commit();
+    }
+
+    /** Publishes and commits at once. */
+    public void commit(String appliedSnapshot) throws IOException {
+        publish(appliedSnapshot);
+        commit();
+    }
+
+    /** The searcher of the latest published batch; close it when done. */
     public Searcher acquire() throws IOException {
         return (Searcher) searchers.acquire();
     }
@@ -266,7 +290,10 @@ public final class SearchIndex implements Closeable {
     @Override
     public void close() throws IOException {
         searchers.close();
-        writer.rollback(); // uncommitted changes are re-applied from PostgreSQL next time
+        if (!unpublished) {
+            writer.commit(); // what was published, so the next start need not apply it again
+        }
+        writer.rollback(); // a half-applied batch is applied again from PostgreSQL next time
         directory.close();
     }
 
@@ -287,7 +314,7 @@ public final class SearchIndex implements Closeable {
         return unit;
     }
 
-    /** One commit of the index, searched by one request. */
+    /** One published state of the index, searched by one request. */
     public final class Searcher extends IndexSearcher implements AutoCloseable {
 
         private final String appliedSnapshot;
@@ -297,7 +324,7 @@ public final class SearchIndex implements Closeable {
             this.appliedSnapshot = appliedSnapshot;
         }
 
-        /** The PostgreSQL snapshot whose changes this commit applied; null before the first build. */
+        /** The PostgreSQL snapshot whose changes this state applied; null before the first build. */
         public String appliedSnapshot() {
             return appliedSnapshot;
         }
@@ -352,7 +379,7 @@ public final class SearchIndex implements Closeable {
             return hits;
         }
 
-        /** How many chunks of the document this commit holds. */
+        /** How many chunks of the document this state holds. */
         public int entriesOf(UUID documentId) throws IOException {
             return count(new TermQuery(new Term(DOCUMENT_ID, documentId.toString())));
         }

@@ -4,8 +4,10 @@ import io.docpipe.embed.EmbeddingRepository;
 import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +18,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Each run reads, in one repeatable-read transaction, the documents changed by transactions the index's applied
  * snapshot does not see, and their searchable chunks as of the run's own snapshot; it replaces those documents'
- * chunks in the index and commits with the run's snapshot. Transactions commit in any order, but a change is
+ * chunks in the index and publishes them with the run's snapshot. Transactions commit in any order, but a change is
  * applied exactly when the applied snapshot sees its transaction, so none is skipped; all the changes of one
- * transaction (a version swap: the new version in, the old one out) land in one commit, which searches see at once.
+ * transaction (a version swap: the new version in, the old one out) land in one batch, which searches see at once.
  * An index without an applied snapshot (new, emptied, or older than the change log's retention) is built from
  * every searchable chunk the same way.
+ *
+ * <p>Published batches are made durable every {@code commitInterval} (a build at once): a crash loses at most the
+ * batches since, which the next start applies again. While the pipeline is busy the indexing rests between slices
+ * of work ({@link IndexPacer}).
  */
 public class SearchIndexFollower {
 
@@ -30,21 +36,41 @@ public class SearchIndexFollower {
     private final SearchQueries queries;
     private final EmbeddingRepository embeddings;
     private final TransactionTemplate snapshotTx;
+    private final IndexPacer pacer;
+    private final long commitIntervalNanos;
+    private long committedAt = System.nanoTime();
+    /** A build was given up half way: its emptying was not published, and only a build may publish it. */
+    private boolean buildUnfinished;
 
-    /** @param snapshotTx repeatable read, read only: every read of one run sees one snapshot */
+    /**
+     * @param snapshotTx     repeatable read, read only: every read of one run sees one snapshot
+     * @param pipelineBusy   whether documents are on their way through the pipeline (asked outside the snapshot)
+     * @param stopping       whether the instance is stopping (a batch being applied is then given up)
+     * @param busyPercent    share of its time the follower indexes while the pipeline is busy (100: no resting)
+     * @param commitInterval how long published batches may wait to be made durable
+     */
     public SearchIndexFollower(
-            SearchIndex index, SearchQueries queries, EmbeddingRepository embeddings, TransactionTemplate snapshotTx) {
+            SearchIndex index,
+            SearchQueries queries,
+            EmbeddingRepository embeddings,
+            TransactionTemplate snapshotTx,
+            BooleanSupplier pipelineBusy,
+            BooleanSupplier stopping,
+            int busyPercent,
+            Duration commitInterval) {
         this.index = index;
         this.queries = queries;
         this.embeddings = embeddings;
         this.snapshotTx = snapshotTx;
+        this.pacer = new IndexPacer(pipelineBusy, stopping, busyPercent);
+        this.commitIntervalNanos = commitInterval.toNanos();
     }
 
     /** @return the documents re-read, or every chunk indexed when the index was built from scratch */
     public synchronized int follow() {
         String applied = index.appliedSnapshot();
         Integer done = snapshotTx.execute(status -> {
-            if (applied == null || queries.isPastHorizon(applied)) {
+            if (applied == null || buildUnfinished || queries.isPastHorizon(applied)) {
                 return build();
             }
             List<UUID> changed = queries.unappliedChanges(applied);
@@ -52,16 +78,20 @@ public class SearchIndexFollower {
                 return 0;
             }
             String snapshot = queries.currentSnapshot();
+            pacer.start();
             io(() -> {
                 for (UUID document : changed) {
                     index.delete(document);
                 }
             });
             embeddings.streamSearchable(changed, adding());
-            io(() -> index.commit(snapshot));
+            io(() -> index.publish(snapshot));
             LOG.debug("search index: applied changes of {} documents", changed.size());
             return changed.size();
         });
+        if (System.nanoTime() - committedAt >= commitIntervalNanos) {
+            commit();
+        }
         return done == null ? 0 : done;
     }
 
@@ -71,14 +101,18 @@ public class SearchIndexFollower {
         return built == null ? 0 : built;
     }
 
-    /** Inside the snapshot transaction. */
+    /** Inside the snapshot transaction; a build is made durable at once. */
     private int build() {
         long started = System.nanoTime();
         String snapshot = queries.currentSnapshot();
         int[] chunks = {0};
+        buildUnfinished = true;
+        pacer.start();
         io(index::deleteAll);
         embeddings.streamSearchable(adding().andThen(chunk -> chunks[0]++));
-        io(() -> index.commit(snapshot));
+        io(() -> index.publish(snapshot));
+        buildUnfinished = false;
+        commit();
         LOG.info(
                 "search index {} built from PostgreSQL: {} chunks in {} ms",
                 index.path(),
@@ -87,8 +121,16 @@ public class SearchIndexFollower {
         return chunks[0];
     }
 
+    private void commit() {
+        io(index::commit);
+        committedAt = System.nanoTime();
+    }
+
     private Consumer<SearchableChunk> adding() {
-        return chunk -> io(() -> index.add(chunk));
+        return chunk -> {
+            io(() -> index.add(chunk));
+            pacer.pace();
+        };
     }
 
     private interface IndexWork {

@@ -17,7 +17,7 @@ public class SearchRoutes extends RouteBuilder {
         from("scheduler:follow-search-index?delay={{docpipe.search.follow-interval-ms}}&initialDelay=0")
                 .routeId("follow-search-index")
                 .autoStartup("{{docpipe.search.follow-enabled}}")
-                .description("Applies to this instance's search index the documents PostgreSQL changed since its last commit (built from scratch when it has none)")
+                .description("Applies to this instance's search index the documents PostgreSQL changed since its last published batch (built from scratch when it has none)")
                 .bean("searchIndexFollower", "follow");
 
         from("direct:rebuild-search-index")

@@ -19,7 +19,10 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 
-/** The Lucene index itself: vectors longer than Lucene's default limit, spaces kept apart, commits and snapshots. */
+/**
+ * The Lucene index itself: vectors longer than Lucene's default limit, spaces kept apart, published batches, commits
+ * and snapshots.
+ */
 class SearchIndexTest {
 
     @Test
@@ -58,7 +61,7 @@ class SearchIndexTest {
     }
 
     @Test
-    void should_never_compare_vectors_of_another_space_and_show_only_committed_changes() throws Exception {
+    void should_never_compare_vectors_of_another_space_and_show_only_published_changes() throws Exception {
         Path directory = Files.createTempDirectory("index-");
         MockEmbedder embedder = new MockEmbedder(1536);
         try (SearchIndex index = SearchIndex.open(directory, 16, 100, 64)) {
@@ -89,6 +92,48 @@ class SearchIndexTest {
                         .extracting(SearchIndex.Ranked::chunkId)
                         .containsExactly(1L);
             }
+        }
+    }
+
+    @Test
+    void should_show_a_published_batch_at_once_and_make_it_durable_at_commit_or_clean_close() throws Exception {
+        Path directory = Files.createTempDirectory("index-");
+        MockEmbedder embedder = new MockEmbedder(1536);
+        try (SearchIndex index = SearchIndex.open(directory, 16, 100, 64)) {
+            index.commit("5:5:");
+            index.add(chunk(1, "mock", "tide tables of the harbour", embedder));
+            index.publish("6:6:");
+
+            try (SearchIndex.Searcher searcher = index.acquire()) {
+                assertThat(searcher.appliedSnapshot()).isEqualTo("6:6:");
+                assertThat(searcher.keyword("harbour", 5, null))
+                        .extracting(SearchIndex.Ranked::chunkId)
+                        .containsExactly(1L);
+            }
+            // a batch that changed no chunk still gives searchers its snapshot
+            index.publish("7:7:");
+            try (SearchIndex.Searcher searcher = index.acquire()) {
+                assertThat(searcher.appliedSnapshot()).isEqualTo("7:7:");
+            }
+        }
+        // closed with everything published: committed
+        try (SearchIndex again = SearchIndex.open(directory, 16, 100, 64)) {
+            try (SearchIndex.Searcher searcher = again.acquire()) {
+                assertThat(searcher.appliedSnapshot()).isEqualTo("7:7:");
+                assertThat(searcher.keyword("harbour", 5, null)).hasSize(1);
+            }
+            again.add(chunk(2, "mock", "tide tables of the harbour again", embedder));
+            again.publish("8:8:");
+            again.add(chunk(3, "mock", "the harbour a third time", embedder));
+            assertThatThrownBy(again::commit).hasMessageContaining("half applied");
+        }
+        // closed with a half-applied batch: back to the last commit, the rest is applied again from PostgreSQL
+        try (SearchIndex third = SearchIndex.open(directory, 16, 100, 64);
+                SearchIndex.Searcher searcher = third.acquire()) {
+            assertThat(searcher.appliedSnapshot()).isEqualTo("7:7:");
+            assertThat(searcher.keyword("harbour", 5, null))
+                    .extracting(SearchIndex.Ranked::chunkId)
+                    .containsExactly(1L);
         }
     }
 

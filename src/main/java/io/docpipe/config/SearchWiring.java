@@ -3,6 +3,7 @@ package io.docpipe.config;
 import io.docpipe.api.SearchApi;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.search.HighDimensionCodec;
+import io.docpipe.search.ProcessorLoad;
 import io.docpipe.search.QueryEmbedder;
 import io.docpipe.search.SearchIndex;
 import io.docpipe.search.SearchIndexFollower;
@@ -53,10 +54,6 @@ final class SearchWiring {
         TransactionTemplate snapshotTx = new TransactionTemplate(transactions);
         snapshotTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshotTx.setReadOnly(true);
-        // asked during a run, so outside its snapshot: a transaction of its own
-        TransactionTemplate nowTx = new TransactionTemplate(transactions);
-        nowTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        nowTx.setReadOnly(true);
         f.registry()
                 .bind(
                         "searchIndexFollower",
@@ -65,7 +62,7 @@ final class SearchWiring {
                                 searchQueries,
                                 f.embeddings(),
                                 snapshotTx,
-                                () -> Boolean.TRUE.equals(nowTx.execute(status -> searchQueries.pipelineBusy())),
+                                new ProcessorLoad(settings.integer("docpipe.search.busy-cpu-percent"))::busy,
                                 f.context()::isStopping,
                                 settings.integer("docpipe.search.busy-index-percent"),
                                 Duration.ofMillis(settings.number("docpipe.search.commit-interval-ms"))));

@@ -23,9 +23,6 @@ import org.apache.camel.Variable;
  */
 public class ProviderHttp {
 
-    /** The name {@link JobVariables#MAX_PACING_WAIT}, as search.SearchRoutes still refers to it. */
-    public static final String MAX_PACING_WAIT = JobVariables.MAX_PACING_WAIT;
-
     /** How a provider's error bodies read, and which errors are definitive. */
     public interface ErrorPolicy {
 

@@ -6,10 +6,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps the follower's indexing to a share of its time while the pipeline has documents in flight. Inserting a
- * vector into an HNSW graph costs far more processor than ingesting its chunk, so on a small machine an index kept
- * up at full speed takes a processor from ingestion. Indexing still goes on, slower, and runs at full speed again as
- * soon as the pipeline is idle; meanwhile search answers report what the index has not applied yet (index_lag).
+ * Keeps the follower's indexing to a share of its time while the machine's processors are busy. Inserting a vector
+ * into an HNSW graph costs far more processor than ingesting its chunk, so on a small machine an index kept up at
+ * full speed takes a processor from ingestion. Indexing still goes on, slower, and runs at full speed again as soon
+ * as processors are free (an idle pipeline, or one waiting on its providers); meanwhile search answers report what
+ * the index has not applied yet (index_lag).
  */
 final class IndexPacer {
 
@@ -30,8 +31,7 @@ final class IndexPacer {
     private boolean busy;
 
     /**
-     * @param pipelineBusy whether documents are on their way through the pipeline (asked outside the follower's
-     *                     snapshot transaction)
+     * @param pipelineBusy whether the machine's processors are busy (the pipeline needs them)
      * @param stopping     whether the instance is stopping: a batch being applied is then given up
      * @param busyPercent  share of its time the follower indexes while the pipeline is busy (100: no resting)
      */

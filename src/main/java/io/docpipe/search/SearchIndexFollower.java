@@ -44,7 +44,7 @@ public class SearchIndexFollower {
 
     /**
      * @param snapshotTx     repeatable read, read only: every read of one run sees one snapshot
-     * @param pipelineBusy   whether documents are on their way through the pipeline (asked outside the snapshot)
+     * @param pipelineBusy   whether the machine's processors are busy (the pipeline needs them)
      * @param stopping       whether the instance is stopping (a batch being applied is then given up)
      * @param busyPercent    share of its time the follower indexes while the pipeline is busy (100: no resting)
      * @param commitInterval how long published batches may wait to be made durable

@@ -52,12 +52,6 @@ public class SearchQueries {
                         row -> ((Number) row.get("searchable_embeddings")).longValue()));
     }
 
-    /** Whether documents are on their way through the pipeline (failed ones waiting for a retry are not). */
-    public boolean pipelineBusy() {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                SqlStatements.load("search/is-pipeline-busy.sql"), new MapSqlParameterSource(), Boolean.class));
-    }
-
     public long searchableEmbeddings() {
         Long count = jdbc.queryForObject(
                 SqlStatements.load("search/count-searchable-embeddings.sql"), new MapSqlParameterSource(), Long.class);

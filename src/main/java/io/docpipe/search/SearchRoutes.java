@@ -2,7 +2,7 @@ package io.docpipe.search;
 
 import static io.docpipe.job.JobVariables.BATCH;
 
-import io.docpipe.provider.ProviderHttp;
+import io.docpipe.job.JobVariables;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -40,7 +40,7 @@ public class SearchRoutes extends RouteBuilder {
                             .setBody(variable(BATCH))
                             .bean("openAiEmbeddingsApi", "request")
                             // a search waits for its turn in OpenAI's rates less long than a worker does
-                            .setVariable(ProviderHttp.MAX_PACING_WAIT, method("queryEmbedder", "maxPacingWait"))
+                            .setVariable(JobVariables.MAX_PACING_WAIT, method("queryEmbedder", "maxPacingWait"))
                             .to("direct:request-openai")
                             .bean("openAiBudget", "settleBatch")
                             .bean("queryEmbedder", "answered")

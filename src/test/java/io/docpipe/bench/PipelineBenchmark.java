@@ -29,6 +29,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -82,6 +84,22 @@ public final class PipelineBenchmark {
             warmUp(docpipe, sql);
             int before = count(sql);
 
+            // RSS splits into anonymous memory (heap, native) and mapped files (the jar, the search index's files,
+            // which the kernel can drop at will); no peak is kept of either, so they are sampled
+            long[] peakAnonAndFile = new long[2];
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            peakAnonAndFile[0] = Math.max(peakAnonAndFile[0], docpipe.statusBytes("RssAnon"));
+                            peakAnonAndFile[1] = Math.max(peakAnonAndFile[1], docpipe.statusBytes("RssFile"));
+                        } catch (IOException e) {
+                            // the process ended: nothing more to sample
+                        }
+                    },
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
             long start = System.nanoTime();
             upload(docpipe.baseUri(), corpus, clients);
             double uploadSeconds = (System.nanoTime() - start) / 1e9;
@@ -90,6 +108,7 @@ public final class PipelineBenchmark {
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> count(sql) - before == documents);
             double seconds = (System.nanoTime() - start) / 1e9;
+            long peakRssAtComplete = docpipe.peakRssBytes();
             if (followIndex) {
                 Awaitility.await()
                         .atMost(Duration.ofHours(2))
@@ -98,6 +117,7 @@ public final class PipelineBenchmark {
             }
             double searchableSeconds = (System.nanoTime() - start) / 1e9;
             long peakRss = docpipe.peakRssBytes();
+            sampler.shutdownNow();
             double[] latency = latencies(sql);
 
             List<DatabaseFloor.Document> floorDocuments = madeBy(sql, corpus);
@@ -128,7 +148,13 @@ public final class PipelineBenchmark {
             System.out.printf("floor (plain JDBC)     %.1f documents/s, %d threads, same writes%n", floor, clients);
             System.out.printf("ratio                  %.2f%n", documents / seconds / floor);
             System.out.printf("upload-to-complete     p50 %.0f ms, p99 %.0f ms%n", latency[0], latency[1]);
-            System.out.printf("peak RSS (docpipe)     %d MiB%n", peakRss / (1024 * 1024));
+            System.out.printf(
+                    "peak RSS (docpipe)     %d MiB (%d MiB when all were complete); sampled peaks: anonymous %d MiB,"
+                            + " mapped files %d MiB%n",
+                    peakRss / (1024 * 1024),
+                    peakRssAtComplete / (1024 * 1024),
+                    peakAnonAndFile[0] / (1024 * 1024),
+                    peakAnonAndFile[1] / (1024 * 1024));
         }
     }
 

@@ -145,8 +145,16 @@ public final class DocpipeProcess implements AutoCloseable {
 
     /** The process's peak resident memory so far, in bytes ({@code VmHWM}; Linux). */
     public long peakRssBytes() throws IOException {
+        return statusBytes("VmHWM");
+    }
+
+    /**
+     * One memory figure of the process now, in bytes, from {@code /proc/<pid>/status} (Linux): e.g. {@code RssAnon}
+     * (heap and native memory) or {@code RssFile} (mapped files: the jar, the search index); -1 when absent.
+     */
+    public long statusBytes(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
             }
         }

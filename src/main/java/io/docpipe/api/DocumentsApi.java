@@ -1,5 +1,6 @@
 package io.docpipe.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.docpipe.chunk.ChunkRepository;
 import io.docpipe.document.DocumentDeletion;
 import io.docpipe.document.DocumentRepository;
@@ -17,6 +18,11 @@ import io.docpipe.upload.UploadService;
 import jakarta.activation.DataHandler;
 import jakarta.activation.FileDataSource;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +31,7 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.attachment.AttachmentMessage;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** {@code /api/v1/documents}: uploads, the versions of a source, the chunks of a document, downloads, deletes. */
 public class DocumentsApi {
@@ -40,8 +47,14 @@ public class DocumentsApi {
     private final DocumentDeletion deletion;
     private final DocumentStorage storage;
     private final Duration linkLifetime;
+    private final TransactionTemplate readTx;
+    private final Path spoolDir;
 
-    /** @param linkLifetime how long a download link works ({@code docpipe.storage.link-seconds}) */
+    /**
+     * @param linkLifetime how long a download link works ({@code docpipe.storage.link-seconds})
+     * @param readTx       a read-only transaction, in which a document's chunks are read a few hundred at a time
+     * @param spoolDir     where a chunks answer is written before it is sent (a document's chunks may be many)
+     */
     public DocumentsApi(
             UploadService uploads,
             DocumentRepository documents,
@@ -49,7 +62,9 @@ public class DocumentsApi {
             DocumentVersions versions,
             DocumentDeletion deletion,
             DocumentStorage storage,
-            Duration linkLifetime) {
+            Duration linkLifetime,
+            TransactionTemplate readTx,
+            Path spoolDir) {
         this.uploads = uploads;
         this.documents = documents;
         this.chunks = chunks;
@@ -57,6 +72,8 @@ public class DocumentsApi {
         this.deletion = deletion;
         this.storage = storage;
         this.linkLifetime = linkLifetime;
+        this.readTx = readTx;
+        this.spoolDir = spoolDir;
     }
 
     /** The HTTP server has already streamed the multipart part to a temporary file. */
@@ -72,12 +89,38 @@ public class DocumentsApi {
         return receipt.duplicate() ? ApiResponse.ok(receipt) : ApiResponse.accepted(receipt);
     }
 
-    public ApiResponse chunks(@Header("document_id") String documentId) {
+    /**
+     * The document's chunks, {@code {"chunks":[...]}}. A large document has hundreds of thousands: they are read from
+     * a cursor and written to a spool file, which the HTTP server then streams to the client and deletes, so the
+     * answer never lies whole in memory.
+     */
+    public ApiResponse chunks(@Header("document_id") String documentId) throws IOException {
         UUID id = PathIds.parse(documentId, "document");
         if (documents.find(id).filter(document -> !document.deleted()).isEmpty()) {
             throw ApiException.notFound("no document " + documentId);
         }
-        return ApiResponse.ok(Map.of("chunks", chunks.list(id)));
+        Files.createDirectories(spoolDir);
+        Path answer = Files.createTempFile(spoolDir, "chunks-", ".json");
+        try {
+            try (JsonGenerator json = JsonResponseWriter.JSON.createGenerator(Files.newOutputStream(answer))) {
+                json.writeStartObject();
+                json.writeArrayFieldStart("chunks");
+                readTx.executeWithoutResult(status -> chunks.forEach(id, chunk -> {
+                    try {
+                        JsonResponseWriter.JSON.writeValue(json, chunk);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            return ApiResponse.stream(
+                    "application/json", Files.newInputStream(answer, StandardOpenOption.DELETE_ON_CLOSE), null);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(answer);
+            throw e;
+        }
     }
 
     /** The source's live versions, newest first; an unknown source has none. */

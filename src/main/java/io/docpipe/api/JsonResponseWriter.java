@@ -23,8 +23,8 @@ public class JsonResponseWriter implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonResponseWriter.class);
 
-    private final ObjectMapper mapper =
-            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    /** The API's JSON: snake_case names; thread-safe, shared by every reply (and by replies written as streams). */
+    static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /** Writes the reply; the request's correlation context ends here, on the thread that served it. */
     @Override
@@ -54,7 +54,9 @@ public class JsonResponseWriter implements Processor {
         if (response.body() instanceof ApiResponse.Stream stream) {
             // the HTTP server pumps the stream to the client (chunked) and closes it
             out.setHeader(Exchange.CONTENT_TYPE, stream.contentType());
-            out.setHeader("Content-Disposition", stream.contentDisposition());
+            if (stream.contentDisposition() != null) {
+                out.setHeader("Content-Disposition", stream.contentDisposition());
+            }
             out.setBody(stream.stream());
             return;
         }
@@ -65,7 +67,7 @@ public class JsonResponseWriter implements Processor {
             return;
         }
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(mapper.writeValueAsBytes(response.body()));
+        out.setBody(JSON.writeValueAsBytes(response.body()));
     }
 
     public static ApiResponse error(int status, String code, String message) {

@@ -4,6 +4,9 @@ import io.docpipe.db.SqlStatements;
 import io.docpipe.job.ClaimedJob;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -15,13 +18,20 @@ public class ChunkRepository {
 
     public record EmbeddingInfo(String provider, String model, int dimensions) {}
 
+    /** Rows fetched at a time when streaming a document's chunks (inside a transaction, PostgreSQL uses a cursor). */
+    private static final int STREAM_FETCH_ROWS = 500;
+
     private final NamedParameterJdbcTemplate jdbc;
     private final String actor;
+    private final NamedParameterJdbcTemplate streaming;
 
     /** @param actor names this instance in the event rows it writes */
     public ChunkRepository(NamedParameterJdbcTemplate jdbc, String actor) {
         this.jdbc = jdbc;
         this.actor = actor;
+        JdbcTemplate cursor = new JdbcTemplate(jdbc.getJdbcTemplate().getDataSource());
+        cursor.setFetchSize(STREAM_FETCH_ROWS);
+        this.streaming = new NamedParameterJdbcTemplate(cursor);
     }
 
     /**
@@ -73,17 +83,21 @@ public class ChunkRepository {
                 .addValue("token_counts", chunks.stream().map(Chunk::tokenCount).toArray(Integer[]::new));
     }
 
-    public List<ChunkView> list(UUID documentId) {
-        return jdbc.query(
+    /**
+     * Hands a document's chunks to {@code sink} in order, with the provenance of their embeddings. Call it inside a
+     * transaction: the rows then come a few hundred at a time, so a document of any size is read in bounded memory.
+     */
+    public void forEach(UUID documentId, Consumer<ChunkView> sink) {
+        streaming.query(
                 SqlStatements.load("chunk/list-chunks.sql"),
                 new MapSqlParameterSource("document_id", documentId),
-                (rs, n) -> new ChunkView(
+                (RowCallbackHandler) rs -> sink.accept(new ChunkView(
                         rs.getInt("ordinal"),
                         rs.getString("text"),
                         rs.getInt("token_count"),
                         rs.getString("provider") == null
                                 ? null
                                 : new EmbeddingInfo(
-                                        rs.getString("provider"), rs.getString("model"), rs.getInt("dimensions"))));
+                                        rs.getString("provider"), rs.getString("model"), rs.getInt("dimensions")))));
     }
 }

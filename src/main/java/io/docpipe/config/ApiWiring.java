@@ -14,6 +14,7 @@ import io.docpipe.upload.UploadService;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The business HTTP API: authentication, uploads, documents, jobs, costs and health, and answers no route takes. */
 final class ApiWiring {
@@ -32,6 +33,8 @@ final class ApiWiring {
         unrouted.answerWhileStarting(businessServer);
         f.context().addStartupListener(unrouted);
         f.registry().bind("jsonResponseWriter", new JsonResponseWriter());
+        TransactionTemplate readOnly = new TransactionTemplate(f.tx().getTransactionManager());
+        readOnly.setReadOnly(true);
         f.registry()
                 .bind(
                         "documentsApi",
@@ -56,7 +59,9 @@ final class ApiWiring {
                                         f.searchChanges(),
                                         f.storage()),
                                 f.storage(),
-                                Duration.ofSeconds(settings.number("docpipe.storage.link-seconds"))));
+                                Duration.ofSeconds(settings.number("docpipe.storage.link-seconds")),
+                                readOnly,
+                                settings.path("docpipe.data-dir").resolve("spool")));
         f.registry().bind("jobsApi", new JobsApi(new JobQueries(f.jdbc()), f.stateMachine()));
         f.registry().bind("costsApi", new CostsApi(f.jdbc(), costs.ledger(), costs.budgets()));
         f.registry().bind("healthApi", new HealthApi(f.dataSource(), services, f.storage()));

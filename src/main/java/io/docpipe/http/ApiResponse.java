@@ -21,7 +21,10 @@ public record ApiResponse(int status, Object body) {
         return new ApiResponse(status, new Text(contentType, text, contentDisposition));
     }
 
-    /** A reply of bytes streamed to the client (a download), with their content type and disposition. */
+    /**
+     * A reply of bytes streamed to the client (a download, a long JSON answer), with their content type and
+     * disposition (null: none).
+     */
     public static ApiResponse stream(String contentType, java.io.InputStream stream, String contentDisposition) {
         return new ApiResponse(200, new Stream(contentType, stream, contentDisposition));
     }

@@ -3,6 +3,8 @@ package io.docpipe.bench;
 import io.docpipe.testsupport.DocpipeProcess;
 import io.docpipe.testsupport.TestPostgres;
 import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Measures, not asserts: docpipe started as the user starts it (its own JVM, {@code -Xmx256m}, its embedded
  * PostgreSQL), one Markdown document of {@code -Dbench.large.mb} (200) MB of text uploaded and taken to complete in
- * mock mode, and the service's peak RSS ({@code VmHWM}) after each stage. The search index's follower is off (an
+ * mock mode, and the service's peak RSS ({@code VmHWM}) after each stage and after answering the document's chunks. The search index's follower is off (an
  * index of the document's chunks is not what is measured). Run with
- * {@code mvn -B -q -Pbenchmark test-compile exec:java -Dbench.run=large}.
+ * {@code ./mvnw -B -q -Pbenchmark test-compile exec:java -Dbench.run=large}.
  */
 public final class LargeDocumentProbe {
 
@@ -69,6 +71,25 @@ public final class LargeDocumentProbe {
             System.out.printf(
                     "stored                 %s pages of text, %s chunks, %s tokens%n",
                     counts.get("pages"), counts.get("chunks"), counts.get("tokens"));
+            // the chunks endpoint: every chunk of the document in one answer, read to the end and counted
+            String documentId = sql.queryForObject("SELECT document_id FROM jobs", String.class);
+            long answerStart = System.nanoTime();
+            HttpResponse<InputStream> answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            docpipe.baseUri().resolve("/api/v1/documents/" + documentId + "/chunks"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+            long answerBytes;
+            try (InputStream body = answer.body()) {
+                answerBytes = body.transferTo(OutputStream.nullOutputStream());
+            }
+            System.out.printf(
+                    "chunks answered        %d, %.1f MB of JSON in %.1f s, peak RSS so far %d MiB%n",
+                    answer.statusCode(),
+                    answerBytes / 1e6,
+                    (System.nanoTime() - answerStart) / 1e9,
+                    docpipe.peakRssBytes() >> 20);
             System.out.printf("peak RSS (docpipe)     %d MiB%n", docpipe.peakRssBytes() >> 20);
         }
     }

@@ -2,6 +2,7 @@ package io.docpipe.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.docpipe.testsupport.RunningDocpipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,6 +101,18 @@ class LargeDocumentTest {
                                 Integer.class,
                                 documentId))
                 .isEqualTo(expectedOrdinal[0]);
+
+        // the chunks endpoint answers them all, in order, written from a cursor and streamed
+        JsonNode answered =
+                app.get("/api/v1/documents/" + documentId + "/chunks").json().path("chunks");
+        assertThat(answered.size()).isEqualTo(expectedOrdinal[0]);
+        assertThat(answered.get(0).path("ordinal").asInt()).isZero();
+        assertThat(answered.get(answered.size() - 1).path("ordinal").asInt()).isEqualTo(expectedOrdinal[0] - 1);
+        assertThat(answered.get(answered.size() - 1)
+                        .path("embedding")
+                        .path("provider")
+                        .asText())
+                .isEqualTo("mock");
     }
 
     private static byte[] document() {

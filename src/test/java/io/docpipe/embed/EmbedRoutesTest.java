@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.docpipe.DocpipeApplication;
 import io.docpipe.testsupport.ProviderStandIns;
 import io.docpipe.testsupport.RouteTestDocpipe;
@@ -307,7 +308,7 @@ class EmbedRoutesTest {
         }
 
         /** OpenAI's answer to every embeddings request of this test. */
-        void answerEmbeddings(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
+        void answerEmbeddings(ResponseDefinitionBuilder answer) {
             providers
                     .server()
                     .stubFor(

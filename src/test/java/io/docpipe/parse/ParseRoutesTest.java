@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.docpipe.DocpipeApplication;
 import io.docpipe.testsupport.LlamaParseGeneration;
 import io.docpipe.testsupport.LlamaParseV2Wire;
@@ -96,14 +97,10 @@ class ParseRoutesTest {
         void should_fail_the_job_with_llamaparse_words_when_it_rejects_the_document() {
             double rejectedBefore =
                     app.counted("docpipe_provider_calls_total", "service=\"llamaparse\"", "outcome=\"rejected\"");
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
-                            .atPriority(1)
-                            .willReturn(aResponse()
-                                    .withStatus(402)
-                                    .withHeader("Content-Type", "application/json")
-                                    .withBody("{\"detail\":\"Insufficient credits\"}")));
+            answerUploads(aResponse()
+                    .withStatus(402)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"detail\":\"Insufficient credits\"}"));
             UUID job = uploaded("rejected.txt");
 
             claimParseWork();
@@ -121,15 +118,11 @@ class ParseRoutesTest {
 
         @Test
         void should_let_the_job_wait_out_a_rate_limit_without_spending_an_attempt() {
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
-                            .atPriority(1)
-                            .willReturn(aResponse()
-                                    .withStatus(429)
-                                    .withHeader("retry-after-ms", "100")
-                                    .withHeader("Content-Type", "application/json")
-                                    .withBody("{\"detail\":\"Too many requests\"}")));
+            answerUploads(aResponse()
+                    .withStatus(429)
+                    .withHeader("retry-after-ms", "100")
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"detail\":\"Too many requests\"}"));
             UUID job = uploaded("rate-limited.txt");
 
             claimParseWork();
@@ -146,11 +139,7 @@ class ParseRoutesTest {
 
         @Test
         void should_keep_the_estimate_booked_and_wait_for_the_webhook_when_the_upload_may_have_been_taken() {
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
-                            .atPriority(1)
-                            .willReturn(aResponse().withStatus(502).withBody("Bad gateway")));
+            answerUploads(aResponse().withStatus(502).withBody("Bad gateway"));
             UUID job = uploaded("in-doubt.txt");
 
             claimParseWork();
@@ -170,11 +159,7 @@ class ParseRoutesTest {
 
         @Test
         void should_fail_the_job_for_a_later_retry_when_llamaparse_is_unavailable() {
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
-                            .atPriority(1)
-                            .willReturn(aResponse().withStatus(503).withBody("{\"detail\":\"down for maintenance\"}")));
+            answerUploads(aResponse().withStatus(503).withBody("{\"detail\":\"down for maintenance\"}"));
             UUID job = uploaded("unavailable.txt");
 
             claimParseWork();
@@ -341,11 +326,7 @@ class ParseRoutesTest {
 
         @Test
         void should_fail_the_job_for_a_later_retry_when_one_call_fails_while_llamaparse_counts_as_up() {
-            providers
-                    .server()
-                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
-                            .atPriority(1)
-                            .willReturn(aResponse().withStatus(500).withBody("{\"detail\":\"oops\"}")));
+            answerUploads(aResponse().withStatus(500).withBody("{\"detail\":\"oops\"}"));
             UUID job = uploaded("hybrid-one-failure.txt");
 
             claimParseWork();
@@ -450,6 +431,15 @@ class ParseRoutesTest {
         @AfterAll
         void stopStandIns() {
             providers.close();
+        }
+
+        /** LlamaParse answers every upload so (over the stand-ins' happy path). */
+        void answerUploads(ResponseDefinitionBuilder answer) {
+            providers
+                    .server()
+                    .stubFor(post(urlPathEqualTo(GENERATION.uploadPath()))
+                            .atPriority(1)
+                            .willReturn(answer));
         }
 
         UUID uploaded(String name) {

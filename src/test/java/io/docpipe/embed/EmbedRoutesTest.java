@@ -281,9 +281,7 @@ class EmbedRoutesTest {
         void reset() {
             app.on(context);
             providers.reset();
-            app.setEarlierJobsAside();
-            app.sql().update("DELETE FROM cost_reservations");
-            app.sql().update("DELETE FROM cost_ledger");
+            app.startAfresh();
         }
 
         @AfterAll

@@ -423,9 +423,7 @@ class ParseRoutesTest {
         void reset() {
             app.on(context);
             providers.reset();
-            app.setEarlierJobsAside();
-            app.sql().update("DELETE FROM cost_reservations");
-            app.sql().update("DELETE FROM cost_ledger");
+            app.startAfresh();
         }
 
         @AfterAll

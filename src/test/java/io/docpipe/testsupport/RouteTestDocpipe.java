@@ -137,6 +137,16 @@ public final class RouteTestDocpipe {
     }
 
     /**
+     * What a test of a class sharing one boot starts from: no claimable job of an earlier test
+     * ({@link #setEarlierJobsAside}) and an empty cost ledger, nothing reserved.
+     */
+    public void startAfresh() {
+        setEarlierJobsAside();
+        sql().update("DELETE FROM cost_reservations");
+        sql().update("DELETE FROM cost_ledger");
+    }
+
+    /**
      * Runs a claim route's query once, as its SQL consumer would (the same statement, as a producer), and hands what
      * it claimed to the route, whose consumer the test replaced by {@code direct:<route>}: each row on its own, or,
      * {@code together}, the whole list in one exchange (a consumer with {@code useIterator: false}). Returns the

@@ -5,6 +5,7 @@ import io.docpipe.observe.Meters;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -40,6 +41,9 @@ public class ProviderHttp {
     public record ProviderError(String code, String message) {}
 
     private final String service;
+    /** The service as meters label it: lower case, as the cost and budget meters and the ledger name it. */
+    private final String serviceLabel;
+
     private final String authorization;
     private final ErrorPolicy errors;
     private final Redactor redactor;
@@ -64,6 +68,7 @@ public class ProviderHttp {
             Map<String, RatePacer> lanes,
             Duration maxPacingWait) {
         this.service = service;
+        this.serviceLabel = service.toLowerCase(Locale.ROOT);
         this.authorization = "Bearer " + apiKey;
         this.errors = errors;
         this.redactor = redactor;
@@ -152,7 +157,7 @@ public class ProviderHttp {
         pacer.learn(name -> header(message, name));
         if (status >= 200 && status < 300) {
             pacer.answered();
-            meters.providerCall(service, "ok");
+            meters.providerCall(serviceLabel, "ok");
             try {
                 return ProviderAnswer.answered(request.reader().apply(body));
             } catch (TransientProviderException unreadable) {
@@ -163,7 +168,7 @@ public class ProviderHttp {
         ProviderError error = errors.read(status, body == null ? "" : body);
         String text = redactor.redact(error.code() + (error.message() == null ? "" : ": " + error.message()));
         if (errors.isRateLimit(status, error)) {
-            meters.providerCall(service, "rate_limited");
+            meters.providerCall(serviceLabel, "rate_limited");
             Duration pause = pacer.rateLimited(RetryAfter.from(message.getHeaders()));
             throw new ProviderRateLimitedException(
                     service + " answered HTTP 429 " + text + "; " + request.lane() + " pause for " + pause.toMillis()
@@ -173,11 +178,11 @@ public class ProviderHttp {
         pacer.answered();
         stats.failed("HTTP " + status + " " + text);
         if (errors.isPermanent(status, error)) {
-            meters.providerCall(service, "rejected");
+            meters.providerCall(serviceLabel, "rejected");
             return ProviderAnswer.rejected(
                     new ProviderRejection(service, status, error.code(), redactor.redact(error.message())));
         }
-        meters.providerCall(service, "transient");
+        meters.providerCall(serviceLabel, "transient");
         throw new TransientProviderException(
                 service + " answered HTTP " + status + " " + text, RetryAfter.from(message.getHeaders()), status);
     }
@@ -202,7 +207,7 @@ public class ProviderHttp {
         boolean shortCircuited = cause == null || cause instanceof CallNotPermittedException;
         TransientProviderException answeredFailure = find(cause, TransientProviderException.class);
         if (!shortCircuited && answeredFailure == null) {
-            meters.providerCall(service, "unanswered");
+            meters.providerCall(serviceLabel, "unanswered");
             stats.failed(redactor.redact(describe(cause)));
         }
         boolean down = shortCircuited || breaker.getState() != CircuitBreaker.State.CLOSED;

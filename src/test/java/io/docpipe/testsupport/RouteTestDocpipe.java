@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -175,8 +174,7 @@ public final class RouteTestDocpipe {
 
     /**
      * What docpipe's counter {@code name} (Prometheus name, e.g. {@code docpipe_provider_calls_total}) with these
-     * labels ({@code key="value"}, compared ignoring case: services are named {@code LlamaParse} in some meters and
-     * {@code llamaparse} in others) has counted so far, as the management port's /observe/metrics shows it.
+     * labels ({@code key="value"}) has counted so far, as the management port's /observe/metrics shows it.
      */
     public double counted(String name, String... labels) {
         HttpRequest request = HttpRequest.newBuilder(
@@ -188,8 +186,7 @@ public final class RouteTestDocpipe {
                     http.send(request, HttpResponse.BodyHandlers.ofString()).body();
             return metrics.lines()
                     .filter(line -> line.startsWith(name + "{"))
-                    .filter(line -> Arrays.stream(labels)
-                            .allMatch(label -> line.toLowerCase(Locale.ROOT).contains(label.toLowerCase(Locale.ROOT))))
+                    .filter(line -> Arrays.stream(labels).allMatch(line::contains))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                     .sum();
         } catch (IOException e) {

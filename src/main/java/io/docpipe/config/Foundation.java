@@ -12,6 +12,7 @@ import io.docpipe.job.ClaimedJobs;
 import io.docpipe.job.JobStateMachine;
 import io.docpipe.job.RetryPolicy;
 import io.docpipe.job.RouteMoves;
+import io.docpipe.job.SqlStepBodies;
 import io.docpipe.observe.DatabaseHealthCheck;
 import io.docpipe.observe.Meters;
 import io.docpipe.parse.TextExtractor;
@@ -89,6 +90,7 @@ record Foundation(
         registry.bind("jobStateMachine", stateMachine);
         // the moves the routes make as SQL steps are counted and logged as the state machine's own
         context.getManagementStrategy().addEventNotifier(new RouteMoves(to -> meters.jobTransition(to.wireName())));
+        SqlStepBodies.register(context.getTypeConverterRegistry());
         ClaimedJobs claimedJobs = new ClaimedJobs(
                 jdbc,
                 stateMachine,

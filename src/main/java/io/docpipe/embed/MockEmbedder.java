@@ -28,8 +28,8 @@ public class MockEmbedder {
 
     public float[] embed(String text) {
         double[] values = new double[dimensions];
-        for (Map.Entry<String, Integer> word : wordCounts(text).entrySet()) {
-            add(values, hash(word.getKey()), 1 + Math.log(word.getValue()));
+        for (Map.Entry<String, int[]> word : wordCounts(text).entrySet()) {
+            add(values, hash(word.getKey()), 1 + Math.log(word.getValue()[0]));
         }
         double norm = norm(values);
         if (norm == 0) {
@@ -48,19 +48,29 @@ public class MockEmbedder {
         return texts.stream().map(this::embed).toList();
     }
 
-    private static Map<String, Integer> wordCounts(String text) {
-        Map<String, Integer> counts = new HashMap<>();
+    /**
+     * Each word, lower-cased, with its count. ASCII letters are lower-cased as they are read, so a word of ASCII only
+     * (nearly all) needs no second pass; a count is a mutable cell, not a boxed Integer merged anew.
+     */
+    private static Map<String, int[]> wordCounts(String text) {
+        Map<String, int[]> counts = new HashMap<>();
         StringBuilder word = new StringBuilder();
+        boolean ascii = true;
         for (int i = 0; i <= text.length(); i++) {
             int c = i < text.length() ? text.codePointAt(i) : ' ';
-            if (Character.isLetterOrDigit(c)) {
+            if (c < 128 ? c >= 'a' && c <= 'z' || c >= '0' && c <= '9' : Character.isLetterOrDigit(c)) {
                 word.appendCodePoint(c);
+                ascii &= c < 128;
                 if (Character.charCount(c) == 2) {
                     i++;
                 }
+            } else if (c >= 'A' && c <= 'Z') {
+                word.append((char) (c + ('a' - 'A')));
             } else if (word.length() > 0) {
-                counts.merge(word.toString().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                String key = ascii ? word.toString() : word.toString().toLowerCase(Locale.ROOT);
+                counts.computeIfAbsent(key, k -> new int[1])[0]++;
                 word.setLength(0);
+                ascii = true;
             }
         }
         return counts;

@@ -2,9 +2,10 @@ package io.docpipe.parse;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Arrays;
 
 /**
- * Normalizes a document's text on its way to a sink, a character at a time, so the text is never held whole: leading
+ * Normalizes a document's text on its way to a sink, a word at a time, so the text is never held whole: leading
  * and trailing whitespace dropped (as {@link String#strip()}), and inside the text either line endings made
  * {@code \n} ({@link #verbatim}) or Markdown's whitespace tidied ({@link #markdown}). Whitespace between two words is
  * held back as a count (or, for verbatim text, a short buffer) until the next word shows it is not trailing.
@@ -35,21 +36,31 @@ abstract class NormalizingWriter extends Writer {
         return new Markdown(sink);
     }
 
+    /** Words go to the sink a run of characters at a time: a write a character costs a lock and a call each. */
     @Override
     public void write(char[] chars, int offset, int count) throws IOException {
-        for (int i = offset; i < offset + count; i++) {
+        int end = offset + count;
+        int word = -1; // where the word being passed on started, -1 between words
+        for (int i = offset; i < end; i++) {
             char c = chars[i];
             if (Character.isWhitespace(c)) {
+                if (word >= 0) {
+                    sink.write(chars, word, i - word);
+                    word = -1;
+                }
                 if (started) {
                     whitespace(c);
                 }
-            } else {
+            } else if (word < 0) {
                 if (started) {
                     flushWhitespace();
                 }
                 started = true;
-                sink.write(c);
+                word = i;
             }
+        }
+        if (word >= 0) {
+            sink.write(chars, word, end - word);
         }
     }
 
@@ -75,7 +86,10 @@ abstract class NormalizingWriter extends Writer {
         /** Whitespace held back past this is written out: only trailing whitespace is dropped, and chunking strips it. */
         private static final int MAX_HELD = 64 * 1024;
 
-        private final StringBuilder held = new StringBuilder();
+        private static final char[] NEWLINE = {'\n'};
+
+        private char[] held = new char[16];
+        private int heldLength;
         private boolean afterCarriageReturn;
 
         Verbatim(Writer sink) {
@@ -94,7 +108,7 @@ abstract class NormalizingWriter extends Writer {
                 afterCarriageReturn = chars[i] == '\r';
                 if (afterCarriageReturn) {
                     super.write(chars, start, i - start);
-                    super.write(new char[] {'\n'}, 0, 1);
+                    super.write(NEWLINE, 0, 1);
                     start = i + 1;
                 }
             }
@@ -103,20 +117,26 @@ abstract class NormalizingWriter extends Writer {
 
         @Override
         protected void whitespace(char c) throws IOException {
-            held.append(c);
-            if (held.length() > MAX_HELD) {
+            if (heldLength == held.length) {
+                held = Arrays.copyOf(held, heldLength * 2);
+            }
+            held[heldLength++] = c;
+            if (heldLength > MAX_HELD) {
                 flushWhitespace();
             }
         }
 
         @Override
         protected void flushWhitespace() throws IOException {
-            sink.append(held);
-            held.setLength(0);
+            sink.write(held, 0, heldLength);
+            heldLength = 0;
         }
     }
 
     private static final class Markdown extends NormalizingWriter {
+
+        private static final char[] NEWLINES = {'\n', '\n'};
+        private static final char[] SPACES = " ".repeat(64).toCharArray();
 
         private long spaces;
         private int newlines;
@@ -138,11 +158,9 @@ abstract class NormalizingWriter extends Writer {
 
         @Override
         protected void flushWhitespace() throws IOException {
-            for (int i = 0; i < Math.min(newlines, 2); i++) {
-                sink.write('\n');
-            }
-            for (long i = 0; i < spaces; i++) {
-                sink.write(' ');
+            sink.write(NEWLINES, 0, Math.min(newlines, 2));
+            for (long left = spaces; left > 0; left -= SPACES.length) {
+                sink.write(SPACES, 0, (int) Math.min(left, SPACES.length));
             }
             newlines = 0;
             spaces = 0;

@@ -47,7 +47,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * </ol>
  * Settings: {@code -Dbench.documents} (1000), {@code -Dbench.clients} (8), {@code -Dbench.heap} (256m),
  * {@code -Dbench.min-chunks} / {@code -Dbench.max-chunks} (5 / 20), {@code -Dbench.jvm-options} (more options for
- * docpipe's JVM, a profiler say).
+ * docpipe's JVM, a profiler say), {@code -Dbench.statements=true} (the server loads pg_stat_statements: the statements
+ * docpipe and the floor ran per document, and their transactions, are printed).
  */
 public final class PipelineBenchmark {
 
@@ -68,6 +69,10 @@ public final class PipelineBenchmark {
         List<byte[]> corpus = corpus(documents, minChunks, maxChunks, 1);
 
         Path dataDir = Files.createTempDirectory("docpipe-bench-");
+        boolean statements = Boolean.getBoolean("bench.statements");
+        if (statements) {
+            StatementCounts.preload(dataDir.resolve("postgres"));
+        }
         Map<String, String> properties = new HashMap<>(shippedSweeps());
         properties.put("docpipe.database.pool-size", "16"); // the service's default
         // -Dbench.follow-index=false: the pipeline alone, without this instance indexing what completes for search
@@ -83,6 +88,7 @@ public final class PipelineBenchmark {
             JdbcTemplate sql = new JdbcTemplate(TestPostgres.dataSource(jdbcUrl));
             warmUp(docpipe, sql);
             int before = count(sql);
+            StatementCounts docpipeStatements = statements ? StatementCounts.reset(sql) : null;
 
             // RSS splits into anonymous memory (heap, native) and mapped files (the jar, the search index's files,
             // which the kernel can drop at will); no peak is kept of either, so they are sampled
@@ -108,6 +114,7 @@ public final class PipelineBenchmark {
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> count(sql) - before == documents);
             double seconds = (System.nanoTime() - start) / 1e9;
+            String docpipeCounts = statements ? docpipeStatements.report("postgres", documents) : "";
             long peakRssAtComplete = docpipe.peakRssBytes();
             if (followIndex) {
                 Awaitility.await()
@@ -121,7 +128,9 @@ public final class PipelineBenchmark {
             double[] latency = latencies(sql);
 
             List<DatabaseFloor.Document> floorDocuments = madeBy(sql, corpus);
+            StatementCounts floorStatements = statements ? StatementCounts.reset(sql) : null;
             double floor = floor(dataDir, floorDocuments, clients);
+            String floorCounts = statements ? floorStatements.report("floor", documents) : "";
             Map<String, Object> settings = sql.queryForMap("SELECT current_setting('fsync') AS fsync, "
                     + "current_setting('synchronous_commit') AS synchronous_commit");
 
@@ -155,6 +164,10 @@ public final class PipelineBenchmark {
                     peakRssAtComplete / (1024 * 1024),
                     peakAnonAndFile[0] / (1024 * 1024),
                     peakAnonAndFile[1] / (1024 * 1024));
+            if (statements) {
+                System.out.printf("%n--- statements per document: docpipe ---%n%s", docpipeCounts);
+                System.out.printf("%n--- statements per document: floor ---%n%s", floorCounts);
+            }
         }
     }
 

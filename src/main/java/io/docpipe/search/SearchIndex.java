@@ -149,7 +149,8 @@ public final class SearchIndex implements Closeable {
     }
 
     private static SearchIndex openIn(Path path, HighDimensionCodec codec, double ramBufferMb) throws IOException {
-        FSDirectory directory = FSDirectory.open(path);
+        // not mapped: the pages that searches and merges touch would count in the process's memory (see the class)
+        FSDirectory directory = new PageCacheDirectory(path);
         Analyzer analyzer = new StandardAnalyzer();
         if (DirectoryReader.indexExists(directory)) {
             IndexWriter writer = null;

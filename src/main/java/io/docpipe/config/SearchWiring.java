@@ -35,7 +35,8 @@ final class SearchWiring {
                 settings.path("docpipe.search.index-dir"),
                 settings.integer("docpipe.search.hnsw.max-connections"),
                 settings.integer("docpipe.search.hnsw.beam-width"),
-                settings.integer("docpipe.search.index-ram-buffer-mb"));
+                settings.integer("docpipe.search.index-ram-buffer-mb"),
+                Boolean.parseBoolean(settings.string("docpipe.search.map-index-files")));
         LOG.info("search index in {}", searchIndex.path());
         // added after the database, so stopped before it (and after the routes)
         f.context()

@@ -48,6 +48,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,11 +136,21 @@ public final class SearchIndex implements Closeable {
      * @param ramBufferMb    indexing memory before a segment is written
      */
     public static SearchIndex open(Path root, int maxConnections, int beamWidth, double ramBufferMb) {
+        return open(root, maxConnections, beamWidth, ramBufferMb, false);
+    }
+
+    /**
+     * As {@link #open(Path, int, int, double)}; {@code mapFiles}: the index's files are mapped into the process
+     * (Lucene's {@code MMapDirectory}: faster vector search, but every page searches and merges touch counts in the
+     * process's resident memory) instead of read through the page cache ({@link PageCacheDirectory}).
+     */
+    public static SearchIndex open(Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles) {
         for (int slot = 0; ; slot++) {
             Path path = root.resolve(Integer.toString(slot));
             try {
                 Files.createDirectories(path);
-                return openIn(path, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb);
+                FSDirectory directory = mapFiles ? new MMapDirectory(path) : new PageCacheDirectory(path);
+                return openIn(path, directory, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb);
             } catch (LockObtainFailedException taken) {
                 LOG.debug("search index {} is held by another running instance", path);
             } catch (IOException e) {
@@ -148,8 +159,8 @@ public final class SearchIndex implements Closeable {
         }
     }
 
-    private static SearchIndex openIn(Path path, HighDimensionCodec codec, double ramBufferMb) throws IOException {
-        FSDirectory directory = FSDirectory.open(path);
+    private static SearchIndex openIn(Path path, FSDirectory directory, HighDimensionCodec codec, double ramBufferMb)
+            throws IOException {
         Analyzer analyzer = new StandardAnalyzer();
         if (DirectoryReader.indexExists(directory)) {
             IndexWriter writer = null;

@@ -129,14 +129,14 @@ public final class SearchIndex implements Closeable {
     }
 
     /**
-     * Opens the index in the first directory {@code root/0}, {@code root/1}, ... that no other running instance
+     * Opens the index, its files mapped, in the first directory {@code root/0}, {@code root/1}, ... that no other running instance
      * holds, creating it when missing and emptying it when unreadable or of another layout.
      *
      * @param maxConnections HNSW neighbours per node; {@code beamWidth}: HNSW candidates while inserting
      * @param ramBufferMb    indexing memory before a segment is written
      */
     public static SearchIndex open(Path root, int maxConnections, int beamWidth, double ramBufferMb) {
-        return open(root, maxConnections, beamWidth, ramBufferMb, false);
+        return open(root, maxConnections, beamWidth, ramBufferMb, true);
     }
 
     /**

@@ -57,7 +57,7 @@ class PageCacheDirectoryTest {
     void should_index_and_search_without_mapping_the_index_files_into_the_process() throws Exception {
         Path root = Files.createTempDirectory("index-");
         MockEmbedder embedder = new MockEmbedder(1536);
-        try (SearchIndex index = SearchIndex.open(root, 16, 100, 1)) {
+        try (SearchIndex index = SearchIndex.open(root, 16, 100, 1, false)) {
             // a buffer of 1 MiB: several segments, each with its graph
             Random random = new Random(1);
             List<String> texts = new ArrayList<>();

@@ -23,8 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Measures, not asserts: docpipe started as the user starts it (its own JVM, {@code -Xmx256m}, its embedded
  * PostgreSQL), one Markdown document of {@code -Dbench.large.mb} (200) MB of text uploaded and taken to complete in
- * mock mode, and the service's peak RSS ({@code VmHWM}) after each stage and after answering the document's chunks. The search index's follower is off (an
- * index of the document's chunks is not what is measured). Run with
+ * mock mode, and the service's peak RSS ({@code VmHWM}) after each stage and after answering the document's chunks.
+ * The search index's follower is off (an index of the document's chunks is not what is measured). Run with
  * {@code ./mvnw -B -q -Pbenchmark test-compile exec:java -Dbench.run=large}.
  */
 public final class LargeDocumentProbe {

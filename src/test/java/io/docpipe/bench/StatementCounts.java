@@ -51,10 +51,6 @@ final class StatementCounts {
         return sql.queryForObject("SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database", Long.class);
     }
 
-    private long commits() {
-        return commits(sql);
-    }
-
     /** The statements run in {@code database} since the reset, per document: the total and the most called. */
     String report(String database, int documents) {
         List<Map<String, Object>> rows = sql.queryForList("""
@@ -71,7 +67,7 @@ final class StatementCounts {
                 .sum();
         StringBuilder report = new StringBuilder(String.format(
                 "%.1f statements, %.2f ms executing, per document; %.1f commits per document (all databases)%n",
-                (double) calls / documents, ms / documents, (double) (commits() - commitsBefore) / documents));
+                (double) calls / documents, ms / documents, (double) (commits(sql) - commitsBefore) / documents));
         for (Map<String, Object> row : rows.subList(0, Math.min(25, rows.size()))) {
             String query = (String) row.get("query");
             report.append(String.format(

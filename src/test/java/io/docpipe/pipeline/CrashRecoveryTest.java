@@ -90,7 +90,7 @@ class CrashRecoveryTest {
             log = second.log();
             JdbcTemplate sql = new JdbcTemplate(TestPostgres.dataSource(jdbcUrl(dataDir)));
             int unfinished = sql.queryForObject("SELECT count(*) FROM jobs WHERE status <> 'complete'", Integer.class);
-            // a ceiling, not a goal: quiet, all complete within about 20 s; at a load of 20 it took 120 s
+            // a ceiling, not a goal: quiet, all complete within about 25 s; at a load of 20 it took 120 s
             await().atMost(Duration.ofSeconds(300))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() ->

@@ -3,13 +3,15 @@ package io.docpipe.config;
 import io.docpipe.api.SearchApi;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.search.HighDimensionCodec;
-import io.docpipe.search.ProcessorLoad;
+import io.docpipe.search.LowPriorityThreads;
 import io.docpipe.search.QueryEmbedder;
 import io.docpipe.search.SearchIndex;
 import io.docpipe.search.SearchIndexFollower;
 import io.docpipe.search.SearchQueries;
 import io.docpipe.search.SearchService;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,18 @@ final class SearchWiring {
             throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to "
                     + HighDimensionCodec.MAX_DIMENSIONS + " (the search index's limit), was " + dimensions);
         }
+        int indexNice = settings.integer("docpipe.search.index-nice");
+        // route follow-search-index runs on this thread, of the index's low priority
+        ScheduledExecutorService followerThread = Executors.newSingleThreadScheduledExecutor(
+                LowPriorityThreads.factory("docpipe-search-index", indexNice));
+        f.registry().bind("searchIndexThread", followerThread);
         SearchIndex searchIndex = SearchIndex.open(
                 settings.path("docpipe.search.index-dir"),
                 settings.integer("docpipe.search.hnsw.max-connections"),
                 settings.integer("docpipe.search.hnsw.beam-width"),
                 settings.integer("docpipe.search.index-ram-buffer-mb"),
-                Boolean.parseBoolean(settings.string("docpipe.search.map-index-files")));
+                Boolean.parseBoolean(settings.string("docpipe.search.map-index-files")),
+                indexNice);
         LOG.info("search index in {}", searchIndex.path());
         // added after the database, so stopped before it (and after the routes)
         f.context()
@@ -44,6 +52,7 @@ final class SearchWiring {
                         new ServiceSupport() {
                             @Override
                             protected void doStop() throws Exception {
+                                followerThread.shutdownNow();
                                 searchIndex.close();
                             }
                         },
@@ -63,9 +72,7 @@ final class SearchWiring {
                                 searchQueries,
                                 f.embeddings(),
                                 snapshotTx,
-                                new ProcessorLoad(settings.integer("docpipe.search.busy-cpu-percent"))::busy,
                                 f.context()::isStopping,
-                                settings.integer("docpipe.search.busy-index-percent"),
                                 Duration.ofMillis(settings.number("docpipe.search.commit-interval-ms"))));
         f.registry()
                 .bind(

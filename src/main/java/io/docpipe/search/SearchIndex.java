@@ -145,12 +145,22 @@ public final class SearchIndex implements Closeable {
      * process's resident memory) instead of read through the page cache ({@link PageCacheDirectory}).
      */
     public static SearchIndex open(Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles) {
+        return open(root, maxConnections, beamWidth, ramBufferMb, mapFiles, LowPriorityThreads.NORMAL);
+    }
+
+    /**
+     * As {@link #open(Path, int, int, double, boolean)}; {@code mergeNice}: the priority (Linux nice, 0 to 19) Lucene's
+     * merges run at, in threads of their own ({@link LowPriorityThreads}).
+     */
+    public static SearchIndex open(
+            Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles, int mergeNice) {
         for (int slot = 0; ; slot++) {
             Path path = root.resolve(Integer.toString(slot));
             try {
                 Files.createDirectories(path);
                 FSDirectory directory = mapFiles ? new MMapDirectory(path) : new PageCacheDirectory(path);
-                return openIn(path, directory, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb);
+                return openIn(
+                        path, directory, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb, mergeNice);
             } catch (LockObtainFailedException taken) {
                 LOG.debug("search index {} is held by another running instance", path);
             } catch (IOException e) {
@@ -159,14 +169,15 @@ public final class SearchIndex implements Closeable {
         }
     }
 
-    private static SearchIndex openIn(Path path, FSDirectory directory, HighDimensionCodec codec, double ramBufferMb)
+    private static SearchIndex openIn(
+            Path path, FSDirectory directory, HighDimensionCodec codec, double ramBufferMb, int mergeNice)
             throws IOException {
         Analyzer analyzer = new StandardAnalyzer();
         if (DirectoryReader.indexExists(directory)) {
             IndexWriter writer = null;
             try {
                 writer = new IndexWriter(
-                        directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.APPEND));
+                        directory, config(codec, analyzer, ramBufferMb, mergeNice, IndexWriterConfig.OpenMode.APPEND));
                 String layout = commitData(writer).get(LAYOUT);
                 if (!CURRENT_LAYOUT.equals(layout)) {
                     throw new IOException("its documents have another layout (" + layout + ")");
@@ -186,8 +197,8 @@ public final class SearchIndex implements Closeable {
                 empty(directory);
             }
         }
-        IndexWriter writer =
-                new IndexWriter(directory, config(codec, analyzer, ramBufferMb, IndexWriterConfig.OpenMode.CREATE));
+        IndexWriter writer = new IndexWriter(
+                directory, config(codec, analyzer, ramBufferMb, mergeNice, IndexWriterConfig.OpenMode.CREATE));
         writer.setLiveCommitData(Map.of(LAYOUT, CURRENT_LAYOUT).entrySet());
         writer.commit();
         return new SearchIndex(path, directory, writer, analyzer);
@@ -205,9 +216,14 @@ public final class SearchIndex implements Closeable {
     }
 
     private static IndexWriterConfig config(
-            HighDimensionCodec codec, Analyzer analyzer, double ramBufferMb, IndexWriterConfig.OpenMode mode) {
+            HighDimensionCodec codec,
+            Analyzer analyzer,
+            double ramBufferMb,
+            int mergeNice,
+            IndexWriterConfig.OpenMode mode) {
         return new IndexWriterConfig(analyzer)
                 .setCodec(codec)
+                .setMergeScheduler(LowPriorityThreads.mergeScheduler(mergeNice))
                 .setOpenMode(mode)
                 .setRAMBufferSizeMB(ramBufferMb)
                 .setCommitOnClose(false);

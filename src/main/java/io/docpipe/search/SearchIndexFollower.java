@@ -25,8 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * every searchable chunk the same way.
  *
  * <p>Published batches are made durable every {@code commitInterval} (a build at once): a crash loses at most the
- * batches since, which the next start applies again. While the pipeline is busy the indexing rests between slices
- * of work ({@link IndexPacer}).
+ * batches since, which the next start applies again. The follower runs on a thread of low priority (route
+ * follow-search-index, {@link LowPriorityThreads}), so it indexes at full speed while ingestion leaves processors idle
+ * and slows down, rather than slowing ingestion, while it does not.
  */
 public class SearchIndexFollower {
 
@@ -36,7 +37,7 @@ public class SearchIndexFollower {
     private final SearchQueries queries;
     private final EmbeddingRepository embeddings;
     private final TransactionTemplate snapshotTx;
-    private final IndexPacer pacer;
+    private final BooleanSupplier stopping;
     private final long commitIntervalNanos;
     private long committedAt = System.nanoTime();
     /** A build was given up half way: its emptying was not published, and only a build may publish it. */
@@ -44,9 +45,7 @@ public class SearchIndexFollower {
 
     /**
      * @param snapshotTx     repeatable read, read only: every read of one run sees one snapshot
-     * @param pipelineBusy   whether the machine's processors are busy (the pipeline needs them)
      * @param stopping       whether the instance is stopping (a batch being applied is then given up)
-     * @param busyPercent    share of its time the follower indexes while the pipeline is busy (100: no resting)
      * @param commitInterval how long published batches may wait to be made durable
      */
     public SearchIndexFollower(
@@ -54,15 +53,13 @@ public class SearchIndexFollower {
             SearchQueries queries,
             EmbeddingRepository embeddings,
             TransactionTemplate snapshotTx,
-            BooleanSupplier pipelineBusy,
             BooleanSupplier stopping,
-            int busyPercent,
             Duration commitInterval) {
         this.index = index;
         this.queries = queries;
         this.embeddings = embeddings;
         this.snapshotTx = snapshotTx;
-        this.pacer = new IndexPacer(pipelineBusy, stopping, busyPercent);
+        this.stopping = stopping;
         this.commitIntervalNanos = commitInterval.toNanos();
     }
 
@@ -78,7 +75,6 @@ public class SearchIndexFollower {
                 return 0;
             }
             String snapshot = queries.currentSnapshot();
-            pacer.start();
             io(() -> {
                 for (UUID document : changed) {
                     index.delete(document);
@@ -107,7 +103,6 @@ public class SearchIndexFollower {
         String snapshot = queries.currentSnapshot();
         int[] chunks = {0};
         buildUnfinished = true;
-        pacer.start();
         io(index::deleteAll);
         embeddings.streamSearchable(adding().andThen(chunk -> chunks[0]++));
         io(() -> index.publish(snapshot));
@@ -128,8 +123,10 @@ public class SearchIndexFollower {
 
     private Consumer<SearchableChunk> adding() {
         return chunk -> {
+            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("the instance is stopping: the batch being indexed is given up");
+            }
             io(() -> index.add(chunk));
-            pacer.pace();
         };
     }
 

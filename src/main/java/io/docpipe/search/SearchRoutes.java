@@ -14,10 +14,10 @@ public class SearchRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // spotless:off
-        from("scheduler:follow-search-index?delay={{docpipe.search.follow-interval-ms}}&initialDelay=0")
+        from("scheduler:follow-search-index?delay={{docpipe.search.follow-interval-ms}}&initialDelay=0&scheduledExecutorService=#searchIndexThread")
                 .routeId("follow-search-index")
                 .autoStartup("{{docpipe.search.follow-enabled}}")
-                .description("Applies to this instance's search index the documents PostgreSQL changed since its last published batch (built from scratch when it has none)")
+                .description("Applies to this instance's search index the documents PostgreSQL changed since its last published batch (built from scratch when it has none), on a thread of low priority")
                 .bean("searchIndexFollower", "follow");
 
         from("direct:rebuild-search-index")

@@ -34,6 +34,24 @@ class SearchIndexLifecycleTest {
             "{\"query\":\"public water service report\",\"mode\":\"hybrid\"}",
             "{\"query\":\"research data community program\",\"mode\":\"vector\",\"k\":15}");
 
+    /** The priority of the follower's thread, found by its name among this process's threads. */
+    private static int followerNice() throws IOException {
+        try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
+            List<Path> followers = threads.filter(thread -> {
+                        try {
+                            // Linux keeps 15 characters of a thread's name
+                            return Files.readString(thread.resolve("comm")).startsWith("docpipe-search-");
+                        } catch (IOException ended) {
+                            return false;
+                        }
+                    })
+                    .toList();
+            assertThat(followers).hasSize(1);
+            String stat = Files.readString(followers.get(0).resolve("stat"));
+            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        }
+    }
+
     @Test
     void should_rebuild_a_removed_or_unreadable_index_at_start_with_the_same_answers() throws IOException {
         String database = TestPostgres.newDatabase();
@@ -44,6 +62,9 @@ class SearchIndexLifecycleTest {
         try (RunningDocpipe first = RunningDocpipe.start(database, properties)) {
             uploadCorpus(first);
             awaitUpToDate(first);
+            assertThat(followerNice())
+                    .as("the follower's thread runs at the lowest priority")
+                    .isEqualTo(19);
             before = answers(first);
             index = first.dataDir().resolve("index");
         }

@@ -3,7 +3,8 @@ package io.docpipe.config;
 import io.docpipe.api.SearchApi;
 import io.docpipe.embed.MockEmbedder;
 import io.docpipe.search.HighDimensionCodec;
-import io.docpipe.search.LowPriorityThreads;
+import io.docpipe.search.IndexWorkShare;
+import io.docpipe.search.ProcessorLoad;
 import io.docpipe.search.QueryEmbedder;
 import io.docpipe.search.SearchIndex;
 import io.docpipe.search.SearchIndexFollower;
@@ -33,10 +34,14 @@ final class SearchWiring {
             throw new StartupRefusedException("EMBEDDING_DIMENSIONS must be from 1 to "
                     + HighDimensionCodec.MAX_DIMENSIONS + " (the search index's limit), was " + dimensions);
         }
-        int indexNice = settings.integer("docpipe.search.index-nice");
-        // route follow-search-index runs on this thread, of the index's low priority
-        ScheduledExecutorService followerThread = Executors.newSingleThreadScheduledExecutor(
-                LowPriorityThreads.factory("docpipe-search-index", indexNice));
+        IndexWorkShare share = new IndexWorkShare(
+                settings.integer("docpipe.search.index-nice"),
+                new ProcessorLoad(settings.integer("docpipe.search.busy-cpu-percent"))::busy,
+                settings.integer("docpipe.search.busy-index-percent"),
+                f.context()::isStopping);
+        // route follow-search-index runs on this thread
+        ScheduledExecutorService followerThread =
+                Executors.newSingleThreadScheduledExecutor(share.followerThreads("docpipe-search-index"));
         f.registry().bind("searchIndexThread", followerThread);
         SearchIndex searchIndex = SearchIndex.open(
                 settings.path("docpipe.search.index-dir"),
@@ -44,7 +49,7 @@ final class SearchWiring {
                 settings.integer("docpipe.search.hnsw.beam-width"),
                 settings.integer("docpipe.search.index-ram-buffer-mb"),
                 Boolean.parseBoolean(settings.string("docpipe.search.map-index-files")),
-                indexNice);
+                share);
         LOG.info("search index in {}", searchIndex.path());
         // added after the database, so stopped before it (and after the routes)
         f.context()
@@ -72,7 +77,7 @@ final class SearchWiring {
                                 searchQueries,
                                 f.embeddings(),
                                 snapshotTx,
-                                f.context()::isStopping,
+                                share,
                                 Duration.ofMillis(settings.number("docpipe.search.commit-interval-ms"))));
         f.registry()
                 .bind(

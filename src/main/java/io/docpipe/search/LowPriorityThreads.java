@@ -7,13 +7,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.lucene.index.ConcurrentMergeScheduler;
-import org.apache.lucene.index.MergePolicy.OneMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the search index's work (the follower's insertions, Lucene's merges) at a lower scheduling priority than
+ * Runs the search index's work (the follower's insertions, Lucene's merges: {@link IndexMerges}) at a lower scheduling priority than
  * ingestion, so the index takes processors only while the pipeline leaves them idle and catches up as soon as it
  * does. Inserting a vector into an HNSW graph costs far more processor than ingesting its chunk: at equal priority,
  * on a small machine, the index would take a processor from ingestion.
@@ -50,36 +48,6 @@ public final class LowPriorityThreads {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** Lucene's merge scheduler, whose merge threads (one per merge) lower themselves to {@code nice} first. */
-    public static ConcurrentMergeScheduler mergeScheduler(int nice) {
-        checkNice(nice);
-        return new LoweredMergeScheduler(nice);
-    }
-
-    private static final class LoweredMergeScheduler extends ConcurrentMergeScheduler {
-
-        private final int nice;
-
-        LoweredMergeScheduler(int nice) {
-            this.nice = nice;
-        }
-
-        @Override
-        protected synchronized MergeThread getMergeThread(MergeSource mergeSource, OneMerge merge) {
-            // as Lucene makes them, but lowered before the merge begins
-            MergeThread thread = new MergeThread(mergeSource, merge) {
-                @Override
-                public void run() {
-                    lowerCurrentThread(nice);
-                    super.run();
-                }
-            };
-            thread.setDaemon(true);
-            thread.setName("Lucene Merge Thread #" + mergeThreadCount++);
-            return thread;
-        }
     }
 
     /**
@@ -125,7 +93,7 @@ public final class LowPriorityThreads {
         return Integer.parseInt(fields[19 - 3]);
     }
 
-    private static void checkNice(int nice) {
+    static void checkNice(int nice) {
         if (nice < NORMAL || nice > LOWEST) {
             throw new IllegalArgumentException(
                     "docpipe.search.index-nice must be from " + NORMAL + " to " + LOWEST + ", was " + nice);

@@ -20,6 +20,9 @@ import org.apache.lucene.store.IndexInput;
  * touches then counts in the process's resident memory, which grows with the index (1.2 GB of vectors for 200,000
  * chunks of 1536 floats).
  *
+ * <p>Merges read through here ({@link SearchMappedDirectory}), and their reads are where they are paced
+ * ({@link IndexMerges#pace()}).
+ *
  * <p>Reads are buffered as in Lucene's {@code NIOFSDirectory}, but a vector (an HNSW graph visits thousands a search)
  * is read with one read of its own length instead of one per 1 KiB buffer.
  */
@@ -98,6 +101,7 @@ final class PageCacheDirectory extends FSDirectory {
         /** A vector longer than the buffer is read at once, straight from the file. */
         @Override
         public void readFloats(float[] dst, int offset, int len) throws IOException {
+            IndexMerges.pace(); // a merge building its graph reads a vector for every distance it computes
             int bytes = len * Float.BYTES;
             if (bytes <= getBufferSize()) {
                 super.readFloats(dst, offset, len);
@@ -116,6 +120,7 @@ final class PageCacheDirectory extends FSDirectory {
 
         @Override
         protected void readInternal(ByteBuffer b) throws IOException {
+            IndexMerges.pace();
             read(b, getFilePointer());
         }
 

@@ -45,10 +45,9 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,14 +106,14 @@ public final class SearchIndex implements Closeable {
             float score) {}
 
     private final Path path;
-    private final FSDirectory directory;
+    private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Analyzer analyzer;
     /** Changes added or deleted since the last {@link #publish}: a half-applied batch, never published or committed. */
     private volatile boolean unpublished;
 
-    private SearchIndex(Path path, FSDirectory directory, IndexWriter writer, Analyzer analyzer) throws IOException {
+    private SearchIndex(Path path, Directory directory, IndexWriter writer, Analyzer analyzer) throws IOException {
         this.path = path;
         this.directory = directory;
         this.writer = writer;
@@ -129,7 +128,7 @@ public final class SearchIndex implements Closeable {
     }
 
     /**
-     * Opens the index, its files mapped, in the first directory {@code root/0}, {@code root/1}, ... that no other
+     * Opens the index, its files mapped for searches, in the first directory {@code root/0}, {@code root/1}, ... that no other
      * running instance holds, creating it when missing and emptying it when unreadable or of another layout.
      *
      * @param maxConnections HNSW neighbours per node; {@code beamWidth}: HNSW candidates while inserting
@@ -140,27 +139,27 @@ public final class SearchIndex implements Closeable {
     }
 
     /**
-     * As {@link #open(Path, int, int, double)}; {@code mapFiles}: the index's files are mapped into the process
-     * (Lucene's {@code MMapDirectory}: faster vector search, but every page searches and merges touch counts in the
-     * process's resident memory) instead of read through the page cache ({@link PageCacheDirectory}).
+     * As {@link #open(Path, int, int, double)}; {@code mapFiles}: searches read the index's files mapped into the
+     * process ({@link SearchMappedDirectory}: faster vector search, but every page searches touch counts in the
+     * process's resident memory; merges read through the page cache), else every read goes through the page cache
+     * ({@link PageCacheDirectory}).
      */
     public static SearchIndex open(Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles) {
-        return open(root, maxConnections, beamWidth, ramBufferMb, mapFiles, LowPriorityThreads.NORMAL);
+        return open(root, maxConnections, beamWidth, ramBufferMb, mapFiles, IndexWorkShare.unlimited());
     }
 
     /**
-     * As {@link #open(Path, int, int, double, boolean)}; {@code mergeNice}: the priority (Linux nice, 0 to 19) Lucene's
-     * merges run at, in threads of their own ({@link LowPriorityThreads}).
+     * As {@link #open(Path, int, int, double, boolean)}; {@code share}: how much of the machine Lucene's merges take
+     * beside ingestion.
      */
     public static SearchIndex open(
-            Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles, int mergeNice) {
+            Path root, int maxConnections, int beamWidth, double ramBufferMb, boolean mapFiles, IndexWorkShare share) {
         for (int slot = 0; ; slot++) {
             Path path = root.resolve(Integer.toString(slot));
             try {
                 Files.createDirectories(path);
-                FSDirectory directory = mapFiles ? new MMapDirectory(path) : new PageCacheDirectory(path);
-                return openIn(
-                        path, directory, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb, mergeNice);
+                Directory directory = mapFiles ? new SearchMappedDirectory(path) : new PageCacheDirectory(path);
+                return openIn(path, directory, new HighDimensionCodec(maxConnections, beamWidth), ramBufferMb, share);
             } catch (LockObtainFailedException taken) {
                 LOG.debug("search index {} is held by another running instance", path);
             } catch (IOException e) {
@@ -170,14 +169,14 @@ public final class SearchIndex implements Closeable {
     }
 
     private static SearchIndex openIn(
-            Path path, FSDirectory directory, HighDimensionCodec codec, double ramBufferMb, int mergeNice)
+            Path path, Directory directory, HighDimensionCodec codec, double ramBufferMb, IndexWorkShare share)
             throws IOException {
         Analyzer analyzer = new StandardAnalyzer();
         if (DirectoryReader.indexExists(directory)) {
             IndexWriter writer = null;
             try {
                 writer = new IndexWriter(
-                        directory, config(codec, analyzer, ramBufferMb, mergeNice, IndexWriterConfig.OpenMode.APPEND));
+                        directory, config(codec, analyzer, ramBufferMb, share, IndexWriterConfig.OpenMode.APPEND));
                 String layout = commitData(writer).get(LAYOUT);
                 if (!CURRENT_LAYOUT.equals(layout)) {
                     throw new IOException("its documents have another layout (" + layout + ")");
@@ -198,14 +197,14 @@ public final class SearchIndex implements Closeable {
             }
         }
         IndexWriter writer = new IndexWriter(
-                directory, config(codec, analyzer, ramBufferMb, mergeNice, IndexWriterConfig.OpenMode.CREATE));
+                directory, config(codec, analyzer, ramBufferMb, share, IndexWriterConfig.OpenMode.CREATE));
         writer.setLiveCommitData(Map.of(LAYOUT, CURRENT_LAYOUT).entrySet());
         writer.commit();
         return new SearchIndex(path, directory, writer, analyzer);
     }
 
     /** Removes every file of an index that cannot be read (even a new writer reads the last commit), under its lock. */
-    private static void empty(FSDirectory directory) throws IOException {
+    private static void empty(Directory directory) throws IOException {
         try (Lock lock = directory.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
             for (String file : directory.listAll()) {
                 if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
@@ -219,11 +218,11 @@ public final class SearchIndex implements Closeable {
             HighDimensionCodec codec,
             Analyzer analyzer,
             double ramBufferMb,
-            int mergeNice,
+            IndexWorkShare share,
             IndexWriterConfig.OpenMode mode) {
         return new IndexWriterConfig(analyzer)
                 .setCodec(codec)
-                .setMergeScheduler(LowPriorityThreads.mergeScheduler(mergeNice))
+                .setMergeScheduler(share.merges())
                 .setOpenMode(mode)
                 .setRAMBufferSizeMB(ramBufferMb)
                 .setCommitOnClose(false);

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * every searchable chunk the same way.
  *
  * <p>Published batches are made durable every {@code commitInterval} (a build at once): a crash loses at most the
- * batches since, which the next start applies again. The follower runs on a thread of low priority (route
- * follow-search-index, {@link LowPriorityThreads}), so it indexes at full speed while ingestion leaves processors idle
- * and slows down, rather than slowing ingestion, while it does not.
+ * batches since, which the next start applies again. The follower's thread (route follow-search-index) and its
+ * pacing keep its work to what ingestion leaves of the machine ({@link IndexWorkShare}).
  */
 public class SearchIndexFollower {
 
@@ -37,7 +35,7 @@ public class SearchIndexFollower {
     private final SearchQueries queries;
     private final EmbeddingRepository embeddings;
     private final TransactionTemplate snapshotTx;
-    private final BooleanSupplier stopping;
+    private final IndexPacer pacer;
     private final long commitIntervalNanos;
     private long committedAt = System.nanoTime();
     /** A build was given up half way: its emptying was not published, and only a build may publish it. */
@@ -45,7 +43,7 @@ public class SearchIndexFollower {
 
     /**
      * @param snapshotTx     repeatable read, read only: every read of one run sees one snapshot
-     * @param stopping       whether the instance is stopping (a batch being applied is then given up)
+     * @param share          how much of the machine the follower's work takes beside ingestion
      * @param commitInterval how long published batches may wait to be made durable
      */
     public SearchIndexFollower(
@@ -53,13 +51,13 @@ public class SearchIndexFollower {
             SearchQueries queries,
             EmbeddingRepository embeddings,
             TransactionTemplate snapshotTx,
-            BooleanSupplier stopping,
+            IndexWorkShare share,
             Duration commitInterval) {
         this.index = index;
         this.queries = queries;
         this.embeddings = embeddings;
         this.snapshotTx = snapshotTx;
-        this.stopping = stopping;
+        this.pacer = share.pacer();
         this.commitIntervalNanos = commitInterval.toNanos();
     }
 
@@ -75,6 +73,7 @@ public class SearchIndexFollower {
                 return 0;
             }
             String snapshot = queries.currentSnapshot();
+            pacer.start();
             io(() -> {
                 for (UUID document : changed) {
                     index.delete(document);
@@ -103,6 +102,7 @@ public class SearchIndexFollower {
         String snapshot = queries.currentSnapshot();
         int[] chunks = {0};
         buildUnfinished = true;
+        pacer.start();
         io(index::deleteAll);
         embeddings.streamSearchable(adding().andThen(chunk -> chunks[0]++));
         io(() -> index.publish(snapshot));
@@ -123,10 +123,8 @@ public class SearchIndexFollower {
 
     private Consumer<SearchableChunk> adding() {
         return chunk -> {
-            if (stopping.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("the instance is stopping: the batch being indexed is given up");
-            }
             io(() -> index.add(chunk));
+            pacer.pace();
         };
     }
 

@@ -110,7 +110,7 @@ class LowPriorityThreadsTest {
             public void close() {}
         };
         IndexWriterConfig config = new IndexWriterConfig()
-                .setMergeScheduler(LowPriorityThreads.mergeScheduler(17))
+                .setMergeScheduler(new IndexWorkShare(17, () -> false, 100, () -> false).merges())
                 .setInfoStream(mergeThreads);
         try (IndexWriter writer = new IndexWriter(new ByteBuffersDirectory(), config)) {
             for (int segment = 0; segment < 4; segment++) {
@@ -130,6 +130,7 @@ class LowPriorityThreadsTest {
         assertThatThrownBy(() -> LowPriorityThreads.factory("x", 20))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("docpipe.search.index-nice must be from 0 to 19, was 20");
-        assertThatThrownBy(() -> LowPriorityThreads.mergeScheduler(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IndexWorkShare(-1, () -> false, 100, () -> false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -98,6 +98,9 @@ public final class RunningDocpipe implements AutoCloseable {
             properties.put("docpipe.parse.poll-interval-ms", "50");
             properties.put("docpipe.chunk.poll-interval-ms", "50");
             properties.put("docpipe.embed.poll-interval-ms", "50");
+            // the index works at full speed: two test JVMs share the machine, and tests wait for the index, whose
+            // pacing (search/IndexPacer, tested on its own) would make their waits depend on the other JVM's load
+            properties.put("docpipe.search.busy-index-percent", "100");
             // every sweep each second; an instance's own Quartz cluster unless a test shares one on purpose
             SWEEPS.forEach(sweep -> properties.put("docpipe.sweeps." + sweep + ".cron", "* * * * * ?"));
             properties.put("docpipe.sweeps.cluster-name", "docpipe-test-" + UUID.randomUUID());

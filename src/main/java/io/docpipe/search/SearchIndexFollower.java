@@ -4,6 +4,7 @@ import io.docpipe.embed.EmbeddingRepository;
 import io.docpipe.embed.EmbeddingRepository.SearchableChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -16,8 +17,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Keeps this instance's {@link SearchIndex} in step with PostgreSQL, run by route follow-search-index.
  *
  * <p>Each run reads, in one repeatable-read transaction, the documents changed by transactions the index's applied
- * snapshot does not see, and their searchable chunks as of the run's own snapshot; it replaces those documents'
- * chunks in the index and publishes them with the run's snapshot. Transactions commit in any order, but a change is
+ * snapshot does not see, and their searchable chunks as of the run's own snapshot, into a local spool
+ * ({@link ChunkSpool}); the transaction ends there. It then replaces those documents' chunks in the index and
+ * publishes them with the run's snapshot. Transactions commit in any order, but a change is
  * applied exactly when the applied snapshot sees its transaction, so none is skipped; all the changes of one
  * transaction (a version swap: the new version in, the old one out) land in one batch, which searches see at once.
  * An index without an applied snapshot (new, emptied, or older than the change log's retention) is built from
@@ -64,56 +66,101 @@ public class SearchIndexFollower {
     /** @return the documents re-read, or every chunk indexed when the index was built from scratch */
     public synchronized int follow() {
         String applied = index.appliedSnapshot();
-        Integer done = snapshotTx.execute(status -> {
+        // the snapshot's reads are spooled, and the transaction ends before the index works on them
+        Batch batch = snapshotTx.execute(status -> {
             if (applied == null || buildUnfinished || queries.isPastHorizon(applied)) {
-                return build();
+                return spoolAll();
             }
             List<UUID> changed = queries.unappliedChanges(applied);
             if (changed.isEmpty()) {
-                return 0;
+                return null;
             }
             String snapshot = queries.currentSnapshot();
-            pacer.start();
-            io(() -> {
-                for (UUID document : changed) {
-                    index.delete(document);
-                }
-            });
-            embeddings.streamSearchable(changed, adding());
-            io(() -> index.publish(snapshot));
-            LOG.debug("search index: applied changes of {} documents", changed.size());
-            return changed.size();
+            ChunkSpool spool = ChunkSpool.create(spoolFile());
+            try {
+                embeddings.streamSearchable(changed, spool::write);
+            } catch (RuntimeException e) {
+                closeQuietly(spool, e);
+                throw e;
+            }
+            return new Batch(snapshot, changed, spool);
         });
+        int done = batch == null ? 0 : apply(batch);
         if (System.nanoTime() - committedAt >= commitIntervalNanos) {
             commit();
         }
-        return done == null ? 0 : done;
+        return done;
     }
 
     /** Builds the index again from every searchable chunk (route rebuild-search-index). */
     public synchronized int rebuild() {
-        Integer built = snapshotTx.execute(status -> build());
-        return built == null ? 0 : built;
+        Batch all = snapshotTx.execute(status -> spoolAll());
+        return apply(all);
     }
 
-    /** Inside the snapshot transaction; a build is made durable at once. */
-    private int build() {
-        long started = System.nanoTime();
+    /** The documents a batch replaces (null: every document, a build), their chunks, and the snapshot they are of. */
+    private record Batch(String snapshot, List<UUID> documents, ChunkSpool spool) {}
+
+    /** Inside the snapshot transaction: every searchable chunk, for a build. */
+    private Batch spoolAll() {
         String snapshot = queries.currentSnapshot();
-        int[] chunks = {0};
-        buildUnfinished = true;
-        pacer.start();
-        io(index::deleteAll);
-        embeddings.streamSearchable(adding().andThen(chunk -> chunks[0]++));
-        io(() -> index.publish(snapshot));
-        buildUnfinished = false;
-        commit();
-        LOG.info(
-                "search index {} built from PostgreSQL: {} chunks in {} ms",
-                index.path(),
-                chunks[0],
-                (System.nanoTime() - started) / 1_000_000);
-        return chunks[0];
+        ChunkSpool spool = ChunkSpool.create(spoolFile());
+        try {
+            embeddings.streamSearchable(spool::write);
+        } catch (RuntimeException e) {
+            closeQuietly(spool, e);
+            throw e;
+        }
+        return new Batch(snapshot, null, spool);
+    }
+
+    /** Outside any transaction, paced: replaces the batch's documents in the index and publishes it; a build is made durable at once. */
+    private int apply(Batch batch) {
+        long started = System.nanoTime();
+        try (ChunkSpool spool = batch.spool()) {
+            pacer.start();
+            if (batch.documents() == null) {
+                buildUnfinished = true;
+                io(index::deleteAll);
+            } else {
+                io(() -> {
+                    for (UUID document : batch.documents()) {
+                        index.delete(document);
+                    }
+                });
+            }
+            spool.replay(adding());
+            io(() -> index.publish(batch.snapshot()));
+            if (batch.documents() != null) {
+                LOG.debug(
+                        "search index: applied changes of {} documents",
+                        batch.documents().size());
+                return batch.documents().size();
+            }
+            buildUnfinished = false;
+            commit();
+            LOG.info(
+                    "search index {} built from PostgreSQL: {} chunks in {} ms",
+                    index.path(),
+                    spool.chunks(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return spool.chunks();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the search index's spool could not be removed", e);
+        }
+    }
+
+    /** Beside the index's directory; one per index, which one instance alone holds. */
+    private Path spoolFile() {
+        return index.path().resolveSibling(index.path().getFileName() + ".spool");
+    }
+
+    private static void closeQuietly(ChunkSpool spool, RuntimeException failure) {
+        try {
+            spool.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void commit() {

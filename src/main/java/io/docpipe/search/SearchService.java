@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -27,6 +28,10 @@ public class SearchService {
     private final SearchQueries queries;
     private final int candidates;
     private final int rankConstant;
+    /** The last lag counted, when it was not 0: searches of the same published batch may share it ({@link #indexLag}). */
+    private volatile CountedLag lastLag;
+
+    private record CountedLag(String applied, Set<UUID> only, long lag, long countedAt, long reusableNanos) {}
 
     /**
      * @param candidates   chunks each ranked list looks at (the HNSW search's breadth, and what fusion ranks)
@@ -97,17 +102,33 @@ public class SearchService {
     /**
      * Embeddings whose change the searched commit has not applied: of a document added or re-embedded, those search
      * will find; of one replaced or deleted, those the index still holds.
+     *
+     * <p>Counting costs a look at every unapplied document, so a count that is not 0 is shared by the searches of the
+     * same published batch for ten times as long as it took (while an index catches up, the count then costs at most a
+     * tenth of a processor however often searches ask). A shared count is never a false 0: while the searched batch
+     * stays the same, what it has not applied only grows.
      */
     private long indexLag(Searcher searcher, Set<UUID> only) throws IOException {
         String applied = searcher.appliedSnapshot();
         if (applied == null) {
             return queries.searchableEmbeddings();
         }
+        long started = System.nanoTime();
+        CountedLag last = lastLag;
+        if (last != null
+                && last.applied().equals(applied)
+                && Objects.equals(last.only(), only)
+                && started - last.countedAt() < last.reusableNanos()) {
+            return last.lag();
+        }
         long lag = 0;
         for (Map.Entry<UUID, Long> change : queries.unappliedEmbeddings(applied).entrySet()) {
             if (only == null || only.contains(change.getKey())) {
                 lag += Math.max(change.getValue(), searcher.entriesOf(change.getKey()));
             }
+        }
+        if (lag > 0) {
+            lastLag = new CountedLag(applied, only, lag, started, 10 * (System.nanoTime() - started));
         }
         return lag;
     }

@@ -22,6 +22,9 @@ final class IndexMerges extends ConcurrentMergeScheduler {
 
     IndexMerges(IndexWorkShare share) {
         this.share = share;
+        // Lucene slows merges' writes to keep searches' reads fast on a busy disk; here merges are paced by processor
+        // instead, and a throttled merge only delays an index catching up
+        disableAutoIOThrottle();
     }
 
     /** Whether the calling thread is running one of the index's merges. */

@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
  * unprivileged process may lower its own threads). Where that cannot be done (no {@code /proc/thread-self}, no
  * {@code renice}) the work runs at normal priority, which is logged once.
  */
-public final class LowPriorityThreads {
+final class LowPriorityThreads {
 
     private static final Logger LOG = LoggerFactory.getLogger(LowPriorityThreads.class);
 
     /** Normal priority: nothing is lowered. */
-    public static final int NORMAL = 0;
+    static final int NORMAL = 0;
     /** The lowest priority Linux has. */
-    public static final int LOWEST = 19;
+    static final int LOWEST = 19;
 
     private static final Path THIS_THREAD = Path.of("/proc/thread-self");
     private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -35,7 +35,7 @@ public final class LowPriorityThreads {
     private LowPriorityThreads() {}
 
     /** Makes daemon threads named {@code name-N} that lower themselves to {@code nice} before any work. */
-    public static ThreadFactory factory(String name, int nice) {
+    static ThreadFactory factory(String name, int nice) {
         checkNice(nice);
         AtomicInteger made = new AtomicInteger();
         return work -> {
@@ -55,7 +55,7 @@ public final class LowPriorityThreads {
      *
      * @return whether the thread now runs at {@code nice} or lower
      */
-    public static boolean lowerCurrentThread(int nice) {
+    static boolean lowerCurrentThread(int nice) {
         checkNice(nice);
         if (nice == NORMAL) {
             return true;

@@ -42,7 +42,11 @@ public record IndexWorkShare(int nice, BooleanSupplier load, int busyPercent, Bo
         ThreadFactory lowered = LowPriorityThreads.factory(name, nice);
         return work -> lowered.newThread(() -> {
             ProcessorLoad.countAsIndexWork();
-            work.run();
+            try {
+                work.run();
+            } finally {
+                ProcessorLoad.indexWorkEnds();
+            }
         });
     }
 

@@ -34,21 +34,23 @@ class SearchIndexLifecycleTest {
             "{\"query\":\"public water service report\",\"mode\":\"hybrid\"}",
             "{\"query\":\"research data community program\",\"mode\":\"vector\",\"k\":15}");
 
-    /** The priority of the follower's thread, found by its name among this process's threads. */
-    private static int followerNice() throws IOException {
+    /** The priorities of the followers' threads, found by their name among this process's threads. */
+    private static List<Integer> followerNices() throws IOException {
         try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
-            List<Path> followers = threads.filter(thread -> {
-                        try {
-                            // Linux keeps 15 characters of a thread's name
-                            return Files.readString(thread.resolve("comm")).startsWith("docpipe-search-");
-                        } catch (IOException ended) {
-                            return false;
-                        }
-                    })
-                    .toList();
-            assertThat(followers).hasSize(1);
-            String stat = Files.readString(followers.get(0).resolve("stat"));
-            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+            List<Integer> nices = new ArrayList<>();
+            for (Path thread : threads.toList()) {
+                try {
+                    // Linux keeps 15 characters of a thread's name
+                    if (Files.readString(thread.resolve("comm")).startsWith("docpipe-search-")) {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        nices.add(Integer.parseInt(
+                                stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                    }
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+            return nices;
         }
     }
 
@@ -62,9 +64,10 @@ class SearchIndexLifecycleTest {
         try (RunningDocpipe first = RunningDocpipe.start(database, properties)) {
             uploadCorpus(first);
             awaitUpToDate(first);
-            assertThat(followerNice())
+            assertThat(followerNices())
                     .as("the follower's thread runs at the lowest priority")
-                    .isEqualTo(19);
+                    .isNotEmpty()
+                    .containsOnly(19);
             before = answers(first);
             index = first.dataDir().resolve("index");
         }

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the search index's work (the follower's insertions, Lucene's merges: {@link IndexMerges}) at a lower scheduling priority than
- * ingestion, so the index takes processors only while the pipeline leaves them idle and catches up as soon as it
- * does. Inserting a vector into an HNSW graph costs far more processor than ingesting its chunk: at equal priority,
- * on a small machine, the index would take a processor from ingestion.
+ * Runs the search index's work (the follower's insertions, Lucene's merges: {@link IndexMerges}) at a lower
+ * scheduling priority than the rest of the process, so among docpipe's own threads ingestion goes first. It does not
+ * reach other processes: Linux schedules each session (and each cgroup) as a group, and PostgreSQL's backends each
+ * start a session of their own; pacing covers them ({@link IndexWorkShare}).
  *
  * <p>Linux schedules threads one by one, so {@code renice} given a thread's id lowers that thread alone (an
  * unprivileged process may lower its own threads). Where that cannot be done (no {@code /proc/thread-self}, no

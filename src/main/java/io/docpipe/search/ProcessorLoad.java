@@ -29,7 +29,10 @@ public final class ProcessorLoad {
     private long readAt = System.nanoTime() - READ_EVERY_NANOS;
     private boolean busy;
 
-    /** @param busyPercent processor time in use by other work than the index's (%, all processors) from which they are busy */
+    /**
+     * @param busyPercent processor time in use by other work than the index's (%, all processors) from which they are
+     *     busy
+     */
     public ProcessorLoad(int busyPercent) {
         if (busyPercent < 1 || busyPercent > 100) {
             throw new IllegalArgumentException(

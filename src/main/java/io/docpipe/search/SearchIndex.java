@@ -128,8 +128,8 @@ public final class SearchIndex implements Closeable {
     }
 
     /**
-     * Opens the index, its files mapped for searches, in the first directory {@code root/0}, {@code root/1}, ... that no other
-     * running instance holds, creating it when missing and emptying it when unreadable or of another layout.
+     * Opens the index, its files mapped for searches, in the first directory {@code root/0}, {@code root/1}, ... that no
+     * other running instance holds, creating it when missing and emptying it when unreadable or of another layout.
      *
      * @param maxConnections HNSW neighbours per node; {@code beamWidth}: HNSW candidates while inserting
      * @param ramBufferMb    indexing memory before a segment is written

@@ -76,14 +76,7 @@ public class SearchIndexFollower {
                 return null;
             }
             String snapshot = queries.currentSnapshot();
-            ChunkSpool spool = ChunkSpool.create(spoolFile());
-            try {
-                embeddings.streamSearchable(changed, spool::write);
-            } catch (RuntimeException e) {
-                closeQuietly(spool, e);
-                throw e;
-            }
-            return new Batch(snapshot, changed, spool);
+            return new Batch(snapshot, changed, spooled(sink -> embeddings.streamSearchable(changed, sink)));
         });
         int done = batch == null ? 0 : apply(batch);
         if (System.nanoTime() - committedAt >= commitIntervalNanos) {
@@ -104,17 +97,29 @@ public class SearchIndexFollower {
     /** Inside the snapshot transaction: every searchable chunk, for a build. */
     private Batch spoolAll() {
         String snapshot = queries.currentSnapshot();
-        ChunkSpool spool = ChunkSpool.create(spoolFile());
-        try {
-            embeddings.streamSearchable(spool::write);
-        } catch (RuntimeException e) {
-            closeQuietly(spool, e);
-            throw e;
-        }
-        return new Batch(snapshot, null, spool);
+        return new Batch(snapshot, null, spooled(embeddings::streamSearchable));
     }
 
-    /** Outside any transaction, paced: replaces the batch's documents in the index and publishes it; a build is made durable at once. */
+    /** Inside the snapshot transaction: the chunks {@code read} gives, in a new spool. */
+    private ChunkSpool spooled(Consumer<Consumer<SearchableChunk>> read) {
+        ChunkSpool spool = ChunkSpool.create(spoolFile());
+        try {
+            read.accept(spool::write);
+        } catch (RuntimeException e) {
+            try {
+                spool.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return spool;
+    }
+
+    /**
+     * Outside any transaction, paced: replaces the batch's documents in the index and publishes it; a build is made
+     * durable at once.
+     */
     private int apply(Batch batch) {
         long started = System.nanoTime();
         try (ChunkSpool spool = batch.spool()) {
@@ -153,14 +158,6 @@ public class SearchIndexFollower {
     /** Beside the index's directory; one per index, which one instance alone holds. */
     private Path spoolFile() {
         return index.path().resolveSibling(index.path().getFileName() + ".spool");
-    }
-
-    private static void closeQuietly(ChunkSpool spool, RuntimeException failure) {
-        try {
-            spool.close();
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
     }
 
     private void commit() {

@@ -69,7 +69,7 @@ final class SearchMappedDirectory extends FilterDirectory {
         }
     }
 
-    /** A mapped file or slice of one, whose clones and slices made by a merge thread are read through the page cache. */
+    /** A mapped file or slice of one; its clones and slices made by a merge thread are read through the page cache. */
     private static final class Routed extends IndexInput {
 
         private final IndexInput mapped;

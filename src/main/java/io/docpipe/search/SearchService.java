@@ -28,7 +28,7 @@ public class SearchService {
     private final SearchQueries queries;
     private final int candidates;
     private final int rankConstant;
-    /** The last lag counted, when it was not 0: searches of the same published batch may share it ({@link #indexLag}). */
+    /** The last lag counted, when not 0: searches of the same published batch may share it ({@link #indexLag}). */
     private volatile CountedLag lastLag;
 
     private record CountedLag(String applied, Set<UUID> only, long lag, long countedAt, long reusableNanos) {}

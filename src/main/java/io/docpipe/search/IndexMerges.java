@@ -61,12 +61,9 @@ final class IndexMerges extends ConcurrentMergeScheduler {
                 IndexPacer pacer = share.pacer();
                 pacer.start();
                 RUNNING.set(new Running(merge, pacer));
-                LowPriorityThreads.lowerCurrentThread(share.nice());
-                ProcessorLoad.countAsIndexWork();
                 try {
-                    super.run();
+                    share.runAsIndexWork(super::run);
                 } finally {
-                    ProcessorLoad.indexWorkEnds();
                     RUNNING.remove();
                 }
             }

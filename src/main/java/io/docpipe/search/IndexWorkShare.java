@@ -1,6 +1,7 @@
 package io.docpipe.search;
 
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,17 +38,28 @@ public record IndexWorkShare(int nice, BooleanSupplier load, int busyPercent, Bo
         return new IndexWorkShare(LowPriorityThreads.NORMAL, () -> false, 100, () -> false);
     }
 
-    /** The follower's thread: lowered, and its processor time the index's. */
+    /** The follower's threads, daemons named {@code name-N}, whose work is the index's ({@link #runAsIndexWork}). */
     public ThreadFactory followerThreads(String name) {
-        ThreadFactory lowered = LowPriorityThreads.factory(name, nice);
-        return work -> lowered.newThread(() -> {
-            ProcessorLoad.countAsIndexWork();
-            try {
-                work.run();
-            } finally {
-                ProcessorLoad.indexWorkEnds();
-            }
-        });
+        AtomicInteger made = new AtomicInteger();
+        return work -> {
+            Thread thread = new Thread(() -> runAsIndexWork(work), name + "-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Runs {@code work} as the index's, on the calling thread (a thread of the index's own: the follower's or a
+     * merge's): the thread is lowered to {@code nice} first, and its processor time is the index's until the work ends.
+     */
+    void runAsIndexWork(Runnable work) {
+        LowPriorityThreads.lowerCurrentThread(nice);
+        ProcessorLoad.countAsIndexWork();
+        try {
+            work.run();
+        } finally {
+            ProcessorLoad.indexWorkEnds();
+        }
     }
 
     /** A pacer for one batch of the follower's or one merge's work. */

@@ -3,10 +3,8 @@ package io.docpipe.search;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,22 +31,6 @@ final class LowPriorityThreads {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private LowPriorityThreads() {}
-
-    /** Makes daemon threads named {@code name-N} that lower themselves to {@code nice} before any work. */
-    static ThreadFactory factory(String name, int nice) {
-        checkNice(nice);
-        AtomicInteger made = new AtomicInteger();
-        return work -> {
-            Thread thread = new Thread(
-                    () -> {
-                        lowerCurrentThread(nice);
-                        work.run();
-                    },
-                    name + "-" + made.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /**
      * Lowers the calling thread's priority to {@code nice} (never raises it).

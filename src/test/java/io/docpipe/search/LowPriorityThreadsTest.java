@@ -35,7 +35,8 @@ class LowPriorityThreadsTest {
     @Test
     void should_lower_the_threads_it_makes_and_no_other() throws Exception {
         int callerBefore = LowPriorityThreads.niceOfCurrentThread();
-        ExecutorService lowered = Executors.newSingleThreadExecutor(LowPriorityThreads.factory("test-index", 19));
+        ExecutorService lowered = Executors.newSingleThreadExecutor(
+                new IndexWorkShare(19, () -> false, 100, () -> false).followerThreads("test-index"));
         try {
             int nice = lowered.submit(LowPriorityThreads::niceOfCurrentThread).get(30, TimeUnit.SECONDS);
             assertThat(nice).isEqualTo(19);
@@ -127,7 +128,7 @@ class LowPriorityThreadsTest {
 
     @Test
     void should_refuse_a_priority_linux_does_not_have() {
-        assertThatThrownBy(() -> LowPriorityThreads.factory("x", 20))
+        assertThatThrownBy(() -> new IndexWorkShare(20, () -> false, 100, () -> false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("docpipe.search.index-nice must be from 0 to 19, was 20");
         assertThatThrownBy(() -> new IndexWorkShare(-1, () -> false, 100, () -> false))

@@ -46,6 +46,14 @@ final class PageCacheDirectory extends FSDirectory {
         }
     }
 
+    /** Refuses a slice of {@code input} that does not lie within it, as Lucene's own inputs do. */
+    static void checkSlice(String description, long offset, long length, IndexInput input) {
+        if (offset < 0 || length < 0 || offset + length > input.length()) {
+            throw new IllegalArgumentException("slice() " + description + " out of bounds: offset=" + offset
+                    + ", length=" + length + " of " + input);
+        }
+    }
+
     /** A file or a slice of one: {@code length} bytes from {@code start}. */
     private static final class Input extends BufferedIndexInput {
 
@@ -85,10 +93,7 @@ final class PageCacheDirectory extends FSDirectory {
 
         @Override
         public IndexInput slice(String description, long offset, long sliceLength) throws IOException {
-            if (offset < 0 || sliceLength < 0 || offset + sliceLength > length) {
-                throw new IllegalArgumentException("slice() " + description + " out of bounds: offset=" + offset
-                        + ", length=" + sliceLength + " of " + this);
-            }
+            checkSlice(description, offset, sliceLength, this);
             return new Input(
                     getFullSliceDescription(description), channel, start + offset, sliceLength, getBufferSize());
         }
@@ -101,7 +106,6 @@ final class PageCacheDirectory extends FSDirectory {
         /** A vector longer than the buffer is read at once, straight from the file. */
         @Override
         public void readFloats(float[] dst, int offset, int len) throws IOException {
-            IndexMerges.pace(); // a merge building its graph reads a vector for every distance it computes
             int bytes = len * Float.BYTES;
             if (bytes <= getBufferSize()) {
                 super.readFloats(dst, offset, len);
@@ -120,7 +124,6 @@ final class PageCacheDirectory extends FSDirectory {
 
         @Override
         protected void readInternal(ByteBuffer b) throws IOException {
-            IndexMerges.pace();
             read(b, getFilePointer());
         }
 
@@ -129,6 +132,7 @@ final class PageCacheDirectory extends FSDirectory {
          * into a heap buffer through a direct buffer of the read's size, which each thread keeps for its next read.
          */
         private void read(ByteBuffer b, long position) throws IOException {
+            IndexMerges.pace(); // a merge building its graph reads a vector for every distance it computes
             if (position + b.remaining() > length) {
                 throw new EOFException("read past EOF: " + this);
             }

@@ -3,6 +3,7 @@ package io.docpipe.search;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.store.FilterIndexInput;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.MMapDirectory;
@@ -70,9 +71,8 @@ final class SearchMappedDirectory extends FilterDirectory {
     }
 
     /** A mapped file or slice of one; its clones and slices made by a merge thread are read through the page cache. */
-    private static final class Routed extends IndexInput {
+    private static final class Routed extends FilterIndexInput {
 
-        private final IndexInput mapped;
         private final PageCacheFile file;
         /** Where this input begins in its file. */
         private final long start;
@@ -80,8 +80,7 @@ final class SearchMappedDirectory extends FilterDirectory {
         private final boolean opener;
 
         Routed(IndexInput mapped, PageCacheFile file, long start, boolean opener) {
-            super(mapped.toString());
-            this.mapped = mapped;
+            super(mapped.toString(), mapped);
             this.file = file;
             this.start = start;
             this.opener = opener;
@@ -91,45 +90,38 @@ final class SearchMappedDirectory extends FilterDirectory {
         public IndexInput clone() {
             try {
                 if (IndexMerges.inMergeThread()) {
-                    IndexInput read = file.input().slice(toString(), start, mapped.length());
-                    read.seek(mapped.getFilePointer());
+                    IndexInput read = file.input().slice(toString(), start, in.length());
+                    read.seek(in.getFilePointer());
                     return read;
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + this + " through the page cache", e);
             }
-            return new Routed(mapped.clone(), file, start, false);
+            return new Routed(in.clone(), file, start, false);
         }
 
         @Override
         public IndexInput slice(String description, long offset, long length) throws IOException {
             if (IndexMerges.inMergeThread()) {
-                checkSlice(description, offset, length);
+                PageCacheDirectory.checkSlice(description, offset, length, this);
                 return file.input().slice(description, start + offset, length);
             }
-            return new Routed(mapped.slice(description, offset, length), file, start + offset, false);
+            return new Routed(in.slice(description, offset, length), file, start + offset, false);
         }
 
         @Override
         public RandomAccessInput randomAccessSlice(long offset, long length) throws IOException {
             if (IndexMerges.inMergeThread()) {
-                checkSlice("random access", offset, length);
+                PageCacheDirectory.checkSlice("random access", offset, length, this);
                 return file.input().randomAccessSlice(start + offset, length);
             }
-            return mapped.randomAccessSlice(offset, length);
-        }
-
-        private void checkSlice(String description, long offset, long length) {
-            if (offset < 0 || length < 0 || offset + length > mapped.length()) {
-                throw new IllegalArgumentException("slice() " + description + " out of bounds: offset=" + offset
-                        + ", length=" + length + " of " + this);
-            }
+            return in.randomAccessSlice(offset, length);
         }
 
         @Override
         public void close() throws IOException {
             try {
-                mapped.close();
+                in.close();
             } finally {
                 if (opener) {
                     file.close();
@@ -137,79 +129,56 @@ final class SearchMappedDirectory extends FilterDirectory {
             }
         }
 
-        @Override
-        public long getFilePointer() {
-            return mapped.getFilePointer();
-        }
-
-        @Override
-        public void seek(long pos) throws IOException {
-            mapped.seek(pos);
-        }
-
-        @Override
-        public long length() {
-            return mapped.length();
-        }
+        // Lucene's FilterIndexInput passes on only the single reads: the bulk ones go to the mapped input's own too
 
         @Override
         public void skipBytes(long numBytes) throws IOException {
-            mapped.skipBytes(numBytes);
-        }
-
-        @Override
-        public byte readByte() throws IOException {
-            return mapped.readByte();
-        }
-
-        @Override
-        public void readBytes(byte[] b, int offset, int len) throws IOException {
-            mapped.readBytes(b, offset, len);
+            in.skipBytes(numBytes);
         }
 
         @Override
         public void readBytes(byte[] b, int offset, int len, boolean useBuffer) throws IOException {
-            mapped.readBytes(b, offset, len, useBuffer);
+            in.readBytes(b, offset, len, useBuffer);
         }
 
         @Override
         public short readShort() throws IOException {
-            return mapped.readShort();
+            return in.readShort();
         }
 
         @Override
         public int readInt() throws IOException {
-            return mapped.readInt();
+            return in.readInt();
         }
 
         @Override
         public long readLong() throws IOException {
-            return mapped.readLong();
+            return in.readLong();
         }
 
         @Override
         public int readVInt() throws IOException {
-            return mapped.readVInt();
+            return in.readVInt();
         }
 
         @Override
         public long readVLong() throws IOException {
-            return mapped.readVLong();
+            return in.readVLong();
         }
 
         @Override
         public void readLongs(long[] dst, int offset, int length) throws IOException {
-            mapped.readLongs(dst, offset, length);
+            in.readLongs(dst, offset, length);
         }
 
         @Override
         public void readInts(int[] dst, int offset, int length) throws IOException {
-            mapped.readInts(dst, offset, length);
+            in.readInts(dst, offset, length);
         }
 
         @Override
         public void readFloats(float[] floats, int offset, int len) throws IOException {
-            mapped.readFloats(floats, offset, len);
+            in.readFloats(floats, offset, len);
         }
     }
 }

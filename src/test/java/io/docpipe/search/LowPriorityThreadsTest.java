@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -14,13 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.ByteBuffersDirectory;
-import org.apache.lucene.util.InfoStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -90,38 +82,11 @@ class LowPriorityThreadsTest {
     void should_merge_in_lowered_threads() throws Exception {
         // Lucene's merge threads report their work to the writer's info stream: read their priority as they do
         Set<Integer> mergeNices = ConcurrentHashMap.newKeySet();
-        InfoStream mergeThreads = new InfoStream() {
-            @Override
-            public void message(String component, String message) {
-                if (Thread.currentThread().getName().startsWith("Lucene Merge Thread")) {
-                    try {
-                        mergeNices.add(LowPriorityThreads.niceOfCurrentThread());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-
-            @Override
-            public boolean isEnabled(String component) {
-                return true;
-            }
-
-            @Override
-            public void close() {}
-        };
-        IndexWriterConfig config = new IndexWriterConfig()
-                .setMergeScheduler(new IndexWorkShare(17, () -> false, 100, () -> false).merges())
-                .setInfoStream(mergeThreads);
-        try (IndexWriter writer = new IndexWriter(new ByteBuffersDirectory(), config)) {
-            for (int segment = 0; segment < 4; segment++) {
-                Document document = new Document();
-                document.add(new StringField("id", Integer.toString(segment), Field.Store.NO));
-                writer.addDocument(document);
-                writer.flush();
-            }
-            writer.forceMerge(1);
-        }
+        MergeThreads.mergeSegments(
+                new ByteBuffersDirectory(),
+                new IndexWorkShare(17, () -> false, 100, () -> false),
+                MergeThreads.onMergeThreads(() -> mergeNices.add(LowPriorityThreads.niceOfCurrentThread())),
+                4);
         assertThat(mergeNices).containsExactly(17);
         assertThat(LowPriorityThreads.niceOfCurrentThread()).isNotEqualTo(17);
     }

@@ -48,12 +48,12 @@ class SearchMappedDirectoryTest {
             // opened by a search's thread, then read by merges as Lucene does: through clones and slices
             try (IndexInput shared = directory.openInput("shared.bin", IOContext.READ)) {
                 Set<String> mergeReads = ConcurrentHashMap.newKeySet();
-                InfoStream inMerges = onMergeThreads(() -> {
+                InfoStream inMerges = MergeThreads.onMergeThreads(() -> {
                     IndexInput clone = shared.clone();
                     IndexInput slice = shared.slice("part", 400, 400);
                     mergeReads.add(kind(clone) + "," + kind(slice) + "," + clone.readInt() + "," + slice.readInt());
                 });
-                mergeSegments(directory, inMerges, 3);
+                MergeThreads.mergeSegments(directory, IndexWorkShare.unlimited(), inMerges, 3);
 
                 assertThat(mergeReads).containsExactly("page cache,page cache,0,100");
                 IndexInput clone = shared.clone();
@@ -121,51 +121,6 @@ class SearchMappedDirectoryTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
         }
-    }
-
-    /** Writes {@code segments} small segments and merges them into one, {@code inMerges} hearing the merge threads. */
-    private static void mergeSegments(SearchMappedDirectory directory, InfoStream inMerges, int segments)
-            throws Exception {
-        IndexWriterConfig config = new IndexWriterConfig()
-                .setMergeScheduler(IndexWorkShare.unlimited().merges())
-                .setInfoStream(inMerges);
-        try (IndexWriter writer = new IndexWriter(directory, config)) {
-            for (int segment = 0; segment < segments; segment++) {
-                Document document = new Document();
-                document.add(new StringField("id", Integer.toString(segment), Field.Store.YES));
-                writer.addDocument(document);
-                writer.flush();
-            }
-            writer.forceMerge(1);
-        }
-    }
-
-    private interface MergeWork {
-        void run() throws Exception;
-    }
-
-    /** Runs {@code work} on the merge threads, which tell the writer's info stream what they do. */
-    private static InfoStream onMergeThreads(MergeWork work) {
-        return new InfoStream() {
-            @Override
-            public void message(String component, String message) {
-                if (IndexMerges.inMergeThread()) {
-                    try {
-                        work.run();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-
-            @Override
-            public boolean isEnabled(String component) {
-                return true;
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 
     private static String kind(IndexInput input) {

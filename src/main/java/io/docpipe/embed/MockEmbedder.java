@@ -1,9 +1,8 @@
 package io.docpipe.embed;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Deterministic, free stand-in vectors that behave like embeddings for search: lexical. Each word of the text
@@ -28,8 +27,9 @@ public class MockEmbedder {
 
     public float[] embed(String text) {
         double[] values = new double[dimensions];
-        for (Map.Entry<String, int[]> word : wordCounts(text).entrySet()) {
-            add(values, hash(word.getKey()), 1 + Math.log(word.getValue()[0]));
+        WordCounts words = wordCounts(text);
+        for (int i = 0; i < words.size; i++) {
+            add(values, words.hashes[i], 1 + Math.log(words.counts[i]));
         }
         double norm = norm(values);
         if (norm == 0) {
@@ -49,31 +49,90 @@ public class MockEmbedder {
     }
 
     /**
-     * Each word, lower-cased, with its count. ASCII letters are lower-cased as they are read, so a word of ASCII only
-     * (nearly all) needs no second pass; a count is a mutable cell, not a boxed Integer merged anew.
+     * Each word's hash (of the word lower-cased), with its count, in the order the words first appear. An ASCII word
+     * (nearly all) is hashed as it is read, lower-cased on the way, without becoming a String; a word with other
+     * characters is lower-cased whole first, as Unicode may change its length.
      */
-    private static Map<String, int[]> wordCounts(String text) {
-        Map<String, int[]> counts = new HashMap<>();
-        StringBuilder word = new StringBuilder();
+    private static WordCounts wordCounts(String text) {
+        WordCounts counts = new WordCounts();
+        StringBuilder other = new StringBuilder();
+        long fnv = FNV_OFFSET;
+        int length = 0;
         boolean ascii = true;
         for (int i = 0; i <= text.length(); i++) {
             int c = i < text.length() ? text.codePointAt(i) : ' ';
-            if (c < 128 ? c >= 'a' && c <= 'z' || c >= '0' && c <= '9' : Character.isLetterOrDigit(c)) {
-                word.appendCodePoint(c);
-                ascii &= c < 128;
-                if (Character.charCount(c) == 2) {
-                    i++;
+            boolean upper = c >= 'A' && c <= 'Z';
+            if (upper || (c < 128 ? c >= 'a' && c <= 'z' || c >= '0' && c <= '9' : Character.isLetterOrDigit(c))) {
+                int lower = upper ? c + ('a' - 'A') : c;
+                other.appendCodePoint(lower);
+                if (lower < 128) {
+                    fnv = (fnv ^ lower) * FNV_PRIME;
+                } else {
+                    ascii = false;
+                    i += Character.charCount(c) - 1;
                 }
-            } else if (c >= 'A' && c <= 'Z') {
-                word.append((char) (c + ('a' - 'A')));
-            } else if (word.length() > 0) {
-                String key = ascii ? word.toString() : word.toString().toLowerCase(Locale.ROOT);
-                counts.computeIfAbsent(key, k -> new int[1])[0]++;
-                word.setLength(0);
+                length++;
+            } else if (length > 0) {
+                counts.add(ascii ? mix(fnv) : hash(other.toString().toLowerCase(Locale.ROOT)));
+                other.setLength(0);
+                fnv = FNV_OFFSET;
+                length = 0;
                 ascii = true;
             }
         }
         return counts;
+    }
+
+    /** Hashes with their counts: open addressing on the hash itself (two words of one 64-bit hash count as one). */
+    private static final class WordCounts {
+        private long[] table = new long[64];
+        private int[] slots = new int[64];
+        long[] hashes = new long[32];
+        int[] counts = new int[32];
+        int size;
+
+        void add(long hash) {
+            int mask = table.length - 1;
+            for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
+                int entry = slots[slot];
+                if (entry == 0) {
+                    if (size == hashes.length) {
+                        hashes = Arrays.copyOf(hashes, size * 2);
+                        counts = Arrays.copyOf(counts, size * 2);
+                    }
+                    hashes[size] = hash;
+                    counts[size] = 1;
+                    slots[slot] = ++size; // entry + 1: 0 marks a free slot
+                    table[slot] = hash;
+                    if (size * 2 > table.length) {
+                        grow();
+                    }
+                    return;
+                }
+                if (table[slot] == hash) {
+                    counts[entry - 1]++;
+                    return;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] oldTable = table;
+            int[] oldSlots = slots;
+            table = new long[oldTable.length * 2];
+            slots = new int[oldTable.length * 2];
+            int mask = table.length - 1;
+            for (int i = 0; i < oldSlots.length; i++) {
+                if (oldSlots[i] != 0) {
+                    int slot = (int) oldTable[i] & mask;
+                    while (slots[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                    slots[slot] = oldSlots[i];
+                    table[slot] = oldTable[i];
+                }
+            }
+        }
     }
 
     /** The dimension is taken from the hash's low bits, the sign from its top bit. */
@@ -89,6 +148,10 @@ public class MockEmbedder {
             h ^= word.charAt(i);
             h *= FNV_PRIME;
         }
+        return mix(h);
+    }
+
+    private static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chunker reading a text through a {@link Reader} in pieces, as the chunk stage reads a parsed text's pages: the
- * chunks are those of the text held whole, wherever the pages end; and a section longer than the chunker's window
- * keeps every chunk bounded, in order, overlapping the one before across the window's ends.
+ * chunks are those of the text held whole, wherever the pages end; and a long section keeps every chunk bounded, in
+ * order, overlapping the one before.
  */
 class StreamingChunkerTest {
 
@@ -68,7 +68,7 @@ class StreamingChunkerTest {
     }
 
     @Test
-    void should_cut_a_long_document_as_whole_when_its_sections_fit_in_the_window() {
+    void should_cut_a_long_document_as_whole() {
         Random random = new Random(11);
         StringBuilder markdown = new StringBuilder();
         for (int section = 0; section < 40; section++) {
@@ -84,8 +84,8 @@ class StreamingChunkerTest {
     }
 
     @Test
-    void should_keep_chunks_bounded_ordered_and_overlapping_across_the_windows_of_a_long_section() {
-        // one section of about 120,000 characters through a window of 5,000: some 24 windows, each packed on its own
+    void should_keep_chunks_bounded_ordered_and_overlapping_across_a_long_section_read_in_parts() {
+        // one section of about 120,000 characters, read in pages of 777 characters
         StringBuilder markdown = new StringBuilder("# One long section\n\n");
         for (int paragraph = 0; paragraph < 1200; paragraph++) {
             markdown.append("Paragraph ")
@@ -94,7 +94,7 @@ class StreamingChunkerTest {
                     .append("It goes on a little. ".repeat(paragraph % 4))
                     .append("\n\n");
         }
-        TokenChunker chunker = new TokenChunker(COUNTER, 100, 20, 5_000, 5_000);
+        TokenChunker chunker = new TokenChunker(COUNTER, 100, 20, 5_000);
 
         List<Chunk> chunks = new ArrayList<>();
         chunker.chunk(new PagedReader(markdown.toString(), 777), chunks::add);
@@ -107,7 +107,7 @@ class StreamingChunkerTest {
                     .isEqualTo(COUNTER.count(chunk.text()))
                     .isBetween(1, 100);
             if (i > 0) {
-                // the overlap: the chunk begins with the end of the one before, window ends or not
+                // the overlap: the chunk begins with the end of the one before
                 String previous = chunks.get(i - 1).text();
                 String tail = previous.substring(previous.length() - 12).strip();
                 assertThat(chunk.text()).as("chunk %d", i).contains(tail);
@@ -126,7 +126,7 @@ class StreamingChunkerTest {
     @Test
     void should_read_a_paragraph_longer_than_its_limit_in_parts_without_losing_a_word() {
         String line = "word ".repeat(5_000).strip(); // 25,000 characters without a line break
-        TokenChunker chunker = new TokenChunker(COUNTER, 200, 20, 3_000, 3_000);
+        TokenChunker chunker = new TokenChunker(COUNTER, 200, 20, 3_000);
 
         List<Chunk> chunks = new ArrayList<>();
         chunker.chunk(new PagedReader(line, 1000), chunks::add);

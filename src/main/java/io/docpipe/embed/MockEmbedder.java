@@ -55,28 +55,25 @@ public class MockEmbedder {
      */
     private static WordCounts wordCounts(String text) {
         WordCounts counts = new WordCounts();
-        StringBuilder other = new StringBuilder();
+        StringBuilder word = new StringBuilder();
         long fnv = FNV_OFFSET;
-        int length = 0;
         boolean ascii = true;
         for (int i = 0; i <= text.length(); i++) {
             int c = i < text.length() ? text.codePointAt(i) : ' ';
             boolean upper = c >= 'A' && c <= 'Z';
             if (upper || (c < 128 ? c >= 'a' && c <= 'z' || c >= '0' && c <= '9' : Character.isLetterOrDigit(c))) {
                 int lower = upper ? c + ('a' - 'A') : c;
-                other.appendCodePoint(lower);
+                word.appendCodePoint(lower);
                 if (lower < 128) {
                     fnv = (fnv ^ lower) * FNV_PRIME;
                 } else {
                     ascii = false;
                     i += Character.charCount(c) - 1;
                 }
-                length++;
-            } else if (length > 0) {
-                counts.add(ascii ? mix(fnv) : hash(other.toString().toLowerCase(Locale.ROOT)));
-                other.setLength(0);
+            } else if (!word.isEmpty()) {
+                counts.add(ascii ? mix(fnv) : hash(word.toString().toLowerCase(Locale.ROOT)));
+                word.setLength(0);
                 fnv = FNV_OFFSET;
-                length = 0;
                 ascii = true;
             }
         }

@@ -16,11 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
@@ -157,19 +155,24 @@ public final class RouteTestDocpipe {
         if (rows.isEmpty()) {
             return rows;
         }
-        NotifyBuilder done = new NotifyBuilder(context)
-                .fromRoute(route)
-                .whenDone(together ? 1 : rows.size())
-                .create();
+        // the claim route only queues what it claimed for the stage's workers: the rows go to their queue, each
+        // send waiting until a worker is done with it
+        String workers = workersOf(route);
         if (together) {
-            template.sendBody("direct:" + route, rows);
+            template.sendBody(workers, rows);
         } else {
-            rows.forEach(row -> template.sendBody("direct:" + route, row));
-        }
-        if (!done.matches(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(route + " did not finish the " + rows.size() + " claimed jobs in 30 s");
+            rows.forEach(row -> template.sendBody(workers, row));
         }
         return rows;
+    }
+
+    /**
+     * The queue of the workers a claim route feeds (claim-chunk-work's is seda:chunk-worker), as an endpoint whose
+     * sends wait until a worker is done with what they sent.
+     */
+    public static String workersOf(String claimRoute) {
+        return "seda:" + claimRoute.replaceFirst("^claim-(.*)-work$", "$1-worker")
+                + "?waitForTaskToComplete=Always&timeout=30000";
     }
 
     /**

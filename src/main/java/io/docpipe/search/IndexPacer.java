@@ -37,6 +37,14 @@ final class IndexPacer {
         this(pipelineBusy, stopping, busyPercent, System::nanoTime, LockSupport::parkNanos);
     }
 
+    /** The share of its time the index may work while the pipeline is busy: from 1 to 100 %. */
+    static void checkBusyPercent(int busyPercent) {
+        if (busyPercent < 1 || busyPercent > 100) {
+            throw new IllegalArgumentException(
+                    "docpipe.search.busy-index-percent must be from 1 to 100, was " + busyPercent);
+        }
+    }
+
     /** What a rest does: waits about so many nanoseconds. */
     interface Rest {
         void nanos(long nanos);
@@ -44,9 +52,7 @@ final class IndexPacer {
 
     /** @param clock nanoseconds; {@code rest} waits (a test's clock and rest move time on their own) */
     IndexPacer(BooleanSupplier pipelineBusy, BooleanSupplier stopping, int busyPercent, LongSupplier clock, Rest rest) {
-        if (busyPercent < 1 || busyPercent > 100) {
-            throw new IllegalArgumentException("the busy indexing share must be from 1 to 100 %, was " + busyPercent);
-        }
+        checkBusyPercent(busyPercent);
         this.pipelineBusy = pipelineBusy;
         this.stopping = stopping;
         this.busyPercent = busyPercent;

@@ -27,10 +27,7 @@ public record IndexWorkShare(int nice, BooleanSupplier load, int busyPercent, Bo
 
     public IndexWorkShare {
         LowPriorityThreads.checkNice(nice);
-        if (busyPercent < 1 || busyPercent > 100) {
-            throw new IllegalArgumentException(
-                    "docpipe.search.busy-index-percent must be from 1 to 100, was " + busyPercent);
-        }
+        IndexPacer.checkBusyPercent(busyPercent);
     }
 
     /** At normal priority and never resting: the index takes what it needs (tests, rebuild benchmarks). */

@@ -35,15 +35,20 @@ class IndexPacerTest {
                 });
     }
 
+    /** Indexes so many chunks, each in 10 ms of the test's clock, pacing after each as the follower does. */
+    private void indexChunks(IndexPacer pacer, int chunks) {
+        for (int i = 0; i < chunks; i++) {
+            clock.addAndGet(10 * MS);
+            pacer.pace();
+        }
+    }
+
     @Test
     void should_work_a_tenth_of_the_time_while_the_pipeline_is_busy() {
         busy.set(true);
         IndexPacer pacer = pacer(10);
         pacer.start();
-        for (int i = 0; i < 50; i++) {
-            clock.addAndGet(10 * MS); // a chunk indexed in 10 ms
-            pacer.pace();
-        }
+        indexChunks(pacer, 50);
         // 500 ms of work, 4.5 s of rest
         assertThat(rested.get()).isEqualTo(4_500 * MS);
     }
@@ -52,18 +57,12 @@ class IndexPacerTest {
     void should_not_rest_while_the_pipeline_is_idle_and_ask_about_it_once_a_second() {
         IndexPacer pacer = pacer(10);
         pacer.start();
-        for (int i = 0; i < 300; i++) {
-            clock.addAndGet(10 * MS);
-            pacer.pace();
-        }
+        indexChunks(pacer, 300);
         assertThat(rested.get()).isZero();
         assertThat(asked.get()).isEqualTo(3);
 
         busy.set(true); // seen at the next look, at most a second later
-        for (int i = 0; i < 100; i++) {
-            clock.addAndGet(10 * MS);
-            pacer.pace();
-        }
+        indexChunks(pacer, 100);
         assertThat(rested.get()).isPositive();
     }
 
@@ -72,10 +71,7 @@ class IndexPacerTest {
         busy.set(true);
         IndexPacer pacer = pacer(100);
         pacer.start();
-        for (int i = 0; i < 300; i++) {
-            clock.addAndGet(10 * MS);
-            pacer.pace();
-        }
+        indexChunks(pacer, 300);
         assertThat(rested.get()).isZero();
         assertThat(asked.get()).isZero();
     }
